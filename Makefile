@@ -1,0 +1,97 @@
+# Makefile: baton's one entry point: `make`, `make run`, `make check`, `make bench`.
+B       := build
+CACHE   := cache
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
+
+.PHONY: all deps fetch run check unit qemu bench clean format
+all: deps $(B)/BOOTX64.EFI $(B)/baton
+
+# One idempotent dependency step (apt-get, skipped when everything is present).
+deps:
+	$(Q)bash mk/deps.sh
+$(CACHE)/zlib/.done:
+	$(Q)bash mk/fetch.sh zlib
+$(CACHE)/linux/.done $(CACHE)/busybox/.done:
+	$(Q)bash mk/fetch.sh linux
+fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done
+
+# --- sources shared by stage2 and the host tool ---
+CORE_SRCS := $(wildcard lib/fmt.c lib/util.c fs/*.c config/*.c formats/*.c)
+INCS      := -Ilib -Ifs -Iformats -Iconfig -Istage2
+
+# --- host builds (the baton tool, unit tests) ---
+HOST_CC     := gcc
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP $(INCS) $(EXTRA_CFLAGS)
+HOST_LIB    := $(patsubst %.c,$(B)/host/%.o,$(CORE_SRCS) lib/host.c)
+
+$(B)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+TOOL_SRCS := $(wildcard tools/*.c)
+$(B)/baton: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS)) $(HOST_LIB)
+	$(Q)$(HOST_CC) -o $@ $^ -lz -lelf
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRCS))
+$(B)/unit/%: $(B)/host/tests/unit/%.o $(HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -o $@ $^ -lcmocka -lz
+
+# --- stage2 for UEFI (GNU-EFI, see ../notes on the toolchain) ---
+EFIINC  := /usr/include/efi
+GCCINC   = $(shell gcc -print-file-name=include)
+ZLIB    := $(CACHE)/zlib
+EFI_CFLAGS = -nostdinc -isystem $(GCCINC) $(INCS) -I$(EFIINC) -I$(EFIINC)/x86_64 -I$(ZLIB) \
+	-std=gnu11 -Os -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -fpic -fshort-wchar \
+	-mno-red-zone -mgeneral-regs-only -ffreestanding -fno-stack-protector -fno-stack-check \
+	-fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args -ffunction-sections \
+	-fdata-sections -DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
+	-T /usr/lib/elf_x86_64_efi.lds /usr/lib/crt0-efi-x86_64.o
+ZLIB_SRCS := inflate.c inftrees.c inffast.c adler32.c crc32.c zutil.c
+STAGE2_SRCS := $(wildcard stage2/*.c stage2/efi/*.c) lib/string.c $(CORE_SRCS)
+STAGE2_ASM  := $(wildcard stage2/*.S stage2/efi/*.S)
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(STAGE2_SRCS)) $(patsubst %.S,$(B)/efi/%.o,$(STAGE2_ASM)) \
+	$(patsubst %.c,$(B)/efi/zlib/%.o,$(ZLIB_SRCS))
+
+$(B)/efi/%.o: %.c $(ZLIB)/.done
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(EFI_CFLAGS) -c $< -o $@
+$(B)/efi/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(EFI_CFLAGS) -c $< -o $@
+$(B)/efi/zlib/%.o: $(ZLIB)/.done
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(EFI_CFLAGS) -w -c $(ZLIB)/$*.c -o $@
+$(B)/BOOTX64.so: $(EFI_OBJS)
+	$(Q)ld $(EFI_LDFLAGS) $^ -o $@ -L/usr/lib -lgnuefi
+$(B)/BOOTX64.EFI: $(B)/BOOTX64.so
+	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
+		-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+# --- tests ---
+-include $(wildcard tests/kernels/*/build.mk)
+-include tests/qemu/build.mk
+
+unit: deps $(UNIT_BINS)
+	$(Q)bash tests/unit/run.sh $(UNIT_BINS)
+
+check: deps all fetch
+	$(Q)bash tests/run.sh
+
+run: deps all fetch
+	$(Q)bash mk/demo.sh
+
+bench:
+	@echo "make bench: not built yet (issue 4)"; exit 1
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,42 @@
+/* bootenv.h: the machine facts a boot-information builder needs, in a firmware-neutral form. */
+#ifndef BATON_BOOTENV_H
+#define BATON_BOOTENV_H
+
+#include "lib.h"
+
+/* E820 types (ACPI address range types), the neutral memory map form. */
+enum mem_type {
+	MEM_RAM = 1,
+	MEM_RESERVED = 2,
+	MEM_ACPI = 3,
+	MEM_NVS = 4,
+	MEM_UNUSABLE = 5,
+	MEM_PERSISTENT = 7,
+};
+
+struct mem_range {
+	uint64_t base, len;
+	uint32_t type;
+};
+
+struct framebuffer {
+	uint64_t base, size;
+	uint32_t width, height, pitch; /* pitch in bytes */
+	uint8_t bpp;
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size, rsvd_pos, rsvd_size;
+};
+
+struct bootenv {
+	/* The final memory map, sorted by base, adjacent ranges of one type merged. */
+	struct mem_range *map;
+	int n_map;
+	/* UEFI only (0 elsewhere): system table and the raw map as GetMemoryMap returned it. */
+	uint64_t efi_systab;
+	uint64_t efi_mmap, efi_mmap_size, efi_desc_size;
+	uint32_t efi_desc_version;
+	uint64_t acpi_rsdp; /* 0 when unknown */
+	bool have_fb;
+	struct framebuffer fb;
+};
+
+#endif

@@ -1,0 +1,195 @@
+/* linux.c: Linux bzImage handler: plans the 64-bit entry of boot.rst's 64-bit boot protocol. */
+#include "loadplan.h"
+#include "linux_hdr.h"
+
+enum { SEG_KERNEL, SEG_PARAMS, SEG_CMDLINE, SEG_INITRD };
+
+struct linux_priv {
+	uint8_t params[BP_SIZE]; /* the zero page as planned; finish() completes the placed copy */
+	bool has_initrd;
+	uint64_t initrd_size;
+};
+
+static bool linux_detect(const struct lp_file *k)
+{
+	return k->head_len >= LX_HEADER + 4 && get16(k->head + LX_BOOT_FLAG) == 0xaa55 &&
+	       !memcmp(k->head + LX_HEADER, "HdrS", 4);
+}
+
+static void put_e820(uint8_t *bp, const struct bootenv *env)
+{
+	int n = 0;
+
+	/* The map is sorted and merged already; more than 128 entries needs SETUP_E820_EXT (issue 5). */
+	for (int i = 0; i < env->n_map && n < BP_E820_MAX; i++, n++) {
+		uint8_t *e = bp + BP_E820_TABLE + n * 20;
+		put64(e, env->map[i].base);
+		put64(e + 8, env->map[i].len);
+		put32(e + 16, env->map[i].type);
+	}
+	bp[BP_E820_ENTRIES] = (uint8_t)n;
+}
+
+/* zero-page.rst / include/uapi/linux/screen_info.h: describe a GOP framebuffer as VIDEO_TYPE_EFI. */
+static void put_screen_info(uint8_t *bp, const struct framebuffer *fb)
+{
+	uint8_t *si = bp + BP_SCREEN_INFO;
+
+	si[0x0f] = 0x70; /* orig_video_isVGA = VIDEO_TYPE_EFI */
+	put16(si + 0x12, (uint16_t)fb->width);
+	put16(si + 0x14, (uint16_t)fb->height);
+	put16(si + 0x16, fb->bpp);
+	put32(si + 0x18, (uint32_t)fb->base);
+	put32(si + 0x1c, (uint32_t)ALIGN_UP(fb->size, 65536) / 65536); /* lfb_size in 64 KiB units */
+	put16(si + 0x24, (uint16_t)fb->pitch);
+	si[0x26] = fb->red_size, si[0x27] = fb->red_pos;
+	si[0x28] = fb->green_size, si[0x29] = fb->green_pos;
+	si[0x2a] = fb->blue_size, si[0x2b] = fb->blue_pos;
+	si[0x2c] = fb->rsvd_size, si[0x2d] = fb->rsvd_pos;
+	if (fb->base >> 32) {
+		put32(si + 0x3a, (uint32_t)(fb->base >> 32)); /* ext_lfb_base */
+		put32(si + 0x36, 2);			      /* capabilities: VIDEO_CAPABILITY_64BIT_BASE */
+	}
+}
+
+static void linux_finish(struct load_plan *p, const struct bootenv *env)
+{
+	struct linux_priv *lp = p->priv;
+	uint8_t *bp = p->seg[SEG_PARAMS].ptr;
+	uint64_t cmd = p->seg[SEG_CMDLINE].placed;
+
+	memcpy(bp, lp->params, BP_SIZE);
+	/* boot.rst: cmd_line_ptr, with the high half in ext_cmd_line_ptr (zero-page.rst 0x0c8). */
+	put32(bp + LX_CMD_LINE_PTR, (uint32_t)cmd);
+	put32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(cmd >> 32));
+	if (lp->has_initrd) {
+		uint64_t rd = p->seg[SEG_INITRD].placed;
+		put32(bp + LX_RAMDISK_IMAGE, (uint32_t)rd);
+		put32(bp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(rd >> 32));
+		put32(bp + LX_RAMDISK_SIZE, (uint32_t)lp->initrd_size);
+		put32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(lp->initrd_size >> 32));
+	}
+	put_e820(bp, env);
+	if (env->efi_systab) {
+		/* zero-page.rst efi_info: "EL64" tells a 64-bit kernel the map is from 64-bit firmware. */
+		uint8_t *ei = bp + BP_EFI_INFO;
+		memcpy(ei, "EL64", 4);
+		put32(ei + 4, (uint32_t)env->efi_systab);
+		put32(ei + 8, (uint32_t)env->efi_desc_size);
+		put32(ei + 12, env->efi_desc_version);
+		put32(ei + 16, (uint32_t)env->efi_mmap);
+		put32(ei + 20, (uint32_t)env->efi_mmap_size);
+		put32(ei + 24, (uint32_t)(env->efi_systab >> 32));
+		put32(ei + 28, (uint32_t)(env->efi_mmap >> 32));
+	}
+	/* acpi_rsdp_addr is a protocol 2.14 field. */
+	if (get16(bp + LX_VERSION) >= 0x020e && env->acpi_rsdp)
+		put64(bp + BP_ACPI_RSDP, env->acpi_rsdp);
+	if (env->have_fb)
+		put_screen_info(bp, &env->fb);
+}
+
+static int linux_plan(const struct lp_input *in, struct load_plan *p)
+{
+	struct linux_hdr h;
+	struct linux_priv *lp;
+	size_t cmdlen = strlen(in->cmdline);
+	int r, s;
+
+	r = linux_parse(in->kernel.head, in->kernel.head_len, in->kernel.size, &h);
+	if (r)
+		return r;
+	if (!(h.xloadflags & XLF_KERNEL_64))
+		return err_set(E_UNSUPP,
+			       "this kernel has no 64-bit entry (protocol %u.%02u, xloadflags 0x%x); "
+			       "its 32-bit entry is not supported yet",
+			       h.version >> 8, h.version & 0xff, h.xloadflags);
+	/* boot.rst "cmdline_size": the maximum length without the terminating zero. */
+	if (cmdlen > h.cmdline_size)
+		return err_set(E_RANGE, "command line is %zu bytes; this kernel accepts at most %u",
+			       cmdlen, h.cmdline_size);
+
+	lp = mem_zalloc(sizeof(*lp));
+	if (!lp)
+		return err_set(E_NOMEM, "out of memory");
+	p->priv = lp;
+	p->format = "linux";
+	p->entry_kind = "64-bit entry (boot.rst \"64-bit BOOT PROTOCOL\")";
+	p->bootinfo_kind = "boot_params (zero page)";
+	p->finish = linux_finish;
+	/* XLF_CAN_BE_LOADED_ABOVE_4G: kernel, boot_params, cmdline and ramdisk may live above 4 GiB. */
+	uint64_t top = (h.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : 0x100000000ull;
+
+	/* The protected-mode kernel: the rest of the file, with init_size room from its start. */
+	s = lp_add_seg(p, "kernel");
+	struct lp_segment *k = &p->seg[s];
+	k->flags = LP_EXEC | LP_NOZERO;
+	k->memsz = ALIGN_UP((uint64_t)h.init_size, 4096);
+	k->piece[k->n_pieces++] = (struct lp_piece){ .file = 0, .off = h.kernel_off, .len = h.kernel_len };
+	if (h.relocatable) {
+		/* Relocatable: anywhere aligned to kernel_alignment, pref_address first (boot.rst 2.10+). */
+		k->place = LP_ANYWHERE;
+		k->addr = h.pref_address;
+		k->align = h.kernel_alignment;
+		k->min = 0x100000;
+		k->max = top;
+	} else {
+		k->place = LP_FIXED;
+		k->addr = h.pref_address;
+	}
+
+	/* The zero page: the setup header copied from 0x1f1 to its end (boot.rst 64-bit protocol). */
+	s = lp_add_seg(p, "boot_params");
+	memcpy(lp->params + LX_SETUP_SECTS, in->kernel.head + LX_SETUP_SECTS, h.hdr_end - LX_SETUP_SECTS);
+	lp->params[LX_TYPE_OF_LOADER] = 0xff; /* boot.rst: 0xFF, no assigned boot loader id */
+	put16(lp->params + LX_VID_MODE, 0xffff); /* "normal" video mode */
+	p->seg[s] = (struct lp_segment){ .name = "boot_params", .place = LP_ANYWHERE, .min = 0x1000,
+					 .max = top, .align = 4096, .memsz = BP_SIZE };
+	p->seg[s].piece[p->seg[s].n_pieces++] = (struct lp_piece){ .file = -1, .mem = lp->params, .len = BP_SIZE };
+
+	s = lp_add_seg(p, "cmdline");
+	p->seg[s] = (struct lp_segment){ .name = "cmdline", .place = LP_ANYWHERE, .min = 0x1000,
+					 .max = top, .align = 4096, .memsz = cmdlen + 1 };
+	p->seg[s].piece[p->seg[s].n_pieces++] =
+		(struct lp_piece){ .file = -1, .mem = in->cmdline, .len = cmdlen + 1 };
+
+	if (in->n_mods) {
+		/* Several initrds are concatenated, each at a 4-byte aligned offset (newc cpio pads to 4). */
+		s = lp_add_seg(p, "initrd");
+		struct lp_segment *rd = &p->seg[s];
+		uint64_t off = 0;
+		for (int i = 0; i < in->n_mods; i++) {
+			off = ALIGN_UP(off, 4);
+			rd->piece[rd->n_pieces++] = (struct lp_piece){ .file = i + 1, .off = 0,
+								       .len = in->mods[i].size, .dst_off = off };
+			off += in->mods[i].size;
+		}
+		rd->place = LP_ANYWHERE;
+		rd->flags = LP_TOP_DOWN;
+		rd->align = 4096;
+		rd->min = 0x100000;
+		/* boot.rst "initrd_addr_max": the highest address the ramdisk may occupy. */
+		rd->max = (uint64_t)h.initrd_addr_max + 1;
+		rd->memsz = off;
+		lp->has_initrd = true;
+		lp->initrd_size = off;
+		if (off == 0)
+			return err_set(E_FORMAT, "the initrd files are empty");
+	}
+
+	/* boot.rst 64-bit protocol: enter at the load address + 0x200, RSI = boot_params. */
+	p->mode = LP_MODE_LONG64;
+	p->entry_seg = SEG_KERNEL;
+	p->entry_off = 0x200;
+	lp_set_reg(p, LP_RSI, SEG_PARAMS, 0);
+	p->cs = 0x10; /* __BOOT_CS */
+	p->ds = 0x18; /* __BOOT_DS */
+	p->idmap_segs = (1u << p->n_segs) - 1;
+	return 0;
+}
+
+const struct format format_linux = {
+	.name = "linux",
+	.detect = linux_detect,
+	.plan = linux_plan,
+};

@@ -1,0 +1,54 @@
+/* linux_parse.c: reads and checks a bzImage's setup header (boot.rst), shared by every Linux entry. */
+#include "linux_hdr.h"
+
+int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct linux_hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (head_len < LX_HEADER + 4 || file_size < 1024)
+		return err_set(E_FORMAT, "file too small to be a Linux kernel (%llu bytes)",
+			       (unsigned long long)file_size);
+	if (get16(head + LX_BOOT_FLAG) != 0xaa55 || memcmp(head + LX_HEADER, "HdrS", 4))
+		return err_set(E_FORMAT, "not a Linux bzImage (no \"HdrS\" setup header)");
+	h->version = get16(head + LX_VERSION);
+	/* boot.rst: the 64-bit entry and xloadflags exist from protocol 2.12. */
+	if (h->version < 0x0200)
+		return err_set(E_UNSUPP, "Linux boot protocol %u.%02u is too old", h->version >> 8,
+			       h->version & 0xff);
+	h->hdr_end = LX_JUMP + 2 + head[LX_JUMP + 1];
+	if (h->hdr_end > LX_HDR_MAX_END)
+		h->hdr_end = LX_HDR_MAX_END;
+	if (head_len < h->hdr_end || head_len < LX_HDR_MAX_END)
+		return err_set(E_FORMAT, "Linux setup header truncated");
+
+	/* boot.rst "setup_sects": a value of 0 means 4. */
+	h->setup_sects = head[LX_SETUP_SECTS] ? head[LX_SETUP_SECTS] : 4;
+	h->kernel_off = (uint64_t)(h->setup_sects + 1) * 512;
+	h->syssize_bytes = get32(head + LX_SYSSIZE) * 16;
+	if (h->kernel_off >= file_size)
+		return err_set(E_FORMAT, "truncated bzImage: file ends (%llu bytes) inside the setup code",
+			       (unsigned long long)file_size);
+	/* syssize counts the protected-mode code; signatures may follow it, so load the rest of the file. */
+	if (h->version >= 0x0204 && h->kernel_off + h->syssize_bytes > file_size)
+		return err_set(E_FORMAT,
+			       "truncated bzImage: header says %u bytes of kernel, the file has %llu",
+			       h->syssize_bytes, (unsigned long long)(file_size - h->kernel_off));
+	h->kernel_len = file_size - h->kernel_off;
+
+	h->loadflags = head[LX_LOADFLAGS];
+	h->xloadflags = h->version >= 0x020c ? get16(head + LX_XLOADFLAGS) : 0;
+	h->relocatable = h->version >= 0x0205 && head[LX_RELOCATABLE];
+	h->kernel_alignment = h->version >= 0x0205 ? get32(head + LX_KERNEL_ALIGNMENT) : 0x100000;
+	h->min_alignment = h->version >= 0x020a ? head[LX_MIN_ALIGNMENT] : 0;
+	/* boot.rst "pref_address"/"init_size" (2.10+); before that the kernel ran at 1 MiB. */
+	h->pref_address = h->version >= 0x020a ? get64(head + LX_PREF_ADDRESS) : 0x100000;
+	h->init_size = h->version >= 0x020a ? get32(head + LX_INIT_SIZE) : 0;
+	if (h->init_size < h->kernel_len)
+		h->init_size = (uint32_t)MIN(h->kernel_len, 0xffffffffu);
+	h->initrd_addr_max = h->version >= 0x0203 ? get32(head + LX_INITRD_ADDR_MAX) : 0x37ffffff;
+	h->cmdline_size = h->version >= 0x0206 ? get32(head + LX_CMDLINE_SIZE) : 255;
+
+	if (h->relocatable && (h->kernel_alignment == 0 || (h->kernel_alignment & (h->kernel_alignment - 1))))
+		return err_set(E_FORMAT, "bad kernel_alignment 0x%x in the setup header",
+			       h->kernel_alignment);
+	return 0;
+}

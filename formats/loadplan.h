@@ -1,0 +1,118 @@
+/* loadplan.h: the load plan, the one interface between kernel format handlers and platforms. */
+#ifndef BATON_LOADPLAN_H
+#define BATON_LOADPLAN_H
+
+#include "lib.h"
+#include "bootenv.h"
+
+#define LP_MAX_SEGS 16
+#define LP_MAX_PIECES 17 /* initrds concatenated into one segment */
+#define LP_MAX_FILES 17	 /* the kernel + up to 16 initrds or modules */
+
+/* An input file: its size and its first bytes (enough to detect the format and parse headers). */
+struct lp_file {
+	const char *path;
+	uint64_t size;
+	const uint8_t *head;
+	size_t head_len;
+};
+
+/* What a format handler is given. */
+struct lp_input {
+	struct lp_file kernel;
+	struct lp_file mods[LP_MAX_FILES - 1];
+	int n_mods;
+	const char *cmdline;
+	const char *loader_name; /* "baton 0.1" */
+};
+
+/* Where a piece of a segment comes from: a range of an input file, or bytes in memory. */
+struct lp_piece {
+	int file;	  /* 0 = kernel, 1.. = mods[file-1]; -1: mem */
+	const void *mem;  /* when file < 0 */
+	uint64_t off;	  /* offset in the file */
+	uint64_t len;	  /* bytes to copy */
+	uint64_t dst_off; /* offset inside the segment */
+};
+
+enum lp_place {
+	LP_FIXED,    /* exactly at addr */
+	LP_ANYWHERE, /* anywhere in [min, max) aligned to align; addr (if non-zero) is tried first */
+};
+
+enum lp_seg_flags {
+	LP_EXEC = 1,	 /* holds code (allocated as loader code) */
+	LP_TOP_DOWN = 2, /* prefer the highest fitting address (initrds, as other loaders do) */
+	LP_NOZERO = 4,	 /* bytes past the pieces are room the kernel clears itself: don't zero */
+};
+
+struct lp_segment {
+	const char *name; /* "kernel", "initrd", "boot_params", "cmdline" */
+	enum lp_place place;
+	uint64_t addr, min, max, align;
+	unsigned flags;
+	uint64_t memsz; /* bytes reserved; whatever no piece covers is zero-filled */
+	struct lp_piece piece[LP_MAX_PIECES];
+	int n_pieces;
+	/* Filled by the executor: */
+	uint64_t placed; /* the physical address it occupies when the kernel runs */
+	void *ptr;	 /* where its bytes are in the loader's address space now */
+};
+
+enum lp_mode {
+	LP_MODE_LONG64, /* 64-bit long mode, paging on, identity map */
+	LP_MODE_PROT32, /* 32-bit protected mode, paging off */
+};
+
+/* A register value: a constant, or a placed segment's address plus an offset. */
+struct lp_reg {
+	bool used;
+	int seg; /* -1: value is absolute */
+	uint64_t value;
+};
+
+enum lp_regname { LP_RAX, LP_RBX, LP_RCX, LP_RDX, LP_RSI, LP_RDI, LP_RBP, LP_NREGS };
+
+struct load_plan {
+	const char *format; /* "linux" */
+	const char *entry_kind; /* "64-bit entry (boot.rst 64-bit boot protocol)" */
+	struct lp_segment seg[LP_MAX_SEGS];
+	int n_segs;
+	enum lp_mode mode;
+	int entry_seg; /* entry = seg[entry_seg].placed + entry_off (entry_seg -1: absolute) */
+	uint64_t entry_off;
+	struct lp_reg reg[LP_NREGS];
+	/* GDT selectors the kernel expects in CS and in DS/ES/SS (and FS/GS). */
+	uint16_t cs, ds;
+	/* The page tables must identity-map at least these placed segments (bit i = seg[i]). */
+	uint32_t idmap_segs;
+	const char *bootinfo_kind; /* "boot_params (zero page)" */
+	/*
+	 * Builds the boot information once the final memory map is known, writing through the
+	 * segments' ptr. Runs after the firmware is gone: it must not fail or allocate.
+	 */
+	void (*finish)(struct load_plan *p, const struct bootenv *env);
+	void *priv; /* handler's own state for finish() */
+};
+
+/* A format handler: pure, touches no firmware. */
+struct format {
+	const char *name;
+	/* Returns true when the bytes look like this format (used for detection). */
+	bool (*detect)(const struct lp_file *k);
+	/* Builds the plan; errors are E_FORMAT/E_RANGE/E_UNSUPP with err_set(). */
+	int (*plan)(const struct lp_input *in, struct load_plan *out);
+};
+
+/* Finds the handler: by name when forced (protocol), else by detection in a documented order. */
+const struct format *format_find(const struct lp_file *k, const char *forced);
+/* How many bytes of a kernel's head the handlers need for detection and planning. */
+#define LP_HEAD_BYTES (64 * 1024)
+
+int lp_add_seg(struct load_plan *p, const char *name);
+void lp_set_reg(struct load_plan *p, enum lp_regname r, int seg, uint64_t value);
+uint64_t lp_reg_value(const struct load_plan *p, enum lp_regname r);
+uint64_t lp_entry(const struct load_plan *p);
+void lp_free(struct load_plan *p);
+
+#endif

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Fetches Debian archive inputs (kernel, busybox, zlib source) once into the ignored cache/ folder.
+# Only `apt-get download` + `dpkg-deb -x` is used: nothing is installed, apt's config is untouched.
+set -euo pipefail
+CACHE=${CACHE:-cache}
+mkdir -p "$CACHE/deb"
+cd "$CACHE"
+
+# apt-get download writes to the current directory; run it in deb/ and extract to a folder per package.
+get() { # get PKG DIR
+	local pkg=$1 dir=$2
+	[ -e "$dir/.done" ] && return 0
+	(cd deb && rm -f "${pkg}"_*.deb && apt-get download -q "$pkg" >/dev/null)
+	rm -rf "$dir" && mkdir -p "$dir"
+	dpkg-deb -x deb/"${pkg}"_*.deb "$dir"
+	touch "$dir/.done"
+}
+
+apt_ready() { apt-cache show "$1" >/dev/null 2>&1; }
+if ! apt_ready busybox-static; then
+	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -q
+fi
+
+what=${1:-all}
+if [ "$what" = all ] || [ "$what" = zlib ]; then
+	# zlib's source as Debian ships it inside binutils-source (a binary package, so no deb-src line).
+	if [ ! -e zlib/.done ]; then
+		get binutils-source binutils-source
+		rm -rf zlib && mkdir -p zlib
+		tar -xJf binutils-source/usr/src/binutils/binutils-*.tar.xz -C zlib \
+			--strip-components=2 --wildcards '*/zlib/*.c' '*/zlib/*.h' '*/zlib/README'
+		rm -rf binutils-source deb/binutils-source_*.deb
+		touch zlib/.done
+	fi
+fi
+if [ "$what" = all ] || [ "$what" = linux ]; then
+	# linux-image-amd64 is a metapackage: resolve the versioned image it depends on.
+	ver=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+	get "$ver" linux
+	ln -sf "$(cd linux/boot && ls vmlinuz-* | head -1)" linux/vmlinuz
+	get busybox-static busybox
+fi

@@ -1,0 +1,78 @@
+/* boot.c: turns a menu entry into a load plan: opens its files, reads the kernel's head, asks the format. */
+#include "core.h"
+#include "platform.h"
+
+int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
+{
+	struct exec_file files[LP_MAX_FILES];
+	struct lp_input in;
+	struct load_plan plan;
+	uint8_t *head = NULL;
+	int nf = 0, r;
+
+	memset(&in, 0, sizeof(in));
+	memset(&plan, 0, sizeof(plan));
+	memset(files, 0, sizeof(files));
+	if (e->n_initrd > LP_MAX_FILES - 1)
+		return err_set(E_RANGE, "too many initrds (%d)", e->n_initrd);
+
+	/* Open everything first, so a missing initrd is reported before anything is loaded. */
+	const char *paths[LP_MAX_FILES];
+	paths[0] = e->kernel;
+	for (int i = 0; i < e->n_initrd; i++)
+		paths[i + 1] = e->initrd[i];
+	for (nf = 0; nf < e->n_initrd + 1; nf++) {
+		r = volumes_open(paths[nf], cfgvol, &files[nf].f);
+		if (r) {
+			if (r == E_NOENT)
+				err_set(r, "%s %s not found (%s)", nf ? "initrd" : "kernel", paths[nf],
+					err_msg());
+			goto out;
+		}
+		files[nf].path = paths[nf];
+		if (files[nf].f->is_dir) {
+			r = err_set(E_INVAL, "%s is a directory, not a file", paths[nf]);
+			nf++;
+			goto out;
+		}
+	}
+
+	struct fs_file *k = files[0].f;
+	size_t hl = (size_t)MIN(k->size, (uint64_t)LP_HEAD_BYTES);
+	head = mem_alloc(hl ? hl : 1);
+	if (!head) {
+		r = err_set(E_NOMEM, "out of memory");
+		goto out;
+	}
+	r = fs_read(k, 0, hl, head);
+	if (r)
+		goto out;
+	in.kernel = (struct lp_file){ .path = e->kernel, .size = k->size, .head = head, .head_len = hl };
+	for (int i = 1; i < nf; i++)
+		in.mods[i - 1] = (struct lp_file){ .path = paths[i], .size = files[i].f->size };
+	in.n_mods = nf - 1;
+	in.cmdline = e->cmdline ? e->cmdline : "";
+	in.loader_name = "baton " BATON_VERSION;
+
+	const struct format *fmt = format_find(&in.kernel, e->protocol);
+	if (!fmt) {
+		r = E_FORMAT;
+		goto out;
+	}
+	r = fmt->plan(&in, &plan);
+	if (r) {
+		char tmp[256];
+		strlcpy_b(tmp, err_msg(), sizeof(tmp));
+		err_set(r, "%s: %s", e->kernel, tmp);
+		goto out;
+	}
+	con_printf("%s: %s kernel, %s\n", e->kernel, plan.format, plan.entry_kind);
+	r = exec_plan(&plan, files, nf);
+out:
+	lp_free(&plan);
+	mem_free(head);
+	for (int i = 0; i < nf; i++)
+		if (files[i].f)
+			fs_close(files[i].f);
+	return r;
+}

@@ -1,0 +1,51 @@
+/* core.h: stage2's platform-neutral core: volumes, the menu, loading and executing a plan. */
+#ifndef BATON_CORE_H
+#define BATON_CORE_H
+
+#include "lib.h"
+#include "fs.h"
+#include "config.h"
+#include "loadplan.h"
+
+#define BATON_VERSION "0.1"
+
+/* Entry from the platform's main. Does not return: it boots something, or reboots. */
+void baton_main(void);
+
+/* printf to screen and serial. */
+void con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --- volumes (volumes.c) --- */
+struct bvol {
+	struct volume v;
+	struct fs *fs; /* NULL: no filesystem baton reads */
+	bool boot;     /* the volume baton was started from */
+};
+int volumes_scan(void);
+struct bvol *volumes_boot(void);
+/* Resolves "(hd0,gpt1)/p", "uuid:X/p", "label:X/p" or "/p" (on cwd) to a volume and a path. */
+int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path);
+int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out);
+
+/* --- menu (menu.c) --- */
+/* Shows the menu; returns the chosen entry index. errors: lines shown above the hint. */
+int menu_run(const struct config *cfg, int def, int timeout, char **errors, int n_errors);
+/* Shows an error screen for an entry and waits for a key (or timeout). */
+void menu_error(const char *title, const char *msg);
+
+/* --- boot (boot.c, exec.c) --- */
+/* Loads and starts an entry; returns only on error, with err_msg() set. */
+int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol);
+struct exec_file {
+	struct fs_file *f;
+	const char *path;
+};
+/* Executes a plan: places and fills segments, leaves the firmware, hands off. */
+int exec_plan(struct load_plan *p, struct exec_file *files, int n_files);
+
+/* --- paging and hand-off (paging.c, handoff64.S) --- */
+int paging_identity(uint64_t top, uint64_t *cr3);
+void handoff64(uint64_t cr3, const void *gdtr, uint64_t entry, const uint64_t *regs, uint64_t cs,
+	       uint64_t ds) __attribute__((noreturn));
+
+#endif

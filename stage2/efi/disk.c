@@ -1,0 +1,111 @@
+/* disk.c: UEFI block devices: whole disks by BlockIo, and the boot volume found by device path. */
+#include "efi_priv.h"
+#include "platform.h"
+
+struct efi_disk {
+	struct blockdev dev;
+	EFI_BLOCK_IO *bio;
+	EFI_DEVICE_PATH *dp;
+	size_t dp_len;
+};
+
+static struct blockdev **disks;
+static int n_disks = -1;
+
+static int efi_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf)
+{
+	struct efi_disk *d = dev->priv;
+	EFI_BLOCK_IO *bio = d->bio;
+	uint32_t align = bio->Media->IoAlign;
+	EFI_STATUS st;
+
+	if (align > 1 && ((uintptr_t)buf & (align - 1))) {
+		/* The firmware wants an aligned buffer: go through an aligned bounce, block by block. */
+		uint8_t *raw = mem_alloc(dev->block_size + align);
+		if (!raw)
+			return err_set(E_NOMEM, "out of memory");
+		uint8_t *b = (uint8_t *)ALIGN_UP((uintptr_t)raw, align);
+		st = EFI_SUCCESS;
+		for (uint64_t i = 0; i < count && st == EFI_SUCCESS; i++) {
+			st = bio->ReadBlocks(bio, bio->Media->MediaId, lba + i, dev->block_size, b);
+			memcpy((uint8_t *)buf + i * dev->block_size, b, dev->block_size);
+		}
+		mem_free(raw);
+	} else {
+		st = bio->ReadBlocks(bio, bio->Media->MediaId, lba, count * dev->block_size, buf);
+	}
+	if (st != EFI_SUCCESS)
+		return err_set(E_IO, "%s: read of %llu blocks at %llu failed (status 0x%llx)",
+			       dev->name, (unsigned long long)count, (unsigned long long)lba,
+			       (unsigned long long)st);
+	return 0;
+}
+
+int plat_disks(struct blockdev ***list)
+{
+	EFI_HANDLE *h = NULL;
+	UINTN n = 0;
+
+	if (n_disks >= 0) {
+		*list = disks;
+		return n_disks;
+	}
+	n_disks = 0;
+	if (efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &n, &h) != EFI_SUCCESS)
+		return 0;
+	disks = mem_zalloc(sizeof(*disks) * n);
+	for (UINTN i = 0; disks && i < n; i++) {
+		EFI_BLOCK_IO *bio;
+		EFI_DEVICE_PATH *dp;
+		if (efi_bs->HandleProtocol(h[i], &efi_guid_block_io, (void **)&bio) ||
+		    efi_bs->HandleProtocol(h[i], &efi_guid_device_path, (void **)&dp))
+			continue;
+		/* Whole disks only: partitions are found by baton's own scanner. */
+		if (bio->Media->LogicalPartition || !bio->Media->MediaPresent)
+			continue;
+		struct efi_disk *d = mem_zalloc(sizeof(*d));
+		if (!d)
+			break;
+		d->bio = bio;
+		d->dp = dp;
+		d->dp_len = efi_dp_len(dp);
+		d->dev.block_size = bio->Media->BlockSize;
+		d->dev.num_blocks = bio->Media->LastBlock + 1;
+		d->dev.read = efi_read;
+		d->dev.priv = d;
+		snfmt(d->dev.name, sizeof(d->dev.name), "hd%d", n_disks);
+		disks[n_disks++] = &d->dev;
+	}
+	efi_bs->FreePool(h);
+	*list = disks;
+	return n_disks;
+}
+
+int plat_boot_volume(struct blockdev **dev, uint64_t *start_block)
+{
+	EFI_LOADED_IMAGE *li;
+	EFI_DEVICE_PATH *bdp;
+	struct blockdev **list;
+	int n = plat_disks(&list);
+
+	if (efi_bs->HandleProtocol(efi_image, &efi_guid_loaded_image, (void **)&li) ||
+	    efi_bs->HandleProtocol(li->DeviceHandle, &efi_guid_device_path, (void **)&bdp))
+		return err_set(E_NOENT, "the firmware does not say which device baton came from");
+	size_t blen = efi_dp_len(bdp);
+
+	/* The whole disk is the one whose device path is a prefix of the boot partition's. */
+	for (int i = 0; i < n; i++) {
+		struct efi_disk *d = list[i]->priv;
+		if (d->dp_len > blen || memcmp(d->dp, bdp, d->dp_len))
+			continue;
+		*dev = list[i];
+		*start_block = 0;
+		/* The node after the prefix: a hard drive media node gives the partition's start. */
+		EFI_DEVICE_PATH *rest = (EFI_DEVICE_PATH *)((uint8_t *)bdp + d->dp_len);
+		if (d->dp_len < blen && rest->Type == MEDIA_DEVICE_PATH && rest->SubType == MEDIA_HARDDRIVE_DP)
+			*start_block = get64((uint8_t *)rest + 8); /* HARDDRIVE_DEVICE_PATH.PartitionStart */
+		list[i]->boot = true;
+		return 0;
+	}
+	return err_set(E_NOENT, "baton's boot disk was not found among the block devices");
+}

@@ -1,0 +1,27 @@
+/* time.c: monotonic time from the TSC, calibrated against the firmware's Stall(). */
+#include "efi_priv.h"
+#include "platform.h"
+
+static uint64_t tsc_per_us = 1;
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+void efi_time_init(void)
+{
+	uint64_t t0 = rdtsc();
+
+	efi_bs->Stall(10000);
+	uint64_t d = rdtsc() - t0;
+	tsc_per_us = d / 10000 ? d / 10000 : 1;
+}
+
+uint64_t plat_time_us(void)
+{
+	return rdtsc() / tsc_per_us;
+}

@@ -1,0 +1,66 @@
+/* platform.h: what the core needs from firmware; implemented by stage2/efi/ (and later stage2/bios/). */
+#ifndef BATON_PLATFORM_H
+#define BATON_PLATFORM_H
+
+#include "lib.h"
+#include "blockdev.h"
+#include "bootenv.h"
+
+/* --- console: screen and serial, one stream, never doubled --- */
+void plat_puts(const char *s);
+void plat_clear(void);
+void plat_goto(int col, int row);
+void plat_highlight(bool on);
+void plat_console_size(int *cols, int *rows);
+
+enum key {
+	KEY_NONE = 0, /* timeout */
+	KEY_UP = 0x100,
+	KEY_DOWN,
+	KEY_LEFT,
+	KEY_RIGHT,
+	KEY_HOME,
+	KEY_END,
+	KEY_PGUP,
+	KEY_PGDN,
+	KEY_ESC = 27,
+	KEY_ENTER = '\r',
+	KEY_BACKSPACE = 8,
+};
+/* Waits up to timeout_ms (or forever when < 0); KEY_NONE on timeout. */
+int plat_getkey(int timeout_ms);
+
+/* --- time --- */
+uint64_t plat_time_us(void); /* monotonic microseconds */
+
+/* --- memory --- */
+enum alloc_kind {
+	ALLOC_ANY,   /* anywhere in [min, max) */
+	ALLOC_AT,    /* exactly at *addr */
+};
+/* Allocates pages of loaded-image memory; code=true when it will run as code. */
+int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint64_t min,
+		     uint64_t max, uint64_t align, bool top_down, bool code);
+void plat_free_pages(uint64_t addr, uint64_t pages);
+
+/* --- block devices --- */
+/* All disks the firmware offers (whole disks, not partitions). */
+int plat_disks(struct blockdev ***list);
+/* The volume baton was started from, if it can tell: disk and starting block. */
+int plat_boot_volume(struct blockdev **dev, uint64_t *start_block);
+
+/* --- firmware facts for boot information --- */
+void plat_fill_bootenv(struct bootenv *env); /* systab, RSDP, framebuffer */
+
+/*
+ * Leaves the firmware: takes the final memory map (into env) and ends boot services with the
+ * retry loop the spec requires. Buffers for the map come from plat_reserve_map() before.
+ * After this only plat_serial_puts() and plat_handoff() may be called.
+ */
+int plat_exit_firmware(struct bootenv *env);
+void plat_serial_puts(const char *s); /* works after plat_exit_firmware() */
+
+/* Reboot or power off after a fatal error (before leaving the firmware). */
+void plat_reboot(void);
+
+#endif

@@ -1,0 +1,111 @@
+/* volumes.c: every volume on every disk, mounted once; config paths resolved to a volume and a path. */
+#include "core.h"
+#include "part.h"
+#include "platform.h"
+
+#define MAX_VOLS 64
+
+static struct bvol vols[MAX_VOLS];
+static int n_vols;
+
+int volumes_scan(void)
+{
+	struct blockdev **disks, *bdev = NULL;
+	uint64_t bstart = 0;
+	int nd = plat_disks(&disks);
+
+	if (plat_boot_volume(&bdev, &bstart))
+		con_printf("warning: %s\n", err_msg());
+	n_vols = 0;
+	for (int d = 0; d < nd && n_vols < MAX_VOLS; d++) {
+		struct volume tmp[32];
+		int n = part_scan(disks[d], tmp, (int)ARRAY_SIZE(tmp));
+		if (n < 0) {
+			con_printf("warning: %s: %s\n", disks[d]->name, err_msg());
+			continue;
+		}
+		for (int i = 0; i < n && n_vols < MAX_VOLS; i++) {
+			struct bvol *b = &vols[n_vols++];
+			b->v = tmp[i];
+			b->boot = disks[d] == bdev && b->v.start == bstart;
+			if (fs_mount(&b->v, &b->fs) != 0)
+				b->fs = NULL;
+		}
+	}
+	return n_vols;
+}
+
+struct bvol *volumes_boot(void)
+{
+	for (int i = 0; i < n_vols; i++)
+		if (vols[i].boot && vols[i].fs)
+			return &vols[i];
+	return NULL;
+}
+
+/* Matches "hd0,gpt1" against a volume's name; "hd0" alone names a whole, unpartitioned disk. */
+static struct bvol *by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < n_vols; i++)
+		if (strlen(vols[i].v.name) == len && !strncmp(vols[i].v.name, name, len))
+			return &vols[i];
+	return NULL;
+}
+
+int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path)
+{
+	if (spec[0] == '(') {
+		const char *end = strchr(spec, ')');
+		if (!end)
+			return err_set(E_INVAL, "missing ')' in %s", spec);
+		*vol = by_name(spec + 1, (size_t)(end - spec - 1));
+		if (!*vol)
+			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1), spec + 1,
+				       spec);
+		*path = end + 1;
+	} else if (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6)) {
+		bool uuid = spec[0] == 'u';
+		const char *key = spec + (uuid ? 5 : 6);
+		const char *slash = strchr(key, '/');
+		size_t klen = slash ? (size_t)(slash - key) : strlen(key);
+		*vol = NULL;
+		for (int i = 0; i < n_vols && !*vol; i++) {
+			if (!vols[i].fs)
+				continue;
+			const char *v = uuid ? vols[i].fs->uuid : vols[i].fs->label;
+			char tmp[64];
+			if (klen >= sizeof(tmp))
+				break;
+			memcpy(tmp, key, klen);
+			tmp[klen] = 0;
+			if (uuid ? !strcasecmp_ascii(v, tmp) : !strcmp(v, tmp))
+				*vol = &vols[i];
+		}
+		if (!*vol)
+			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", uuid ? "UUID" : "label",
+				       (int)klen, key, spec);
+		*path = slash ? slash : "/";
+	} else {
+		*vol = cwd;
+		*path = spec;
+		if (!cwd)
+			return err_set(E_NOENT, "%s: no current volume", spec);
+	}
+	if (!(*vol)->fs)
+		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", spec,
+			       (*vol)->v.name);
+	if ((*path)[0] != '/')
+		return err_set(E_INVAL, "%s: path must start with '/'", spec);
+	return 0;
+}
+
+int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out)
+{
+	struct bvol *v;
+	const char *path;
+	int r = volumes_resolve(spec, cwd, &v, &path);
+
+	if (r)
+		return r;
+	return fs_open(v->fs, path, out);
+}

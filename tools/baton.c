@@ -1,0 +1,229 @@
+/* baton.c: the host tool: probe a kernel's load plan, check a config, read files through baton's drivers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "fs.h"
+#include "imgdev.h"
+#include "loadplan.h"
+#include "part.h"
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME]\n"
+		"       baton check CONFIG\n"
+		"       baton cat IMAGE[:PART] PATH\n"
+		"PART is a partition number as GRUB counts them (1 = first); none: the whole disk.\n");
+	return 2;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				break;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r);
+	fclose(f);
+	if (buf)
+		buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+static const char *place_str(const struct lp_segment *s, char *b, size_t n)
+{
+	if (s->place == LP_FIXED)
+		snprintf(b, n, "at 0x%llx", (unsigned long long)s->addr);
+	else
+		snprintf(b, n, "anywhere in [0x%llx, 0x%llx) align 0x%llx%s%s%s", (unsigned long long)s->min,
+			 (unsigned long long)s->max, (unsigned long long)s->align,
+			 s->addr ? ", preferred 0x" : "", s->addr ? "" : "",
+			 s->flags & LP_TOP_DOWN ? ", highest first" : "");
+	if (s->place != LP_FIXED && s->addr) {
+		size_t l = strlen(b);
+		snprintf(b + l, n - l, "%llx", (unsigned long long)s->addr);
+	}
+	return b;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	struct lp_input in;
+	struct load_plan p;
+	unsigned char *data[LP_MAX_FILES];
+	size_t len;
+	const char *protocol = NULL;
+
+	memset(&in, 0, sizeof(in));
+	memset(&p, 0, sizeof(p));
+	in.cmdline = "";
+	if (argc < 1)
+		return usage();
+	data[0] = slurp(argv[0], &len);
+	if (!data[0]) {
+		fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	in.kernel = (struct lp_file){ argv[0], len, data[0], len < LP_HEAD_BYTES ? len : LP_HEAD_BYTES };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
+			in.cmdline = argv[++i];
+		} else if (!strcmp(argv[i], "--protocol") && i + 1 < argc) {
+			protocol = argv[++i];
+		} else if (!strcmp(argv[i], "--initrd") && i + 1 < argc && in.n_mods < LP_MAX_FILES - 1) {
+			FILE *f = fopen(argv[++i], "rb");
+			if (!f || fseek(f, 0, SEEK_END)) {
+				fprintf(stderr, "baton: %s: %s\n", argv[i], strerror(errno));
+				return 1;
+			}
+			in.mods[in.n_mods++] = (struct lp_file){ argv[i], (uint64_t)ftell(f), NULL, 0 };
+			fclose(f);
+		} else {
+			return usage();
+		}
+	}
+	in.loader_name = "baton";
+	const struct format *fmt = format_find(&in.kernel, protocol);
+	if (!fmt || fmt->plan(&in, &p)) {
+		fprintf(stderr, "baton: %s: %s\n", argv[0], err_msg());
+		return 1;
+	}
+	printf("file:      %s (%zu bytes)\n", argv[0], len);
+	printf("format:    %s\n", p.format);
+	printf("entry:     %s, %s, at %s+0x%llx\n", p.entry_kind,
+	       p.mode == LP_MODE_LONG64 ? "64-bit long mode" : "32-bit protected mode",
+	       p.entry_seg >= 0 ? p.seg[p.entry_seg].name : "absolute", (unsigned long long)p.entry_off);
+	printf("selectors: CS=0x%x DS=ES=SS=0x%x\n", p.cs, p.ds);
+	static const char *const rn[] = { "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp" };
+	for (int i = 0; i < LP_NREGS; i++)
+		if (p.reg[i].used)
+			printf("register:  %s = %s+0x%llx\n", rn[i],
+			       p.reg[i].seg >= 0 ? p.seg[p.reg[i].seg].name : "0",
+			       (unsigned long long)p.reg[i].value);
+	printf("bootinfo:  %s\n", p.bootinfo_kind);
+	for (int i = 0; i < p.n_segs; i++) {
+		char b[200];
+		const struct lp_segment *s = &p.seg[i];
+		printf("segment %d: %-12s %10llu bytes %s%s\n", i, s->name, (unsigned long long)s->memsz,
+		       place_str(s, b, sizeof(b)), s->flags & LP_EXEC ? ", code" : "");
+		for (int j = 0; j < s->n_pieces; j++) {
+			const struct lp_piece *pc = &s->piece[j];
+			if (pc->file >= 0)
+				printf("           +0x%llx: %llu bytes of %s at offset 0x%llx\n",
+				       (unsigned long long)pc->dst_off, (unsigned long long)pc->len,
+				       pc->file ? in.mods[pc->file - 1].path : in.kernel.path,
+				       (unsigned long long)pc->off);
+			else
+				printf("           +0x%llx: %llu bytes built by baton\n",
+				       (unsigned long long)pc->dst_off, (unsigned long long)pc->len);
+		}
+	}
+	lp_free(&p);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct config cfg;
+	size_t len;
+	unsigned char *text;
+
+	if (argc != 1)
+		return usage();
+	text = slurp(argv[0], &len);
+	if (!text) {
+		fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	int r = config_parse((const char *)text, len, argv[0], &cfg);
+	for (int i = 0; i < cfg.n_errors; i++)
+		fprintf(stderr, "%s\n", cfg.errors[i]);
+	if (!r && cfg.n_entries == 0) {
+		fprintf(stderr, "%s: no entries\n", argv[0]);
+		r = E_INVAL;
+	}
+	if (!r) {
+		printf("%s: %d entries, timeout %d, default '%s'\n", argv[0], cfg.n_entries, cfg.timeout,
+		       cfg.entries[config_default_index(&cfg)].title);
+		for (int i = 0; i < cfg.n_entries; i++)
+			printf("  %d. %s: %s (%d initrds) %s\n", i + 1, cfg.entries[i].title,
+			       cfg.entries[i].kernel, cfg.entries[i].n_initrd, cfg.entries[i].cmdline);
+	}
+	config_free(&cfg);
+	free(text);
+	return r ? 1 : 0;
+}
+
+static int cmd_cat(int argc, char **argv)
+{
+	struct blockdev dev;
+	struct volume vols[32];
+	struct fs *fs;
+	struct fs_file *f;
+	char *img, *colon;
+	int part = -1;
+
+	if (argc != 2)
+		return usage();
+	img = strdup(argv[0]);
+	colon = strrchr(img, ':');
+	if (colon) {
+		*colon = 0;
+		part = atoi(colon + 1);
+	}
+	if (imgdev_open(img, &dev))
+		goto fail;
+	int n = part_scan(&dev, vols, 32);
+	if (n < 0)
+		goto fail;
+	int vi = -1;
+	for (int i = 0; i < n; i++)
+		if (part < 0 ? i == 0 : vols[i].index == part)
+			vi = i;
+	if (vi < 0) {
+		err_set(E_NOENT, "%s: no partition %d", img, part);
+		goto fail;
+	}
+	if (fs_mount(&vols[vi], &fs) || fs_open(fs, argv[1], &f))
+		goto fail;
+	char *buf = malloc(1 << 20);
+	for (uint64_t off = 0; off < f->size;) {
+		uint64_t chunk = f->size - off < (1 << 20) ? f->size - off : (1 << 20);
+		if (fs_read(f, off, chunk, buf))
+			goto fail;
+		fwrite(buf, 1, chunk, stdout);
+		off += chunk;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "baton: %s\n", err_msg());
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (!strcmp(argv[1], "probe"))
+		return cmd_probe(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "cat"))
+		return cmd_cat(argc - 2, argv + 2);
+	return usage();
+}

@@ -1,0 +1,51 @@
+/* imgdev.c: a block device over an image file or a host block device, for the baton host tool. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <unistd.h>
+#include "imgdev.h"
+
+static int img_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf)
+{
+	int fd = (int)(intptr_t)dev->priv;
+	size_t want = (size_t)(count * dev->block_size);
+	size_t got = 0;
+
+	while (got < want) {
+		ssize_t r = pread(fd, (char *)buf + got, want - got,
+				  (off_t)(lba * dev->block_size + got));
+		if (r <= 0)
+			return err_set(E_IO, "%s: read of %llu blocks at %llu failed", dev->name,
+				       (unsigned long long)count, (unsigned long long)lba);
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+int imgdev_open(const char *path, struct blockdev *dev)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t size;
+
+	if (fd < 0 || fstat(fd, &st))
+		return err_set(E_NOENT, "%s: %s", path, strerror(errno));
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, &size))
+			return err_set(E_IO, "%s: cannot get the device size", path);
+	} else {
+		size = (uint64_t)st.st_size;
+	}
+	memset(dev, 0, sizeof(*dev));
+	snprintf(dev->name, sizeof(dev->name), "hd0");
+	dev->block_size = 512;
+	dev->num_blocks = size / 512;
+	dev->read = img_read;
+	dev->priv = (void *)(intptr_t)fd;
+	return 0;
+}
