@@ -4,7 +4,7 @@ CACHE   := cache
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all deps fetch run check unit qemu bench clean format
+.PHONY: all deps fetch run check unit fuzz qemu bench clean format
 all: deps $(B)/BOOTX64.EFI $(B)/baton
 
 # One idempotent dependency step (apt-get, skipped when everything is present).
@@ -76,13 +76,27 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 -include $(wildcard tests/kernels/*/build.mk)
 -include tests/qemu/build.mk
 
-unit: deps $(UNIT_BINS)
+unit: deps $(UNIT_BINS) fetch
+	$(Q)bash tests/unit/images.sh $(B)/test-images
 	$(Q)bash tests/unit/run.sh $(UNIT_BINS)
 
-check: deps all fetch
+# libFuzzer targets: the core parsers compiled from source with the fuzzer's instrumentation.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_TIME ?= 60
+$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) lib/host.c
+	@mkdir -p $(dir $@)
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(INCS) \
+		$^ -o $@ -lz
+fuzz: deps $(FUZZ_BINS)
+	$(Q)for f in $(FUZZ_BINS); do mkdir -p $(B)/corpus/$${f##*/}; \
+		$$f -max_total_time=$(FUZZ_TIME) $(B)/corpus/$${f##*/} || exit 1; done
+
+KERNELS := $(B)/kernels/linux64.bzImage $(B)/kernels/mkinitrd $(B)/kernels/linux64-selftest
+check: deps all fetch $(UNIT_BINS) $(FUZZ_BINS) $(KERNELS)
 	$(Q)bash tests/run.sh
 
-run: deps all fetch
+run: deps all fetch $(KERNELS)
 	$(Q)bash mk/demo.sh
 
 bench:

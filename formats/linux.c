@@ -40,7 +40,9 @@ static void put_screen_info(uint8_t *bp, const struct framebuffer *fb)
 	put16(si + 0x14, (uint16_t)fb->height);
 	put16(si + 0x16, fb->bpp);
 	put32(si + 0x18, (uint32_t)fb->base);
-	put32(si + 0x1c, (uint32_t)ALIGN_UP(fb->size, 65536) / 65536); /* lfb_size in 64 KiB units */
+	/* lfb_size is in bytes for VIDEO_TYPE_EFI (64 KiB units only for VLFB), as the EFI stub sets it. */
+	put32(si + 0x1c, (uint32_t)fb->size);
+	put16(si + 0x32, 1); /* pages */
 	put16(si + 0x24, (uint16_t)fb->pitch);
 	si[0x26] = fb->red_size, si[0x27] = fb->red_pos;
 	si[0x28] = fb->green_size, si[0x29] = fb->green_pos;

@@ -52,7 +52,7 @@ struct linux_hdr {
 	unsigned setup_sects;	  /* 0 means 4 */
 	uint64_t kernel_off;	  /* protected-mode kernel starts here in the file */
 	uint64_t kernel_len;	  /* bytes from kernel_off to the end of the file */
-	uint32_t syssize_bytes;	  /* syssize * 16 */
+	uint64_t syssize_bytes;	  /* syssize * 16 */
 	uint8_t loadflags;
 	uint16_t xloadflags;	  /* 0 before 2.12 */
 	bool relocatable;

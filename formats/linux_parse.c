@@ -4,13 +4,13 @@
 int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct linux_hdr *h)
 {
 	memset(h, 0, sizeof(*h));
-	if (head_len < LX_HEADER + 4 || file_size < 1024)
+	if (head_len < LX_VERSION + 2 || file_size < 1024)
 		return err_set(E_FORMAT, "file too small to be a Linux kernel (%llu bytes)",
 			       (unsigned long long)file_size);
 	if (get16(head + LX_BOOT_FLAG) != 0xaa55 || memcmp(head + LX_HEADER, "HdrS", 4))
 		return err_set(E_FORMAT, "not a Linux bzImage (no \"HdrS\" setup header)");
 	h->version = get16(head + LX_VERSION);
-	/* boot.rst: the 64-bit entry and xloadflags exist from protocol 2.12. */
+	/* boot.rst: protocol 2.00 (setup header with HdrS) is the oldest a loader may use. */
 	if (h->version < 0x0200)
 		return err_set(E_UNSUPP, "Linux boot protocol %u.%02u is too old", h->version >> 8,
 			       h->version & 0xff);
@@ -23,15 +23,15 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
 	/* boot.rst "setup_sects": a value of 0 means 4. */
 	h->setup_sects = head[LX_SETUP_SECTS] ? head[LX_SETUP_SECTS] : 4;
 	h->kernel_off = (uint64_t)(h->setup_sects + 1) * 512;
-	h->syssize_bytes = get32(head + LX_SYSSIZE) * 16;
+	h->syssize_bytes = (uint64_t)get32(head + LX_SYSSIZE) * 16;
 	if (h->kernel_off >= file_size)
 		return err_set(E_FORMAT, "truncated bzImage: file ends (%llu bytes) inside the setup code",
 			       (unsigned long long)file_size);
 	/* syssize counts the protected-mode code; signatures may follow it, so load the rest of the file. */
 	if (h->version >= 0x0204 && h->kernel_off + h->syssize_bytes > file_size)
 		return err_set(E_FORMAT,
-			       "truncated bzImage: header says %u bytes of kernel, the file has %llu",
-			       h->syssize_bytes, (unsigned long long)(file_size - h->kernel_off));
+			       "truncated bzImage: header says %llu bytes of kernel, the file has %llu",
+			       (unsigned long long)h->syssize_bytes, (unsigned long long)(file_size - h->kernel_off));
 	h->kernel_len = file_size - h->kernel_off;
 
 	h->loadflags = head[LX_LOADFLAGS];

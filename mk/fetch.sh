@@ -38,6 +38,6 @@ if [ "$what" = all ] || [ "$what" = linux ]; then
 	# linux-image-amd64 is a metapackage: resolve the versioned image it depends on.
 	ver=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 	get "$ver" linux
-	ln -sf "$(cd linux/boot && ls vmlinuz-* | head -1)" linux/vmlinuz
+	ln -sf "boot/$(cd linux/boot && ls vmlinuz-* | head -1)" linux/vmlinuz
 	get busybox-static busybox
 fi

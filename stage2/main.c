@@ -39,13 +39,15 @@ static int load_config(struct bvol *bv, struct config *cfg, const char **found)
 	return E_NOENT;
 }
 
-/* No config: say where it was looked for, and wait for a key, then look again. */
-static void no_config_screen(struct bvol *bv)
+/* No usable config: say where it was looked for, and wait for a key, then look again. */
+static void no_config_screen(struct bvol *bv, const char *cfgpath)
 {
-	plat_clear();
-	con_printf("baton %s\n\n", BATON_VERSION);
+	con_printf("\nbaton %s\n\n", BATON_VERSION);
 	if (!bv) {
 		con_printf("baton could not read the volume it was started from.\n");
+	} else if (cfgpath) {
+		con_printf("(%s)%s has no entry baton can boot (see the errors above).\n", bv->v.name,
+			   cfgpath);
 	} else {
 		con_printf("No config file found. baton looked on %s for:\n", bv->v.name);
 		for (size_t i = 0; i < ARRAY_SIZE(cfg_paths); i++)
@@ -80,7 +82,7 @@ void baton_main(void)
 				if (cfg.n_errors)
 					for (int i = 0; i < cfg.n_errors; i++)
 						con_printf("%s\n", cfg.errors[i]);
-				no_config_screen(bv);
+				no_config_screen(bv, cfgpath);
 				config_free(&cfg);
 				continue;
 			}

@@ -100,6 +100,8 @@ static int cmd_probe(int argc, char **argv)
 	const struct format *fmt = format_find(&in.kernel, protocol);
 	if (!fmt || fmt->plan(&in, &p)) {
 		fprintf(stderr, "baton: %s: %s\n", argv[0], err_msg());
+		if (fmt)
+			lp_free(&p);
 		return 1;
 	}
 	printf("file:      %s (%zu bytes)\n", argv[0], len);

@@ -1,0 +1,249 @@
+/* part.c: partition tables: GPT (UEFI spec 5.3) behind a protective MBR, else MBR primaries, else the whole disk. */
+#include "part.h"
+#include "zlib.h"
+
+char part_warning[160];
+
+#define MBR_TABLE 0x1be /* four 16-byte entries, then 0x55 0xAA at 510 (UEFI spec 5.2.1) */
+#define GPT_MAX_ARRAY (1u << 20)
+
+static bool mbr_is_extended(uint8_t type)
+{
+	return type == 0x05 || type == 0x0f || type == 0x85;
+}
+
+static bool is_pow2(uint32_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/*
+ * A FAT or NTFS boot sector also ends in 0x55AA, and on a superfloppy its "partition table" is
+ * boot code or zeros. Like blkid, a sector that looks like one is never an MBR: a jump
+ * instruction and a sane BPB (Microsoft FAT spec section 3.1), or the NTFS / exFAT OEM name.
+ */
+static bool looks_like_vbr(const uint8_t *s)
+{
+	if (!memcmp(s + 3, "NTFS    ", 8) || !memcmp(s + 3, "EXFAT   ", 8))
+		return true;
+	if (!((s[0] == 0xeb && s[2] == 0x90) || s[0] == 0xe9))
+		return false;
+	uint16_t bps = get16(s + 11);
+	uint8_t media = s[21];
+	return bps >= 512 && bps <= 4096 && is_pow2(bps) && is_pow2(s[13]) && get16(s + 14) &&
+	       s[16] && (media == 0xf0 || media >= 0xf8);
+}
+
+/* Every entry: boot indicator 0x00 or 0x80; a used entry starts and ends inside the disk. */
+static bool mbr_plausible(struct blockdev *dev, const uint8_t *s)
+{
+	if (s[510] != 0x55 || s[511] != 0xaa)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *e = s + MBR_TABLE + 16 * i;
+		uint64_t start = get32(e + 8), size = get32(e + 12);
+		if (e[0] != 0x00 && e[0] != 0x80)
+			return false;
+		if (!e[4])
+			continue;
+		if (!start || start >= dev->num_blocks)
+			return false;
+		/* A protective entry's size is the disk's, or 0xFFFFFFFF when that does not fit. */
+		if (e[4] != 0xee && (!size || size > dev->num_blocks - start))
+			return false;
+	}
+	return !looks_like_vbr(s);
+}
+
+static void vol_init(struct volume *v, struct blockdev *dev, enum part_scheme scheme, int index)
+{
+	static const char *const sname[] = { "", "msdos", "gpt" };
+
+	memset(v, 0, sizeof(*v));
+	v->dev = dev;
+	v->scheme = scheme;
+	v->index = index;
+	if (scheme == PART_NONE)
+		snfmt(v->name, sizeof(v->name), "%s", dev->name);
+	else
+		snfmt(v->name, sizeof(v->name), "%s,%s%d", dev->name, sname[scheme], index);
+}
+
+static int scan_mbr(struct blockdev *dev, const uint8_t *s, struct volume *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < 4 && n < max; i++) {
+		const uint8_t *e = s + MBR_TABLE + 16 * i;
+		/* Logical partitions inside an extended one (GRUB's msdos5 and up) come later. */
+		if (!e[4] || mbr_is_extended(e[4]))
+			continue;
+		struct volume *v = &out[n++];
+		vol_init(v, dev, PART_MBR, i + 1);
+		v->mbr_type = e[4];
+		v->start = get32(e + 8);
+		v->blocks = get32(e + 12);
+	}
+	return n;
+}
+
+struct gpt {
+	uint8_t *array; /* the partition entry array, mem_alloc()ed */
+	uint32_t n_entries, entry_size;
+};
+
+/* Reads and checks the GPT header at lba and its entry array (UEFI spec 5.3.2, "GPT Header"). */
+static int gpt_read(struct blockdev *dev, uint64_t lba, struct gpt *g)
+{
+	uint32_t bs = dev->block_size;
+	uint8_t *h = mem_alloc(bs);
+	int r;
+
+	g->array = NULL;
+	if (!h)
+		return err_set(E_NOMEM, "out of memory");
+	r = blockdev_read(dev, lba, 1, h);
+	if (r)
+		goto out;
+	r = E_CORRUPT;
+	if (memcmp(h, "EFI PART", 8)) {
+		err_set(r, "no GPT signature");
+		goto out;
+	}
+	uint32_t hsize = get32(h + 12), crc = get32(h + 16);
+	if (hsize < 92 || hsize > bs) {
+		err_set(r, "GPT header size %u is invalid", hsize);
+		goto out;
+	}
+	put32(h + 16, 0); /* the CRC is computed with its own field zeroed */
+	if ((uint32_t)crc32(0, h, hsize) != crc) {
+		err_set(r, "GPT header CRC32 mismatch");
+		goto out;
+	}
+	uint64_t my = get64(h + 24), first = get64(h + 40), last = get64(h + 48);
+	uint64_t alba = get64(h + 72);
+	g->n_entries = get32(h + 80);
+	g->entry_size = get32(h + 84);
+	uint64_t abytes = (uint64_t)g->n_entries * g->entry_size;
+	uint64_t ablocks = (abytes + bs - 1) / bs;
+	if (my != lba || first > last || last >= dev->num_blocks) {
+		err_set(r, "GPT header LBAs are inconsistent with the disk");
+		goto out;
+	}
+	/* Entries are 128 * 2^n bytes by the spec; accept any sane multiple of 8 as sgdisk does. */
+	if (g->entry_size < 128 || g->entry_size % 8 || abytes > GPT_MAX_ARRAY) {
+		err_set(r, "GPT entry array of %u entries of %u bytes is invalid", g->n_entries,
+			g->entry_size);
+		goto out;
+	}
+	if (alba < 2 || alba > dev->num_blocks || ablocks > dev->num_blocks - alba ||
+	    (lba >= alba && lba < alba + ablocks)) {
+		err_set(r, "GPT entry array at LBA %llu is outside the disk", (unsigned long long)alba);
+		goto out;
+	}
+	g->array = mem_alloc(ablocks ? ablocks * bs : 1);
+	if (!g->array) {
+		r = err_set(E_NOMEM, "out of memory");
+		goto out;
+	}
+	r = blockdev_read(dev, alba, ablocks, g->array);
+	if (!r && (uint32_t)crc32(0, g->array, (uInt)abytes) != get32(h + 88))
+		r = err_set(E_CORRUPT, "GPT partition entry array CRC32 mismatch");
+out:
+	if (r) {
+		mem_free(g->array);
+		g->array = NULL;
+	}
+	mem_free(h);
+	return r;
+}
+
+static int scan_gpt(struct blockdev *dev, struct gpt *g, struct volume *out, int max)
+{
+	static const uint8_t zero[16];
+	int n = 0, bad = 0;
+
+	for (uint32_t i = 0; i < g->n_entries; i++) {
+		const uint8_t *e = g->array + (size_t)i * g->entry_size; /* UEFI spec 5.3.3 */
+		uint64_t start = get64(e + 32), end = get64(e + 40);
+		if (!memcmp(e, zero, 16)) /* an unused entry */
+			continue;
+		if (start < 1 || start > end || end >= dev->num_blocks) {
+			bad++;
+			continue;
+		}
+		if (n == max) {
+			snfmt(part_warning, sizeof(part_warning), "%s: more than %d partitions",
+			      dev->name, max);
+			break;
+		}
+		struct volume *v = &out[n++];
+		vol_init(v, dev, PART_GPT, (int)i + 1); /* GRUB numbers GPT entries by slot */
+		memcpy(v->type_guid, e, 16);
+		memcpy(v->part_guid, e + 16, 16);
+		v->start = start;
+		v->blocks = end - start + 1;
+	}
+	if (bad && !part_warning[0])
+		snfmt(part_warning, sizeof(part_warning),
+		      "%s: %d GPT entries lie outside the disk and were skipped", dev->name, bad);
+	return n;
+}
+
+/* The primary header at LBA 1; if it or its array is bad, the backup at the last LBA. */
+static int gpt_scan(struct blockdev *dev, struct volume *out, int max)
+{
+	struct gpt g;
+	char why[96];
+	uint64_t last = dev->num_blocks - 1;
+	int r = gpt_read(dev, 1, &g);
+
+	if (r) {
+		strlcpy_b(why, err_msg(), sizeof(why));
+		r = gpt_read(dev, last, &g);
+		if (r) {
+			char why2[96];
+			strlcpy_b(why2, err_msg(), sizeof(why2));
+			return err_set(r, "%s: both GPT headers are bad (primary: %s; backup: %s)",
+				       dev->name, why, why2);
+		}
+		snfmt(part_warning, sizeof(part_warning),
+		      "%s: primary GPT is bad (%s); using the backup at LBA %llu", dev->name, why,
+		      (unsigned long long)last);
+	}
+	r = scan_gpt(dev, &g, out, max);
+	mem_free(g.array);
+	return r;
+}
+
+int part_scan(struct blockdev *dev, struct volume *out, int max)
+{
+	uint8_t *s;
+	int r;
+
+	part_warning[0] = 0;
+	if (max < 1 || dev->block_size < 512 || !is_pow2(dev->block_size))
+		return err_set(E_INVAL, "%s: bad block size %u", dev->name, dev->block_size);
+	if (!dev->num_blocks)
+		return err_set(E_RANGE, "%s: empty disk", dev->name);
+	s = mem_alloc(dev->block_size);
+	if (!s)
+		return err_set(E_NOMEM, "out of memory");
+	r = blockdev_read(dev, 0, 1, s);
+	if (r)
+		goto out;
+	if (mbr_plausible(dev, s)) {
+		bool protective = false;
+		for (int i = 0; i < 4; i++)
+			protective |= s[MBR_TABLE + 16 * i + 4] == 0xee;
+		/* UEFI spec 5.2.3: an 0xEE entry announces a GPT. */
+		r = protective ? gpt_scan(dev, out, max) : scan_mbr(dev, s, out, max);
+	} else {
+		vol_init(out, dev, PART_NONE, 0);
+		out->blocks = dev->num_blocks;
+		r = 1;
+	}
+out:
+	mem_free(s);
+	return r;
+}

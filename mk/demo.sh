@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# demo.sh: `make run`: builds a demo disk (GPT, FAT32 ESP) with baton and Debian's kernel, and boots it in QEMU.
+# The menu shows in this terminal (QEMU's serial console). Quit QEMU with Ctrl-A then X.
+set -euo pipefail
+B=${B:-build}
+CACHE=${CACHE:-cache}
+d=$B/demo
+rm -rf "$d/esp" && mkdir -p "$d/esp/EFI/BOOT" "$d/esp/boot" "$d/esp/test"
+cp "$B/BOOTX64.EFI" "$d/esp/EFI/BOOT/BOOTX64.EFI"
+cp -L "$CACHE/linux/vmlinuz" "$d/esp/boot/vmlinuz"
+bash mk/initramfs.sh "$d/esp/boot/initramfs.img" "$CACHE/busybox/bin/busybox"
+kver=$(basename "$(readlink "$CACHE/linux/vmlinuz")" | sed 's/^vmlinuz-//')
+
+# The conformance kernel checks every promise of the Linux 64-bit boot protocol, then powers off.
+. tests/qemu/cases.sh
+cp "$B/kernels/linux64.bzImage" "$d/esp/test/linux64.bzImage"
+"$B/kernels/mkinitrd" "$d/esp/test/i1.bin" 11 100000
+"$B/kernels/mkinitrd" "$d/esp/test/i2.bin" 22 3001
+
+cat >"$d/esp/EFI/BOOT/baton.cfg" <<CFG
+# baton demo menu: see README.md, "The config file".
+timeout 10
+default 1
+
+entry Debian GNU/Linux $kver (busybox shell)
+  kernel /boot/vmlinuz
+  initrd /boot/initramfs.img
+  cmdline console=ttyS0,115200 quiet
+
+entry Debian GNU/Linux $kver (verbose, powers off once userspace runs)
+  kernel /boot/vmlinuz
+  initrd /boot/initramfs.img
+  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+
+entry baton's Linux 64-bit boot protocol conformance test
+  kernel /test/linux64.bzImage
+  initrd /test/i1.bin
+  initrd /test/i2.bin
+  cmdline $(conf_cmdline expect.fb=0)
+CFG
+bash mk/mkdisk.sh "$d/disk.img" 128 "$d/esp"
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$d/vars.fd"
+
+cat <<MSG
+Booting the demo disk $d/disk.img in QEMU (UEFI firmware OVMF, no KVM: the firmware takes
+a few seconds). baton's menu appears below; use the arrow keys and Enter.
+To quit QEMU at any time: press Ctrl-A, then X.
+MSG
+exec qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m 1024 -display none \
+	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+	-drive if=pflash,format=raw,file="$d/vars.fd" \
+	-drive if=none,id=d0,format=raw,file="$d/disk.img" -device virtio-blk-pci,drive=d0 \
+	-serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04

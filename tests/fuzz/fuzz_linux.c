@@ -1,0 +1,97 @@
+/* fuzz_linux.c: libFuzzer target: arbitrary bytes as a kernel file through parse, plan, finish. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "linux_hdr.h"
+#include "loadplan.h"
+
+extern const struct format format_linux;
+
+/* A plan exec.c would refuse is a bug of the handler: pieces in order and inside their segment. */
+static void check_plan(const struct load_plan *p)
+{
+	if (p->n_segs < 3 || p->n_segs > LP_MAX_SEGS || !p->finish)
+		abort();
+	for (int i = 0; i < p->n_segs; i++) {
+		const struct lp_segment *s = &p->seg[i];
+		uint64_t at = 0;
+
+		for (int j = 0; j < s->n_pieces; j++) {
+			const struct lp_piece *pc = &s->piece[j];
+			if (pc->dst_off < at || pc->dst_off + pc->len > s->memsz)
+				abort();
+			at = pc->dst_off + pc->len;
+		}
+	}
+}
+
+/* finish() with a fake placement: it writes only the zero page, so only that needs bytes. */
+static void run_finish(struct load_plan *p)
+{
+	static uint8_t zp[BP_SIZE];
+	static struct mem_range map[] = {
+		{ 0, 0x9f000, MEM_RAM },
+		{ 0x100000, 0x7ff00000, MEM_RAM },
+	};
+	struct bootenv env = { .map = map, .n_map = 2, .efi_systab = 0x7f000000,
+			       .acpi_rsdp = 0xe0000 };
+
+	for (int i = 0; i < p->n_segs; i++) {
+		p->seg[i].placed = 0x100000ull * (i + 1);
+		p->seg[i].ptr = strcmp(p->seg[i].name, "boot_params") ? NULL : zp;
+	}
+	p->finish(p, &env);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char cmdline[] = "console=ttyS0 root=/dev/vda1";
+	/* The first byte picks the case: the initrds, and a file longer than the bytes given. */
+	uint8_t sel = size ? data[0] : 0;
+	struct linux_hdr h;
+	struct load_plan p;
+	struct lp_input in;
+
+	if (size)
+		data++, size--;
+	/* A longer file continues with zeros, as the rest of a real kernel would. */
+	uint64_t fsize = size + (sel & 0x80 ? (uint64_t)(sel & 0x0f) << 20 : 0);
+	/* The head as boot.c reads it: min(file size, LP_HEAD_BYTES), exactly sized for ASan. */
+	size_t hl = fsize < LP_HEAD_BYTES ? (size_t)fsize : LP_HEAD_BYTES;
+	uint8_t *head = calloc(1, hl ? hl : 1);
+
+	if (!head)
+		return 0;
+	memcpy(head, data, MIN(hl, size));
+	if (linux_parse(head, hl, fsize, &h))
+		goto out;
+	if (h.kernel_off + h.kernel_len != fsize || h.hdr_end > LX_HDR_MAX_END || h.hdr_end > hl ||
+	    h.init_size < MIN(h.kernel_len, 0xffffffffu))
+		abort();
+
+	memset(&in, 0, sizeof(in));
+	in.kernel = (struct lp_file){ .path = "fuzz", .size = fsize, .head = head, .head_len = hl };
+	in.cmdline = cmdline;
+	in.loader_name = "baton fuzz";
+	/* Up to three fake initrds; all empty when bit 6 is set (an error the plan reports). */
+	in.n_mods = (sel >> 4) & 3;
+	for (int i = 0; i < in.n_mods; i++)
+		in.mods[i] = (struct lp_file){ .path = "initrd",
+					       .size = sel & 0x40 ? 0 : 1001 + 3 * i };
+	/* What parses must be detected, as boot.c finds the handler by detection. */
+	if (!format_linux.detect(&in.kernel) || format_find(&in.kernel, NULL) != &format_linux)
+		abort();
+
+	memset(&p, 0, sizeof(p));
+	int r = format_linux.plan(&in, &p);
+	if (!r) {
+		check_plan(&p);
+		run_finish(&p);
+	} else if (r != E_UNSUPP && r != E_RANGE && r != E_FORMAT) {
+		abort();
+	}
+	lp_free(&p);
+out:
+	free(head);
+	return 0;
+}

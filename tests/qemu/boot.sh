@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# boot.sh: boots a disk image under QEMU/TCG with OVMF, drives the serial console and gives a verdict.
+#
+# usage: boot.sh [options] DISK
+#   -t SECS        hard timeout (default 60)
+#   -o LOG         where the serial output goes (escape sequences stripped; LOG.raw keeps them)
+#   -s 'RE|KEYS'   step: wait for RE (extended regex) after the previous step's match, then send
+#                  KEYS to the serial console (printf escapes: '\r' Enter, '\033[B' Down)
+#   -p RE          pass when RE appears after the last step (QEMU is then stopped)
+#   -x             pass when the guest exits through isa-debug-exit with 0x10 (status 33)
+#   -f RE          fail at once when RE appears (besides the built-in fatal patterns)
+#   -m MIB         guest memory (default 512)
+#   -V             add a VGA device (OVMF then offers GOP)
+# Exit status 0 on pass, 1 on fail. A one-line reason is printed either way.
+set -u
+timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=()
+while getopts "t:o:s:p:xf:m:V" o; do
+	case $o in
+	t) timeout=$OPTARG ;;
+	o) log=$OPTARG ;;
+	s) steps+=("$OPTARG") ;;
+	p) pass_re=$OPTARG ;;
+	x) want_exit=1 ;;
+	f) fail_re=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	V) vga=(-device VGA) ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+disk=${1:?disk image}
+work=$(mktemp -d)
+[ -n "$log" ] || log=$work/serial.log
+trap 'kill $qpid $rpid 2>/dev/null; rm -rf "$work"' EXIT
+
+# OVMF: the code read-only, a fresh copy of the variable store per run.
+code=/usr/share/OVMF/OVMF_CODE_4M.fd
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+mkfifo "$work/ser.in" "$work/ser.out"
+: >"$log"
+
+timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m "$mem" \
+	-display none -no-reboot "${vga[@]}" \
+	-drive "if=pflash,format=raw,readonly=on,file=$code" \
+	-drive "if=pflash,format=raw,file=$work/vars.fd" \
+	-drive "if=none,id=d0,format=raw,file=$disk" -device virtio-blk-pci,drive=d0 \
+	-chardev "pipe,id=ser,path=$work/ser" -serial chardev:ser \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/qemu.out" 2>&1 &
+qpid=$!
+# QEMU opens both pipes read-write, so neither open below can block for long.
+exec 3<>"$work/ser.in"
+(timeout "$((timeout + 5))" cat "$work/ser.out" | tee "$log.raw" |
+	sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' >"$log") &
+rpid=$!
+
+fatal='X64 Exception|!!!! |Shell> |No bootable option|Access Denied|failed to load Boot'
+[ -n "$fail_re" ] && fatal="$fatal|$fail_re"
+pos=0   # byte offset in the log after the last step's match
+step=0
+verdict=""
+# Prints the byte offset just past the first match of $1 at or after offset $pos, or nothing.
+find_after() {
+	tail -c +"$((pos + 1))" "$log" | grep -a -b -o -E -m1 -- "$1" | head -1 |
+		awk -F: -v p="$pos" '{ print p + $1 + length(substr($0, index($0, ":") + 1)) }'
+}
+while kill -0 $qpid 2>/dev/null; do
+	sleep 0.2
+	if m=$(grep -a -o -E -m1 -- "$fatal" "$log"); then
+		verdict="fail: saw '$m'"
+		break
+	fi
+	if [ "$step" -lt "${#steps[@]}" ]; then
+		re=${steps[$step]%%|*}
+		keys=${steps[$step]#*|}
+		if off=$(find_after "$re") && [ -n "$off" ]; then
+			pos=$off
+			sleep 0.3 # let the guest reach its key wait
+			printf "$keys" >&3
+			step=$((step + 1))
+		fi
+		continue
+	fi
+	if [ -n "$pass_re" ] && off=$(find_after "$pass_re") && [ -n "$off" ]; then
+		verdict=pass
+		break
+	fi
+done
+if [ -z "$verdict" ]; then
+	wait $qpid
+	rc=$?
+	sleep 0.3 # let the reader drain
+	if m=$(grep -a -o -E -m1 -- "$fatal" "$log"); then
+		verdict="fail: saw '$m'"
+	elif [ "$step" -lt "${#steps[@]}" ]; then
+		verdict="fail: never saw '${steps[$step]%%|*}' (step $((step + 1)), qemu status $rc)"
+	elif [ "$want_exit" = 1 ] && [ "$rc" = 33 ]; then
+		verdict=pass
+	elif [ -n "$pass_re" ] && [ -n "$(find_after "$pass_re")" ]; then
+		verdict=pass
+	elif [ "$rc" = 124 ]; then
+		verdict="fail: timed out after ${timeout}s"
+	elif [ "$rc" = 35 ]; then
+		verdict="fail: guest reported failure through isa-debug-exit"
+	else
+		verdict="fail: qemu exited with status $rc (reset, shutdown or crash)"
+	fi
+fi
+kill $qpid 2>/dev/null
+wait $qpid 2>/dev/null
+[ -s "$work/qemu.out" ] && sed 's/^/qemu: /' "$work/qemu.out" >>"$log"
+echo "$verdict"
+[ "$verdict" = pass ]

@@ -1,0 +1,117 @@
+# cases.sh: the QEMU test cases: each writes its disk's baton.cfg and sets the boot.sh arguments (args).
+# shellcheck shell=bash
+
+CASES="linux64_conformance debian_linux menu_keys menu_default_timeout no_config config_syntax_error
+	missing_kernel missing_initrd not_a_kernel truncated_bzimage"
+
+# FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
+fnv1a() {
+	local s=$1 h=2166136261 i c
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(((h ^ c) * 16777619 & 0xffffffff))
+	done
+	printf '%08x' "$h"
+}
+
+# The command line of the linux64 conformance kernel for the two initrds on every disk.
+conf_cmdline() { # [EXTRA TOKENS]
+	local s="baton.test=linux64 initrds=2 initrd.seeds=11,22 expect.pref=1 $*"
+	s=${s% }
+	echo "$s sum=$(fnv1a "$s")"
+}
+
+# An entry that passes the conformance kernel's checks, and one that fails them (a wrong sum).
+good_entry() { # TITLE [EXTRA]
+	printf 'entry %s\n  kernel /k/linux64.bzImage\n  initrd /k/i1.bin\n  initrd /k/i2.bin\n' "$1"
+	printf '  cmdline %s\n' "$(conf_cmdline "${2:-expect.fb=0}")"
+}
+bad_entry() { # TITLE
+	printf 'entry %s\n  kernel /k/linux64.bzImage\n  initrd /k/i1.bin\n  initrd /k/i2.bin\n' "$1"
+	printf '  cmdline baton.test=linux64 initrds=2 initrd.seeds=11,22 sum=00000000\n'
+}
+DOWN='\033[B'
+
+# Every promise of boot.rst's 64-bit protocol, checked by our own kernel (with a GOP framebuffer).
+case_linux64_conformance() {
+	{
+		echo "timeout 0"
+		good_entry "conformance" "expect.fb=1"
+	} >"$1/baton.cfg"
+	args=(-V -x -t 90 -f 'FAIL:')
+}
+
+# Debian's own kernel and a busybox initramfs reach userspace with our command line.
+case_debian_linux() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry Debian GNU/Linux
+	  kernel /boot/vmlinuz
+	  initrd /boot/initramfs.img
+	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+	EOF
+	args=(-t 240 -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff' -f 'Kernel panic')
+}
+
+# The countdown shows, a key stops it and acts: Down selects the second entry, Enter boots it.
+case_menu_keys() {
+	{
+		echo "timeout 30"
+		bad_entry "first"
+		good_entry "second"
+		bad_entry "third"
+	} >"$1/baton.cfg"
+	args=(-x -t 120 -s "Booting 'first' in [0-9]+ s|$DOWN" -s "> second|\\r")
+}
+
+# With no key, the default (named by title) boots when the countdown ends.
+case_menu_default_timeout() {
+	{
+		echo "timeout 2"
+		echo "default second"
+		bad_entry "first"
+		good_entry "second"
+	} >"$1/baton.cfg"
+	args=(-x -t 90 -s "Booting 'second' in 2 s|")
+}
+
+# No config: a screen that says where baton looked; a key looks again.
+case_no_config() {
+	args=(-t 90 -s 'No config file found.*|' -s '/EFI/BOOT/baton.cfg|x'
+		-p 'No config file found')
+}
+
+# A syntax error names the file and line; the good entries still boot.
+case_config_syntax_error() {
+	{
+		echo "timeout 30"
+		good_entry "good"
+		echo "  kernal /k/linux64.bzImage"
+	} >"$1/baton.cfg"
+	args=(-x -t 90 -s 'baton.cfg:7: .*kernal|\r')
+}
+
+# An entry that cannot boot shows the message, then the menu comes back and another entry boots.
+bad_input_case() { # DIR TITLE ENTRY-LINES MESSAGE-REGEX
+	{
+		echo "timeout 30"
+		printf 'entry %s\n%s\n' "$2" "$3"
+		good_entry "good"
+	} >"$1/baton.cfg"
+	args=(-x -t 120 -s "Booting '$2' in|\\r" -s "error: cannot boot|" -s "$4|x"
+		-s "choose what to boot|$DOWN" -s "> good|\\r")
+}
+case_missing_kernel() {
+	bad_input_case "$1" broken "  kernel /k/nope.bzImage" 'kernel /k/nope.bzImage not found'
+}
+case_missing_initrd() {
+	bad_input_case "$1" broken "  kernel /k/linux64.bzImage
+  initrd /k/i1.bin
+  initrd /k/nope.img" 'initrd /k/nope.img not found'
+}
+case_not_a_kernel() {
+	bad_input_case "$1" broken "  kernel /k/notakernel.txt" 'not a kernel baton recognises'
+}
+case_truncated_bzimage() {
+	bad_input_case "$1" broken "  kernel /k/trunc.bzImage" 'truncated'
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# tests.sh: the QEMU tests: baton booted by OVMF from a GPT/FAT32 disk, one disk and one verdict per test.
+# usage: tests.sh [NAME-FILTER]     (run from the repo root after `make all fetch` and the kernels)
+# Prints one "PASS name" / "FAIL name: reason" line per test, then "qemu: N passed, M failed".
+set -u
+B=${B:-build}
+CACHE=${CACHE:-cache}
+JOBS=${JOBS:-2}
+filter=${1:-}
+here=$(dirname "$0")
+out=$B/qemu
+mkdir -p "$out"
+# shellcheck source=tests/qemu/cases.sh
+. "$here/cases.sh"
+
+# The files every test disk carries; each test adds its own baton.cfg.
+base=$out/base
+rm -rf "$base" && mkdir -p "$base/EFI/BOOT" "$base/k" "$base/boot"
+cp "$B/BOOTX64.EFI" "$base/EFI/BOOT/BOOTX64.EFI"
+cp "$B/kernels/linux64.bzImage" "$base/k/linux64.bzImage"
+"$B/kernels/mkinitrd" "$base/k/i1.bin" 11 100000
+"$B/kernels/mkinitrd" "$base/k/i2.bin" 22 3001
+printf 'This is a text file, not a kernel.\n' >"$base/k/notakernel.txt"
+head -c 1048576 "$CACHE/linux/vmlinuz" >"$base/k/trunc.bzImage"
+cp -L "$CACHE/linux/vmlinuz" "$base/boot/vmlinuz"
+bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox"
+bash mk/mkdisk.sh "$out/base.img" 96 "$base"
+
+run_case() { # NAME: builds the test's disk from base.img and its config, boots it, records the verdict
+	local name=$1 dir=$out/$1
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp --sparse=always "$out/base.img" "$dir/disk.img"
+	local args=()
+	"case_$name" "$dir" # writes $dir/baton.cfg (or none) and sets args
+	if [ -e "$dir/baton.cfg" ]; then
+		mcopy -o -i "$dir/disk.img@@1M" "$dir/baton.cfg" ::/EFI/BOOT/baton.cfg
+	fi
+	local t0=$SECONDS
+	if v=$(bash "$here/boot.sh" -o "$dir/serial.log" "${args[@]}" "$dir/disk.img"); then
+		echo "PASS $name ($((SECONDS - t0)) s)" >"$dir/verdict"
+	else
+		echo "FAIL $name: $v ($((SECONDS - t0)) s; serial log $dir/serial.log)" >"$dir/verdict"
+	fi
+	cat "$dir/verdict"
+}
+
+names=()
+for n in $CASES; do
+	[ -z "$filter" ] || [[ $n == *$filter* ]] || continue
+	names+=("$n")
+done
+for n in "${names[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+	run_case "$n" &
+done
+wait
+pass=0 fail=0
+for n in "${names[@]}"; do
+	if grep -q '^PASS' "$out/$n/verdict" 2>/dev/null; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		[ -e "$out/$n/verdict" ] || echo "FAIL $n: no verdict"
+	fi
+done
+echo "qemu: $pass passed, $fail failed"
