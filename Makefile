@@ -46,9 +46,9 @@ ZLIB    := $(CACHE)/zlib
 EFI_CFLAGS = -nostdinc -isystem $(GCCINC) $(INCS) -I$(EFIINC) -I$(EFIINC)/x86_64 -I$(ZLIB) \
 	-std=gnu11 -Os -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -fpic -fshort-wchar \
 	-mno-red-zone -mgeneral-regs-only -ffreestanding -fno-stack-protector -fno-stack-check \
-	-fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args -ffunction-sections \
-	-fdata-sections -DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO
-EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
+	-fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
+	-DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T /usr/lib/elf_x86_64_efi.lds /usr/lib/crt0-efi-x86_64.o
 ZLIB_SRCS := inflate.c inftrees.c inffast.c adler32.c crc32.c zutil.c
 STAGE2_SRCS := $(wildcard stage2/*.c stage2/efi/*.c) lib/string.c $(CORE_SRCS)

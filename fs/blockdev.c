@@ -4,7 +4,8 @@
 int blockdev_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf)
 {
 	if (lba > dev->num_blocks || count > dev->num_blocks - lba)
-		return err_set(E_RANGE, "%s: read of %llu blocks at %llu is beyond the end (%llu blocks)",
+		return err_set(E_RANGE,
+			       "%s: read of %llu blocks at %llu is beyond the end (%llu blocks)",
 			       dev->name, (unsigned long long)count, (unsigned long long)lba,
 			       (unsigned long long)dev->num_blocks);
 	if (!count)
@@ -19,7 +20,8 @@ static int vol_check(struct volume *v, uint64_t off, uint64_t len)
 	uint64_t size = v->blocks * v->dev->block_size;
 
 	if (off > size || len > size - off)
-		return err_set(E_RANGE, "%s: read of %llu bytes at %llu is beyond the end (%llu bytes)",
+		return err_set(E_RANGE,
+			       "%s: read of %llu bytes at %llu is beyond the end (%llu bytes)",
 			       v->name, (unsigned long long)len, (unsigned long long)off,
 			       (unsigned long long)size);
 	return 0;

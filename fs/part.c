@@ -1,10 +1,10 @@
-/* part.c: partition tables: GPT (UEFI spec 5.3) behind a protective MBR, else MBR primaries, else the whole disk. */
+/* part.c: partition tables: GPT (UEFI spec 5.3), else MBR primaries, else the whole disk. */
 #include "part.h"
 #include "zlib.h"
 
 char part_warning[160];
 
-#define MBR_TABLE 0x1be /* four 16-byte entries, then 0x55 0xAA at 510 (UEFI spec 5.2.1) */
+#define MBR_TABLE     0x1be /* four 16-byte entries, then 0x55 0xAA at 510 (UEFI spec 5.2.1) */
 #define GPT_MAX_ARRAY (1u << 20)
 
 static bool mbr_is_extended(uint8_t type)
@@ -57,7 +57,7 @@ static bool mbr_plausible(struct blockdev *dev, const uint8_t *s)
 
 static void vol_init(struct volume *v, struct blockdev *dev, enum part_scheme scheme, int index)
 {
-	static const char *const sname[] = { "", "msdos", "gpt" };
+	static const char *const sname[] = {"", "msdos", "gpt"};
 
 	memset(v, 0, sizeof(*v));
 	v->dev = dev;
@@ -138,7 +138,8 @@ static int gpt_read(struct blockdev *dev, uint64_t lba, struct gpt *g)
 	}
 	if (alba < 2 || alba > dev->num_blocks || ablocks > dev->num_blocks - alba ||
 	    (lba >= alba && lba < alba + ablocks)) {
-		err_set(r, "GPT entry array at LBA %llu is outside the disk", (unsigned long long)alba);
+		err_set(r, "GPT entry array at LBA %llu is outside the disk",
+			(unsigned long long)alba);
 		goto out;
 	}
 	g->array = mem_alloc(ablocks ? ablocks * bs : 1);
@@ -222,7 +223,9 @@ int part_scan(struct blockdev *dev, struct volume *out, int max)
 	int r;
 
 	part_warning[0] = 0;
-	if (max < 1 || dev->block_size < 512 || !is_pow2(dev->block_size))
+	if (max < 1)
+		return err_set(E_INVAL, "%s: no room for volumes", dev->name);
+	if (dev->block_size < 512 || !is_pow2(dev->block_size))
 		return err_set(E_INVAL, "%s: bad block size %u", dev->name, dev->block_size);
 	if (!dev->num_blocks)
 		return err_set(E_RANGE, "%s: empty disk", dev->name);

@@ -11,4 +11,11 @@
  */
 int part_scan(struct blockdev *dev, struct volume *out, int max);
 
+/*
+ * Set by part_scan() when it worked around a problem (a bad primary GPT, so the backup was used;
+ * entries outside the disk; too many partitions): a message the caller may show. Empty when
+ * there was nothing to say; reset by every part_scan().
+ */
+extern char part_warning[160];
+
 #endif

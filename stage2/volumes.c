@@ -16,6 +16,10 @@ int volumes_scan(void)
 
 	if (plat_boot_volume(&bdev, &bstart))
 		con_printf("warning: %s\n", err_msg());
+	/* A rescan (the no-config screen looks again) starts from nothing. */
+	for (int i = 0; i < n_vols; i++)
+		if (vols[i].fs)
+			fs_unmount(vols[i].fs);
 	n_vols = 0;
 	for (int d = 0; d < nd && n_vols < MAX_VOLS; d++) {
 		struct volume tmp[32];
@@ -24,6 +28,8 @@ int volumes_scan(void)
 			con_printf("warning: %s: %s\n", disks[d]->name, err_msg());
 			continue;
 		}
+		if (part_warning[0])
+			con_printf("warning: %s\n", part_warning);
 		for (int i = 0; i < n && n_vols < MAX_VOLS; i++) {
 			struct bvol *b = &vols[n_vols++];
 			b->v = tmp[i];

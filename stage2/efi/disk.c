@@ -20,15 +20,22 @@ static int efi_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 	EFI_STATUS st;
 
 	if (align > 1 && ((uintptr_t)buf & (align - 1))) {
-		/* The firmware wants an aligned buffer: go through an aligned bounce, block by block. */
-		uint8_t *raw = mem_alloc(dev->block_size + align);
+		/*
+		 * The firmware wants an aligned buffer: go through an aligned bounce in chunks of up
+		 * to 64 KiB. Only small metadata reads land here; file data goes to page-aligned
+		 * destinations and takes the direct path.
+		 */
+		uint64_t chunk = MAX(1, 65536 / dev->block_size);
+		uint8_t *raw = mem_alloc(chunk * dev->block_size + align);
 		if (!raw)
 			return err_set(E_NOMEM, "out of memory");
 		uint8_t *b = (uint8_t *)ALIGN_UP((uintptr_t)raw, align);
 		st = EFI_SUCCESS;
-		for (uint64_t i = 0; i < count && st == EFI_SUCCESS; i++) {
-			st = bio->ReadBlocks(bio, bio->Media->MediaId, lba + i, dev->block_size, b);
-			memcpy((uint8_t *)buf + i * dev->block_size, b, dev->block_size);
+		for (uint64_t i = 0; i < count && st == EFI_SUCCESS; i += chunk) {
+			uint64_t n = MIN(chunk, count - i);
+			st = bio->ReadBlocks(bio, bio->Media->MediaId, lba + i, n * dev->block_size, b);
+			if (st == EFI_SUCCESS)
+				memcpy((uint8_t *)buf + i * dev->block_size, b, n * dev->block_size);
 		}
 		mem_free(raw);
 	} else {

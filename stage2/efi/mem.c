@@ -169,6 +169,7 @@ int plat_exit_firmware(struct bootenv *env)
 		return err_set(E_NOMEM, "out of memory for the final memory map");
 
 	EFI_STATUS st = EFI_INVALID_PARAMETER;
+	bool tried = false;
 	for (int tries = 0; tries < 16 && st != EFI_SUCCESS; tries++) {
 		size = cap;
 		st = efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key, &dsize, &ver);
@@ -176,9 +177,25 @@ int plat_exit_firmware(struct bootenv *env)
 			break;
 		/* EFI_INVALID_PARAMETER: the map changed since GetMemoryMap; fetch it again. */
 		st = efi_bs->ExitBootServices(efi_image, key);
+		tried = true;
 	}
-	if (st != EFI_SUCCESS)
-		return err_set(E_IO, "ExitBootServices failed (status 0x%llx)", (unsigned long long)st);
+	if (st != EFI_SUCCESS && !tried)
+		return err_set(E_IO, "GetMemoryMap failed (status 0x%llx)", (unsigned long long)st);
+	if (st != EFI_SUCCESS) {
+		/*
+		 * After a failed ExitBootServices only memory services are safe (UEFI 7.4), so the
+		 * menu cannot come back: say so on the serial port, wait, and reset.
+		 */
+		char msg[160];
+		efi_console_booted_out();
+		snfmt(msg, sizeof(msg),
+		      "\nbaton: ExitBootServices failed 16 times (status 0x%llx); the firmware is in an "
+		      "unknown state. Resetting in 10 s.\n", (unsigned long long)st);
+		plat_serial_puts(msg);
+		for (uint64_t t = plat_time_us(); plat_time_us() - t < 10000000;)
+			;
+		efi_st->RuntimeServices->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
+	}
 
 	efi_console_booted_out();
 	env->efi_mmap = (uint64_t)(uintptr_t)map;

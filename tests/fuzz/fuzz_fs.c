@@ -1,0 +1,196 @@
+/* fuzz_fs.c: libFuzzer target: part_scan and the FAT driver on arbitrary disks never misbehave. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "fs.h"
+#include "part.h"
+
+#define BS	     512
+#define MAX_FILE     (1u << 20) /* larger files are skipped: the point is parsing, not allocating */
+#define SPARSE_MAX   (1u << 24) /* blocks of a sparse disk (8 GiB, never allocated) */
+#define SPARSE_MAGIC "SPRS"
+
+/*
+ * The input is a disk in one of two forms:
+ *  - raw: the bytes are the disk (whole 512-byte blocks; a short tail is dropped);
+ *  - sparse: "SPRS", a u32 block count, then extents (u32 byte offset, u16 length, bytes) over
+ *    zeros. FAT16 needs 2 MiB and FAT32 32 MiB; as sparse seeds they are a few KiB.
+ * Raw disks get their GPT CRCs recomputed, unless the header's reserved field (offset 20) is
+ * nonzero, so that the fuzzer reaches the checks behind the CRCs as well as the CRCs.
+ */
+struct extent {
+	uint64_t off;
+	uint32_t len;
+	const uint8_t *data;
+};
+
+struct memdev {
+	struct blockdev dev;
+	uint8_t *raw; /* raw form: exactly num_blocks * BS bytes */
+	struct extent *ext;
+	size_t n_ext;
+};
+
+static int mem_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf)
+{
+	struct memdev *m = (struct memdev *)dev;
+
+	/* blockdev_read() checked the bounds already; a read outside them is a bug. */
+	if (lba >= dev->num_blocks || count > dev->num_blocks - lba)
+		abort();
+	if (m->raw) {
+		memcpy(buf, m->raw + lba * BS, count * BS);
+		return 0;
+	}
+	uint64_t lo = lba * BS, hi = (lba + count) * BS;
+	memset(buf, 0, count * BS);
+	for (size_t i = 0; i < m->n_ext; i++) {
+		const struct extent *e = &m->ext[i];
+		uint64_t a = e->off > lo ? e->off : lo,
+			 b = e->off + e->len < hi ? e->off + e->len : hi;
+		if (a < b)
+			memcpy((uint8_t *)buf + (a - lo), e->data + (a - e->off), b - a);
+	}
+	return 0;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void fix_gpt_crc(uint8_t *disk, uint64_t blocks, uint64_t lba)
+{
+	uint8_t *h = disk + lba * BS;
+	uint32_t hsize = get32(h + 12), n = get32(h + 80), esz = get32(h + 84);
+	uint64_t alba = get64(h + 72), bytes = (uint64_t)n * esz;
+
+	if (memcmp(h, "EFI PART", 8) || get32(h + 20) || hsize < 92 || hsize > BS)
+		return;
+	if (bytes <= (1u << 20) && alba < blocks && bytes <= (blocks - alba) * BS)
+		put32(h + 88, (uint32_t)crc32(0, disk + alba * BS, (uInt)bytes));
+	put32(h + 16, 0);
+	put32(h + 16, (uint32_t)crc32(0, h, hsize));
+}
+
+static bool terminated(const char *s, size_t n)
+{
+	return memchr(s, 0, n) != NULL;
+}
+
+static void read_file(struct fs *fs, const char *path)
+{
+	struct fs_file *f;
+	int r = fs_open(fs, path, &f);
+
+	if (r) {
+		if (r != E_NOENT && r != E_CORRUPT && r != E_IO && r != E_NOMEM && r != E_RANGE)
+			abort();
+		return;
+	}
+	if (f->fs != fs || (f->is_dir && f->size))
+		abort();
+	if (f->size <= MAX_FILE) {
+		uint8_t *buf = malloc(f->size ? f->size : 1);
+		if (buf) {
+			r = fs_read(f, 0, f->size, buf);
+			if (r && r != E_CORRUPT && r != E_IO && r != E_RANGE && r != E_NOMEM)
+				abort();
+			if (f->size >
+			    3) { /* odd edges, and a start in the middle of the run list */
+				fs_read(f, 1, f->size - 3, buf);
+				fs_read(f, f->size / 2 + 1, f->size - f->size / 2 - 2, buf);
+			}
+			free(buf);
+		}
+	}
+	uint8_t b;
+	if (fs_read(f, f->size, 1, &b) != E_RANGE) /* past the end, always */
+		abort();
+	fs_close(f);
+}
+
+static void run(struct memdev *m)
+{
+	/* The brief's paths, plus names the seeds (made from images.sh's disks) have. */
+	static const char *const paths[] = {"/EFI/BOOT/baton.cfg",
+					    "/a/b/c",
+					    "/",
+					    "/A/../a/B/./C",
+					    "/EFI/BOOT/BOOTX64.EFI",
+					    "/frag.bin",
+					    "/cycle.bin",
+					    "/loopdir/x",
+					    "/hello.txt"};
+	struct volume v[16];
+	uint64_t blocks = m->dev.num_blocks;
+
+	int n = part_scan(&m->dev, v, (int)(sizeof(v) / sizeof(v[0])));
+	if (n > (int)(sizeof(v) / sizeof(v[0])) || !terminated(part_warning, sizeof(part_warning)))
+		abort();
+	for (int i = 0; i < n; i++) {
+		if (v[i].dev != &m->dev || v[i].start > blocks ||
+		    v[i].blocks > blocks - v[i].start || !terminated(v[i].name, sizeof(v[i].name)))
+			abort();
+		struct fs *fs;
+		if (fs_mount(&v[i], &fs))
+			continue;
+		if (!terminated(fs->label, sizeof(fs->label)) ||
+		    !terminated(fs->uuid, sizeof(fs->uuid)))
+			abort();
+		for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+			read_file(fs, paths[p]);
+		char *text;
+		size_t len;
+		if (!fs_read_all(fs, "/EFI/BOOT/baton.cfg", &text, &len, 4096)) {
+			if (text[len])
+				abort();
+			mem_free(text);
+		}
+		fs_unmount(fs);
+	}
+	meta_cache_drop(&m->dev); /* the next input reuses the address */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct memdev m;
+
+	memset(&m, 0, sizeof(m));
+	strcpy(m.dev.name, "hd0");
+	m.dev.block_size = BS;
+	m.dev.read = mem_read;
+	if (size >= 8 && !memcmp(data, SPARSE_MAGIC, 4)) {
+		m.dev.num_blocks = rd32(data + 4) % SPARSE_MAX;
+		m.ext = malloc(sizeof(*m.ext) * (size / 6 + 1));
+		if (!m.ext)
+			return 0;
+		for (size_t p = 8; p + 6 <= size;) {
+			struct extent e = {rd32(data + p),
+					   (uint32_t)(data[p + 4] | data[p + 5] << 8),
+					   data + p + 6};
+			if (e.len > size - p - 6)
+				e.len = (uint32_t)(size - p - 6);
+			p += 6 + e.len;
+			if (e.off + e.len <= m.dev.num_blocks * BS)
+				m.ext[m.n_ext++] = e;
+		}
+		run(&m);
+		free(m.ext);
+		return 0;
+	}
+	/* A copy of exactly the whole blocks, so that ASan sees any read past them. */
+	m.dev.num_blocks = size / BS;
+	m.raw = malloc(size / BS * BS + 1);
+	if (!m.raw)
+		return 0;
+	memcpy(m.raw, data, size / BS * BS);
+	if (m.dev.num_blocks > 2) {
+		fix_gpt_crc(m.raw, m.dev.num_blocks, 1);
+		fix_gpt_crc(m.raw, m.dev.num_blocks, m.dev.num_blocks - 1);
+	}
+	run(&m);
+	free(m.raw);
+	return 0;
+}
