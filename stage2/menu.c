@@ -53,6 +53,8 @@ int menu_run(const struct config *cfg, int def, int timeout, char **errors, int 
 		pending = k; /* the key that stopped the countdown also acts */
 		break;
 	}
+	if (timeout == 0)
+		return sel; /* the countdown ran out: boot the default */
 	for (;;) {
 		int k = pending != KEY_NONE ? pending : plat_getkey(-1);
 		pending = KEY_NONE;

@@ -49,9 +49,14 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine 
 qpid=$!
 # QEMU opens both pipes read-write, so neither open below can block for long.
 exec 3<>"$work/ser.in"
-(timeout "$((timeout + 5))" cat "$work/ser.out" | tee "$log.raw" |
-	sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' >"$log") &
+timeout "$((timeout + 5))" cat "$work/ser.out" >"$log.raw" &
 rpid=$!
+# The matchable log: escape sequences and CRs stripped. Redone from the raw log at each poll,
+# because the menu's countdown line never ends with a newline (a line-buffered filter would hold it).
+clean() {
+	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' "$log.raw" >"$log.tmp"
+	mv "$log.tmp" "$log"
+}
 
 fatal='X64 Exception|!!!! |Shell> |No bootable option|Access Denied|failed to load Boot'
 [ -n "$fail_re" ] && fatal="$fatal|$fail_re"
@@ -65,6 +70,7 @@ find_after() {
 }
 while kill -0 $qpid 2>/dev/null; do
 	sleep 0.2
+	clean
 	if m=$(grep -a -o -E -m1 -- "$fatal" "$log"); then
 		verdict="fail: saw '$m'"
 		break
@@ -89,6 +95,7 @@ if [ -z "$verdict" ]; then
 	wait $qpid
 	rc=$?
 	sleep 0.3 # let the reader drain
+	clean
 	if m=$(grep -a -o -E -m1 -- "$fatal" "$log"); then
 		verdict="fail: saw '$m'"
 	elif [ "$step" -lt "${#steps[@]}" ]; then
