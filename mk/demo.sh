@@ -46,8 +46,16 @@ Booting the demo disk $d/disk.img in QEMU (UEFI firmware OVMF, no KVM: the firmw
 a few seconds). baton's menu appears below; use the arrow keys and Enter.
 To quit QEMU at any time: press Ctrl-A, then X.
 MSG
-exec qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m 1024 -display none \
+rc=0
+qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m 1024 -display none \
 	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
 	-drive if=pflash,format=raw,file="$d/vars.fd" \
 	-drive if=none,id=d0,format=raw,file="$d/disk.img" -device virtio-blk-pci,drive=d0 \
-	-serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 || rc=$?
+# isa-debug-exit: the conformance kernel exits QEMU with 33 (all checks passed) or 35.
+case $rc in
+0) ;;
+33) echo "QEMU exited: the conformance kernel reported every check passed." ;;
+35) echo "QEMU exited: the conformance kernel reported failures (see above)."; exit 1 ;;
+*) echo "QEMU exited with status $rc."; exit 1 ;;
+esac

@@ -27,6 +27,7 @@ cat >"$init" <<'INIT'
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
 echo "BATON-USERSPACE-OK cmdline: $(cat /proc/cmdline)"
 if grep -q baton.poweroff /proc/cmdline; then
 	poweroff -f
