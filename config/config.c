@@ -25,7 +25,7 @@
 #define CFG_TIMEOUT_MAX 3600 /* one hour: anything longer is a typo */
 
 static const char *const protocols[] = {
-	"linux", "linux32", "linux64", "multiboot", "multiboot2", "elf", "pvh", "efi", "chainload",
+    "linux", "linux32", "linux64", "multiboot", "multiboot2", "elf", "pvh", "efi", "chainload",
 };
 
 struct parser {
@@ -284,13 +284,10 @@ static const struct directive {
 	bool empty_ok; /* the value may be empty */
 	void (*fn)(struct parser *ps, const char *v, size_t n);
 } directives[] = {
-	{ "timeout", GLOBAL, false, do_timeout },
-	{ "default", GLOBAL, false, do_default },
-	{ "entry", START, true, do_entry }, /* reports a missing title itself */
-	{ "kernel", ENTRY, false, do_kernel },
-	{ "initrd", ENTRY, false, do_initrd },
-	{ "cmdline", ENTRY, true, do_cmdline },
-	{ "protocol", ENTRY, false, do_protocol },
+    {"timeout", GLOBAL, false, do_timeout}, {"default", GLOBAL, false, do_default},
+    {"entry", START, true, do_entry}, /* reports a missing title itself */
+    {"kernel", ENTRY, false, do_kernel},    {"initrd", ENTRY, false, do_initrd},
+    {"cmdline", ENTRY, true, do_cmdline},   {"protocol", ENTRY, false, do_protocol},
 };
 
 static void parse_line(struct parser *ps, const char *s, size_t n)

@@ -9,12 +9,12 @@
 
 struct cfg_entry {
 	char *title;
-	char *kernel;		       /* path, required */
-	char *initrd[CFG_MAX_INITRD];  /* loaded and concatenated in this order */
+	char *kernel;		      /* path, required */
+	char *initrd[CFG_MAX_INITRD]; /* loaded and concatenated in this order */
 	int n_initrd;
-	char *cmdline;		       /* "" when none */
-	char *protocol;		       /* NULL: detect from the kernel's bytes */
-	int line;		       /* line of the 'entry' keyword */
+	char *cmdline;	/* "" when none */
+	char *protocol; /* NULL: detect from the kernel's bytes */
+	int line;	/* line of the 'entry' keyword */
 };
 
 struct config {

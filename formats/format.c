@@ -8,7 +8,7 @@ extern const struct format format_linux;
  * file come first. Only Linux exists so far; Multiboot, ELF, PVH and PE arrive in issue 5.
  */
 static const struct format *const formats[] = {
-	&format_linux,
+    &format_linux,
 };
 
 const struct format *format_find(const struct lp_file *k, const char *forced)
@@ -20,7 +20,8 @@ const struct format *format_find(const struct lp_file *k, const char *forced)
 	if (forced)
 		err_set(E_UNSUPP, "unknown protocol '%s' (known: linux)", forced);
 	else
-		err_set(E_FORMAT, "%s is not a kernel baton recognises (known formats: Linux bzImage)",
+		err_set(E_FORMAT,
+			"%s is not a kernel baton recognises (known formats: Linux bzImage)",
 			k->path);
 	return NULL;
 }
@@ -36,7 +37,7 @@ int lp_add_seg(struct load_plan *p, const char *name)
 
 void lp_set_reg(struct load_plan *p, enum lp_regname r, int seg, uint64_t value)
 {
-	p->reg[r] = (struct lp_reg){ .used = true, .seg = seg, .value = value };
+	p->reg[r] = (struct lp_reg){.used = true, .seg = seg, .value = value};
 }
 
 uint64_t lp_reg_value(const struct load_plan *p, enum lp_regname r)

@@ -20,7 +20,8 @@ static void put_e820(uint8_t *bp, const struct bootenv *env)
 {
 	int n = 0;
 
-	/* The map is sorted and merged already; more than 128 entries needs SETUP_E820_EXT (issue 5). */
+	/* The map is sorted and merged already; more than 128 entries needs SETUP_E820_EXT (issue
+	 * 5). */
 	for (int i = 0; i < env->n_map && n < BP_E820_MAX; i++, n++) {
 		uint8_t *e = bp + BP_E820_TABLE + n * 20;
 		put64(e, env->map[i].base);
@@ -30,7 +31,8 @@ static void put_e820(uint8_t *bp, const struct bootenv *env)
 	bp[BP_E820_ENTRIES] = (uint8_t)n;
 }
 
-/* zero-page.rst / include/uapi/linux/screen_info.h: describe a GOP framebuffer as VIDEO_TYPE_EFI. */
+/* zero-page.rst / include/uapi/linux/screen_info.h: describe a GOP framebuffer as VIDEO_TYPE_EFI.
+ */
 static void put_screen_info(uint8_t *bp, const struct framebuffer *fb)
 {
 	uint8_t *si = bp + BP_SCREEN_INFO;
@@ -40,7 +42,8 @@ static void put_screen_info(uint8_t *bp, const struct framebuffer *fb)
 	put16(si + 0x14, (uint16_t)fb->height);
 	put16(si + 0x16, fb->bpp);
 	put32(si + 0x18, (uint32_t)fb->base);
-	/* lfb_size is in bytes for VIDEO_TYPE_EFI (64 KiB units only for VLFB), as the EFI stub sets it. */
+	/* lfb_size is in bytes for VIDEO_TYPE_EFI (64 KiB units only for VLFB), as the EFI stub
+	 * sets it. */
 	put32(si + 0x1c, (uint32_t)fb->size);
 	put16(si + 0x32, 1); /* pages */
 	put16(si + 0x24, (uint16_t)fb->pitch);
@@ -50,7 +53,7 @@ static void put_screen_info(uint8_t *bp, const struct framebuffer *fb)
 	si[0x2c] = fb->rsvd_size, si[0x2d] = fb->rsvd_pos;
 	if (fb->base >> 32) {
 		put32(si + 0x3a, (uint32_t)(fb->base >> 32)); /* ext_lfb_base */
-		put32(si + 0x36, 2);			      /* capabilities: VIDEO_CAPABILITY_64BIT_BASE */
+		put32(si + 0x36, 2); /* capabilities: VIDEO_CAPABILITY_64BIT_BASE */
 	}
 }
 
@@ -73,7 +76,8 @@ static void linux_finish(struct load_plan *p, const struct bootenv *env)
 	}
 	put_e820(bp, env);
 	if (env->efi_systab) {
-		/* zero-page.rst efi_info: "EL64" tells a 64-bit kernel the map is from 64-bit firmware. */
+		/* zero-page.rst efi_info: "EL64" tells a 64-bit kernel the map is from 64-bit
+		 * firmware. */
 		uint8_t *ei = bp + BP_EFI_INFO;
 		memcpy(ei, "EL64", 4);
 		put32(ei + 4, (uint32_t)env->efi_systab);
@@ -102,10 +106,11 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	if (r)
 		return r;
 	if (!(h.xloadflags & XLF_KERNEL_64))
-		return err_set(E_UNSUPP,
-			       "this kernel has no 64-bit entry (protocol %u.%02u, xloadflags 0x%x); "
-			       "its 32-bit entry is not supported yet",
-			       h.version >> 8, h.version & 0xff, h.xloadflags);
+		return err_set(
+		    E_UNSUPP,
+		    "this kernel has no 64-bit entry (protocol %u.%02u, xloadflags 0x%x); "
+		    "its 32-bit entry is not supported yet",
+		    h.version >> 8, h.version & 0xff, h.xloadflags);
 	/* boot.rst "cmdline_size": the maximum length without the terminating zero. */
 	if (cmdlen > h.cmdline_size)
 		return err_set(E_RANGE, "command line is %zu bytes; this kernel accepts at most %u",
@@ -119,7 +124,8 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	p->entry_kind = "64-bit entry (boot.rst \"64-bit BOOT PROTOCOL\")";
 	p->bootinfo_kind = "boot_params (zero page)";
 	p->finish = linux_finish;
-	/* XLF_CAN_BE_LOADED_ABOVE_4G: kernel, boot_params, cmdline and ramdisk may live above 4 GiB. */
+	/* XLF_CAN_BE_LOADED_ABOVE_4G: kernel, boot_params, cmdline and ramdisk may live above 4
+	 * GiB. */
 	uint64_t top = (h.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : 0x100000000ull;
 
 	/* The protected-mode kernel: the rest of the file, with init_size room from its start. */
@@ -127,9 +133,11 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	struct lp_segment *k = &p->seg[s];
 	k->flags = LP_EXEC | LP_NOZERO;
 	k->memsz = ALIGN_UP((uint64_t)h.init_size, 4096);
-	k->piece[k->n_pieces++] = (struct lp_piece){ .file = 0, .off = h.kernel_off, .len = h.kernel_len };
+	k->piece[k->n_pieces++] =
+	    (struct lp_piece){.file = 0, .off = h.kernel_off, .len = h.kernel_len};
 	if (h.relocatable) {
-		/* Relocatable: anywhere aligned to kernel_alignment, pref_address first (boot.rst 2.10+). */
+		/* Relocatable: anywhere aligned to kernel_alignment, pref_address first
+		 * (boot.rst 2.10+). */
 		k->place = LP_ANYWHERE;
 		k->addr = h.pref_address;
 		k->align = h.kernel_alignment;
@@ -140,30 +148,42 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 		k->addr = h.pref_address;
 	}
 
-	/* The zero page: the setup header copied from 0x1f1 to its end (boot.rst 64-bit protocol). */
+	/* The zero page: the setup header copied from 0x1f1 to its end (boot.rst 64-bit protocol).
+	 */
 	s = lp_add_seg(p, "boot_params");
-	memcpy(lp->params + LX_SETUP_SECTS, in->kernel.head + LX_SETUP_SECTS, h.hdr_end - LX_SETUP_SECTS);
-	lp->params[LX_TYPE_OF_LOADER] = 0xff; /* boot.rst: 0xFF, no assigned boot loader id */
+	memcpy(lp->params + LX_SETUP_SECTS, in->kernel.head + LX_SETUP_SECTS,
+	       h.hdr_end - LX_SETUP_SECTS);
+	lp->params[LX_TYPE_OF_LOADER] = 0xff;	 /* boot.rst: 0xFF, no assigned boot loader id */
 	put16(lp->params + LX_VID_MODE, 0xffff); /* "normal" video mode */
-	p->seg[s] = (struct lp_segment){ .name = "boot_params", .place = LP_ANYWHERE, .min = 0x1000,
-					 .max = top, .align = 4096, .memsz = BP_SIZE };
-	p->seg[s].piece[p->seg[s].n_pieces++] = (struct lp_piece){ .file = -1, .mem = lp->params, .len = BP_SIZE };
+	p->seg[s] = (struct lp_segment){.name = "boot_params",
+					.place = LP_ANYWHERE,
+					.min = 0x1000,
+					.max = top,
+					.align = 4096,
+					.memsz = BP_SIZE};
+	p->seg[s].piece[p->seg[s].n_pieces++] =
+	    (struct lp_piece){.file = -1, .mem = lp->params, .len = BP_SIZE};
 
 	s = lp_add_seg(p, "cmdline");
-	p->seg[s] = (struct lp_segment){ .name = "cmdline", .place = LP_ANYWHERE, .min = 0x1000,
-					 .max = top, .align = 4096, .memsz = cmdlen + 1 };
+	p->seg[s] = (struct lp_segment){.name = "cmdline",
+					.place = LP_ANYWHERE,
+					.min = 0x1000,
+					.max = top,
+					.align = 4096,
+					.memsz = cmdlen + 1};
 	p->seg[s].piece[p->seg[s].n_pieces++] =
-		(struct lp_piece){ .file = -1, .mem = in->cmdline, .len = cmdlen + 1 };
+	    (struct lp_piece){.file = -1, .mem = in->cmdline, .len = cmdlen + 1};
 
 	if (in->n_mods) {
-		/* Several initrds are concatenated, each at a 4-byte aligned offset (newc cpio pads to 4). */
+		/* Several initrds are concatenated, each at a 4-byte aligned offset (newc cpio pads
+		 * to 4). */
 		s = lp_add_seg(p, "initrd");
 		struct lp_segment *rd = &p->seg[s];
 		uint64_t off = 0;
 		for (int i = 0; i < in->n_mods; i++) {
 			off = ALIGN_UP(off, 4);
-			rd->piece[rd->n_pieces++] = (struct lp_piece){ .file = i + 1, .off = 0,
-								       .len = in->mods[i].size, .dst_off = off };
+			rd->piece[rd->n_pieces++] = (struct lp_piece){
+			    .file = i + 1, .off = 0, .len = in->mods[i].size, .dst_off = off};
 			off += in->mods[i].size;
 		}
 		rd->place = LP_ANYWHERE;
@@ -191,7 +211,7 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 }
 
 const struct format format_linux = {
-	.name = "linux",
-	.detect = linux_detect,
-	.plan = linux_plan,
+    .name = "linux",
+    .detect = linux_detect,
+    .plan = linux_plan,
 };

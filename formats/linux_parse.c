@@ -1,4 +1,4 @@
-/* linux_parse.c: reads and checks a bzImage's setup header (boot.rst), shared by every Linux entry. */
+/* linux_parse.c: reads and checks a bzImage's setup header (boot.rst) for every Linux entry. */
 #include "linux_hdr.h"
 
 int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct linux_hdr *h)
@@ -25,13 +25,17 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
 	h->kernel_off = (uint64_t)(h->setup_sects + 1) * 512;
 	h->syssize_bytes = (uint64_t)get32(head + LX_SYSSIZE) * 16;
 	if (h->kernel_off >= file_size)
-		return err_set(E_FORMAT, "truncated bzImage: file ends (%llu bytes) inside the setup code",
-			       (unsigned long long)file_size);
-	/* syssize counts the protected-mode code; signatures may follow it, so load the rest of the file. */
-	if (h->version >= 0x0204 && h->kernel_off + h->syssize_bytes > file_size)
 		return err_set(E_FORMAT,
-			       "truncated bzImage: header says %llu bytes of kernel, the file has %llu",
-			       (unsigned long long)h->syssize_bytes, (unsigned long long)(file_size - h->kernel_off));
+			       "truncated bzImage: file ends (%llu bytes) inside the setup code",
+			       (unsigned long long)file_size);
+	/* syssize counts the protected-mode code; signatures may follow it, so load the rest of the
+	 * file. */
+	if (h->version >= 0x0204 && h->kernel_off + h->syssize_bytes > file_size)
+		return err_set(
+		    E_FORMAT,
+		    "truncated bzImage: header says %llu bytes of kernel, the file has %llu",
+		    (unsigned long long)h->syssize_bytes,
+		    (unsigned long long)(file_size - h->kernel_off));
 	h->kernel_len = file_size - h->kernel_off;
 
 	h->loadflags = head[LX_LOADFLAGS];
@@ -47,7 +51,8 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
 	h->initrd_addr_max = h->version >= 0x0203 ? get32(head + LX_INITRD_ADDR_MAX) : 0x37ffffff;
 	h->cmdline_size = h->version >= 0x0206 ? get32(head + LX_CMDLINE_SIZE) : 255;
 
-	if (h->relocatable && (h->kernel_alignment == 0 || (h->kernel_alignment & (h->kernel_alignment - 1))))
+	if (h->relocatable &&
+	    (h->kernel_alignment == 0 || (h->kernel_alignment & (h->kernel_alignment - 1))))
 		return err_set(E_FORMAT, "bad kernel_alignment 0x%x in the setup header",
 			       h->kernel_alignment);
 	return 0;

@@ -5,9 +5,9 @@
 #include "lib.h"
 #include "bootenv.h"
 
-#define LP_MAX_SEGS 16
+#define LP_MAX_SEGS   16
 #define LP_MAX_PIECES 17 /* initrds concatenated into one segment */
-#define LP_MAX_FILES 17	 /* the kernel + up to 16 initrds or modules */
+#define LP_MAX_FILES  17 /* the kernel + up to 16 initrds or modules */
 
 /* An input file: its size and its first bytes (enough to detect the format and parse headers). */
 struct lp_file {
@@ -37,7 +37,8 @@ struct lp_piece {
 
 enum lp_place {
 	LP_FIXED,    /* exactly at addr */
-	LP_ANYWHERE, /* anywhere in [min, max) aligned to align; addr (if non-zero) is tried first */
+	LP_ANYWHERE, /* anywhere in [min, max) aligned to align; addr (if non-zero) is tried first
+		      */
 };
 
 enum lp_seg_flags {
@@ -74,7 +75,7 @@ struct lp_reg {
 enum lp_regname { LP_RAX, LP_RBX, LP_RCX, LP_RDX, LP_RSI, LP_RDI, LP_RBP, LP_NREGS };
 
 struct load_plan {
-	const char *format; /* "linux" */
+	const char *format;	/* "linux" */
 	const char *entry_kind; /* "64-bit entry (boot.rst 64-bit boot protocol)" */
 	struct lp_segment seg[LP_MAX_SEGS];
 	int n_segs;

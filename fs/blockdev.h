@@ -11,8 +11,9 @@ struct blockdev {
 	/* Reads count whole blocks in one call; returns 0, or E_IO after err_set(). */
 	int (*read)(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf);
 	void *priv;
-	uint64_t read_calls; /* how many times read() was called: a measurement, see blockdev_read() */
-	bool boot;	     /* the disk baton was started from */
+	uint64_t
+	    read_calls; /* how many times read() was called: a measurement, see blockdev_read() */
+	bool boot;	/* the disk baton was started from */
 };
 
 /* Bounds-checked, counted read of whole blocks. */
@@ -26,7 +27,7 @@ struct volume {
 	uint64_t start;	 /* first block on dev */
 	uint64_t blocks; /* length in dev blocks */
 	enum part_scheme scheme;
-	int index;	 /* partition number as GRUB counts them (1-based); 0 for a whole disk */
+	int index; /* partition number as GRUB counts them (1-based); 0 for a whole disk */
 	uint8_t mbr_type;
 	uint8_t type_guid[16]; /* GPT: on-disk (mixed-endian) bytes */
 	uint8_t part_guid[16];

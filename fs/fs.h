@@ -1,4 +1,4 @@
-/* fs.h: the filesystem interface: drivers in a table, files read in large runs into the caller's buffer. */
+/* fs.h: the filesystem interface: drivers in a table, file data read in large runs. */
 #ifndef BATON_FS_H
 #define BATON_FS_H
 
@@ -9,7 +9,8 @@ struct fs_file;
 
 struct fs_driver {
 	const char *name; /* "fat" */
-	/* Returns 0 and a mounted fs, E_FORMAT if the volume is not this filesystem, or an error. */
+	/* Returns 0 and a mounted fs, E_FORMAT if the volume is not this filesystem, or an error.
+	 */
 	int (*mount)(struct volume *v, struct fs **out);
 	int (*open)(struct fs *fs, const char *path, struct fs_file **out);
 	/* Reads [off, off+len) of the file; a read past the end is E_RANGE. */

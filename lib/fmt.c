@@ -21,7 +21,7 @@ static void emit_pad(struct out *o, char c, int count)
 
 int vsnfmt(char *buf, size_t n, const char *fmt, va_list ap)
 {
-	struct out o = { buf, n, 0 };
+	struct out o = {buf, n, 0};
 
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
@@ -92,13 +92,15 @@ int vsnfmt(char *buf, size_t n, const char *fmt, va_list ap)
 			if (*fmt == 'p') {
 				v = (uintptr_t)va_arg(ap, void *);
 			} else if (*fmt == 'd' || *fmt == 'i') {
-				int64_t sv = lng >= 2 ? va_arg(ap, long long) : lng ? va_arg(ap, long) : va_arg(ap, int);
+				int64_t sv = lng >= 2 ? va_arg(ap, long long)
+					     : lng    ? va_arg(ap, long)
+						      : va_arg(ap, int);
 				neg = sv < 0;
 				v = neg ? (uint64_t)0 - (uint64_t)sv : (uint64_t)sv;
 			} else {
 				v = lng >= 2 ? va_arg(ap, unsigned long long)
-				    : lng   ? va_arg(ap, unsigned long)
-					    : va_arg(ap, unsigned int);
+				    : lng    ? va_arg(ap, unsigned long)
+					     : va_arg(ap, unsigned int);
 			}
 			const char *digits = *fmt == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 			char *p = tmp + sizeof(tmp);

@@ -1,4 +1,4 @@
-/* lib.h: baton's small internal library (memory, strings, formatting, errors), host and firmware alike. */
+/* lib.h: baton's small internal library (memory, strings, formatting, errors). */
 #ifndef BATON_LIB_H
 #define BATON_LIB_H
 
@@ -20,11 +20,11 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) ((((x) + (a)-1) / (a)) * (a))
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)	 ((((x) + (a)-1) / (a)) * (a))
 #define ALIGN_DOWN(x, a) (((x) / (a)) * (a))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b)	 ((a) < (b) ? (a) : (b))
+#define MAX(a, b)	 ((a) > (b) ? (a) : (b))
 
 static inline uint16_t get16(const void *p)
 {

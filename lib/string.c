@@ -5,7 +5,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
 
-	/* rep movsb is fast on every CPU baton targets and keeps gcc from calling us recursively. */
+	/* rep movsb is fast on every CPU baton targets and keeps gcc from calling us recursively.
+	 */
 	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }

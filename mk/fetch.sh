@@ -4,13 +4,16 @@
 set -euo pipefail
 CACHE=${CACHE:-cache}
 mkdir -p "$CACHE/deb"
+# As root, apt would try to drop to its _apt user, which cannot write here, and warn: stay root.
+sandbox=""
+[ "$(id -u)" -ne 0 ] || sandbox="-o APT::Sandbox::User=root"
 cd "$CACHE"
 
 # apt-get download writes to the current directory; run it in deb/ and extract to a folder per package.
 get() { # get PKG DIR
 	local pkg=$1 dir=$2
 	[ -e "$dir/.done" ] && return 0
-	(cd deb && rm -f "${pkg}"_*.deb && apt-get download -q "$pkg" >/dev/null)
+	(cd deb && rm -f "${pkg}"_*.deb && apt-get download -q $sandbox "$pkg" >/dev/null)
 	rm -rf "$dir" && mkdir -p "$dir"
 	dpkg-deb -x deb/"${pkg}"_*.deb "$dir"
 	touch "$dir/.done"

@@ -1,4 +1,4 @@
-/* boot.c: turns a menu entry into a load plan: opens its files, reads the kernel's head, asks the format. */
+/* boot.c: turns a menu entry into a load plan: opens its files, asks the kernel's format. */
 #include "core.h"
 #include "platform.h"
 
@@ -25,8 +25,8 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 		r = volumes_open(paths[nf], cfgvol, &files[nf].f);
 		if (r) {
 			if (r == E_NOENT)
-				err_set(r, "%s %s not found (%s)", nf ? "initrd" : "kernel", paths[nf],
-					err_msg());
+				err_set(r, "%s %s not found (%s)", nf ? "initrd" : "kernel",
+					paths[nf], err_msg());
 			goto out;
 		}
 		files[nf].path = paths[nf];
@@ -47,9 +47,10 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	r = fs_read(k, 0, hl, head);
 	if (r)
 		goto out;
-	in.kernel = (struct lp_file){ .path = e->kernel, .size = k->size, .head = head, .head_len = hl };
+	in.kernel =
+	    (struct lp_file){.path = e->kernel, .size = k->size, .head = head, .head_len = hl};
 	for (int i = 1; i < nf; i++)
-		in.mods[i - 1] = (struct lp_file){ .path = paths[i], .size = files[i].f->size };
+		in.mods[i - 1] = (struct lp_file){.path = paths[i], .size = files[i].f->size};
 	in.n_mods = nf - 1;
 	in.cmdline = e->cmdline ? e->cmdline : "";
 	in.loader_name = "baton " BATON_VERSION;

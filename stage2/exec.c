@@ -1,4 +1,4 @@
-/* exec.c: executes a load plan: places segments, reads files straight into them, leaves the firmware, jumps. */
+/* exec.c: executes a load plan: places segments, reads files into them, hands off. */
 #include "core.h"
 #include "platform.h"
 
@@ -23,9 +23,9 @@ static int place(struct lp_segment *s)
 
 	if (s->place == LP_FIXED) {
 		if (plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code))
-			return err_set(E_NOMEM, "%s needs %llu KiB at 0x%llx, which is not free memory",
-				       s->name, (unsigned long long)(pages * 4),
-				       (unsigned long long)s->addr);
+			return err_set(
+			    E_NOMEM, "%s needs %llu KiB at 0x%llx, which is not free memory",
+			    s->name, (unsigned long long)(pages * 4), (unsigned long long)s->addr);
 	} else {
 		uint64_t align = s->align ? s->align : PAGE;
 		/* The preferred address first, when it is allowed (boot.rst pref_address). */
@@ -33,11 +33,12 @@ static int place(struct lp_segment *s)
 			  !plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code);
 		if (!ok && plat_alloc_pages(&a, pages, ALLOC_ANY, s->min, s->max, align,
 					    s->flags & LP_TOP_DOWN, code))
-			return err_set(E_NOMEM,
-				       "not enough free memory for %s (%llu MiB, aligned to 0x%llx, "
-				       "below 0x%llx)",
-				       s->name, (unsigned long long)((pages * PAGE + (1 << 20) - 1) >> 20),
-				       (unsigned long long)align, (unsigned long long)s->max);
+			return err_set(
+			    E_NOMEM,
+			    "not enough free memory for %s (%llu MiB, aligned to 0x%llx, "
+			    "below 0x%llx)",
+			    s->name, (unsigned long long)((pages * PAGE + (1 << 20) - 1) >> 20),
+			    (unsigned long long)align, (unsigned long long)s->max);
 	}
 	s->placed = a;
 	s->ptr = (void *)(uintptr_t)a; /* UEFI identity-maps memory */
@@ -52,7 +53,8 @@ static int fill(struct lp_segment *s, struct exec_file *files, int n_files, uint
 	for (int i = 0; i < s->n_pieces; i++) {
 		const struct lp_piece *pc = &s->piece[i];
 		if (pc->dst_off < at || pc->dst_off + pc->len > s->memsz)
-			return err_set(E_INVAL, "bad load plan: %s piece %d out of order", s->name, i);
+			return err_set(E_INVAL, "bad load plan: %s piece %d out of order", s->name,
+				       i);
 		if (!(s->flags & LP_NOZERO))
 			memset(dst + at, 0, pc->dst_off - at);
 		if (pc->file < 0) {
@@ -60,7 +62,8 @@ static int fill(struct lp_segment *s, struct exec_file *files, int n_files, uint
 		} else {
 			if (pc->file >= n_files)
 				return err_set(E_INVAL, "bad load plan: file %d", pc->file);
-			/* One call for the whole piece: the filesystem turns it into few large reads. */
+			/* One call for the whole piece: the filesystem turns it into few large
+			 * reads. */
 			int r = fs_read(files[pc->file].f, pc->off, pc->len, dst + pc->dst_off);
 			if (r) {
 				char tmp[200];
@@ -81,7 +84,8 @@ struct __attribute__((packed)) gdtr {
 	uint64_t base;
 };
 
-/* boot.rst 64-bit protocol: 4G flat __BOOT_CS (execute/read, here 64-bit) and __BOOT_DS (read/write). */
+/* boot.rst 64-bit protocol: 4G flat __BOOT_CS (execute/read, here 64-bit) and __BOOT_DS
+ * (read/write). */
 static uint64_t gdt[8] __attribute__((aligned(16)));
 static struct gdtr gdtr;
 static uint64_t regs[LP_NREGS];
@@ -142,6 +146,7 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 
 fail:
 	for (int i = 0; i < placed; i++)
-		plat_free_pages(p->seg[i].placed, ALIGN_UP(p->seg[i].memsz ? p->seg[i].memsz : 1, PAGE) / PAGE);
+		plat_free_pages(p->seg[i].placed,
+				ALIGN_UP(p->seg[i].memsz ? p->seg[i].memsz : 1, PAGE) / PAGE);
 	return r;
 }

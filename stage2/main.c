@@ -1,4 +1,4 @@
-/* main.c: the boot flow: find the volumes and the config, run the menu, boot, and come back on error. */
+/* main.c: the boot flow: volumes, config, menu, boot, and back to the menu on error. */
 #include "core.h"
 #include "platform.h"
 
@@ -15,10 +15,10 @@ void con_printf(const char *fmt, ...)
 
 /* Where baton looks for its config on the volume it was started from, in this order. */
 static const char *const cfg_paths[] = {
-	"/EFI/BOOT/baton.cfg",
-	"/EFI/baton/baton.cfg",
-	"/boot/baton/baton.cfg",
-	"/baton.cfg",
+    "/EFI/BOOT/baton.cfg",
+    "/EFI/baton/baton.cfg",
+    "/boot/baton/baton.cfg",
+    "/baton.cfg",
 };
 
 static int load_config(struct bvol *bv, struct config *cfg, const char **found)
@@ -34,7 +34,8 @@ static int load_config(struct bvol *bv, struct config *cfg, const char **found)
 		*found = cfg_paths[i];
 		r = config_parse(text, len, cfg_paths[i] + 1, cfg);
 		mem_free(text);
-		return r == E_INVAL ? 0 : r; /* syntax errors are in cfg->errors, shown by the menu */
+		return r == E_INVAL ? 0
+				    : r; /* syntax errors are in cfg->errors, shown by the menu */
 	}
 	return E_NOENT;
 }
@@ -46,8 +47,8 @@ static void no_config_screen(struct bvol *bv, const char *cfgpath)
 	if (!bv) {
 		con_printf("baton could not read the volume it was started from.\n");
 	} else if (cfgpath) {
-		con_printf("(%s)%s has no entry baton can boot (see the errors above).\n", bv->v.name,
-			   cfgpath);
+		con_printf("(%s)%s has no entry baton can boot (see the errors above).\n",
+			   bv->v.name, cfgpath);
 	} else {
 		con_printf("No config file found. baton looked on %s for:\n", bv->v.name);
 		for (size_t i = 0; i < ARRAY_SIZE(cfg_paths); i++)
@@ -62,7 +63,7 @@ static void no_config_screen(struct bvol *bv, const char *cfgpath)
 
 void baton_main(void)
 {
-	uint64_t t0 = plat_time_us();
+	uint64_t t0 = plat_start_us();
 
 	for (;;) {
 		struct config cfg;
@@ -87,7 +88,7 @@ void baton_main(void)
 				continue;
 			}
 		}
-		con_printf("baton: menu ready in %llu ms\n",
+		con_printf("baton: menu ready %llu ms after the firmware started baton\n",
 			   (unsigned long long)((plat_time_us() - t0) / 1000));
 		int timeout = cfg.timeout;
 		for (;;) {
@@ -97,7 +98,8 @@ void baton_main(void)
 			plat_clear();
 			con_printf("Booting '%s'\n", e->title);
 			boot_entry(e, bv);
-			/* Only returns on failure: tell the user, then back to the menu without a countdown. */
+			/* Only returns on failure: tell the user, then back to the menu without a
+			 * countdown. */
 			menu_error(e->title, err_msg());
 			timeout = -1;
 		}

@@ -1,4 +1,4 @@
-/* menu.c: the boot menu on screen and serial: arrows, Home/End, Enter, digits, a countdown any key stops. */
+/* menu.c: the boot menu on screen and serial: keys, digits, a countdown any key stops. */
 #include "core.h"
 #include "platform.h"
 
@@ -62,8 +62,10 @@ int menu_run(const struct config *cfg, int def, int timeout, char **errors, int 
 		switch (k) {
 		case KEY_UP: sel = sel > 0 ? sel - 1 : sel; break;
 		case KEY_DOWN: sel = sel + 1 < cfg->n_entries ? sel + 1 : sel; break;
-		case KEY_HOME: case KEY_PGUP: sel = 0; break;
-		case KEY_END: case KEY_PGDN: sel = cfg->n_entries - 1; break;
+		case KEY_HOME:
+		case KEY_PGUP: sel = 0; break;
+		case KEY_END:
+		case KEY_PGDN: sel = cfg->n_entries - 1; break;
 		case KEY_ENTER: return sel;
 		default:
 			if (k >= '1' && k <= '9' && k - '1' < cfg->n_entries)

@@ -2,8 +2,8 @@
 #include "core.h"
 #include "platform.h"
 
-#define PTE_P 1ull
-#define PTE_W 2ull
+#define PTE_P  1ull
+#define PTE_W  2ull
 #define PTE_PS (1ull << 7)
 
 int paging_identity(uint64_t top, uint64_t *cr3)

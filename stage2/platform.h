@@ -1,4 +1,4 @@
-/* platform.h: what the core needs from firmware; implemented by stage2/efi/ (and later stage2/bios/). */
+/* platform.h: what the core needs from firmware; implemented by stage2/efi/. */
 #ifndef BATON_PLATFORM_H
 #define BATON_PLATFORM_H
 
@@ -31,12 +31,13 @@ enum key {
 int plat_getkey(int timeout_ms);
 
 /* --- time --- */
-uint64_t plat_time_us(void); /* monotonic microseconds */
+uint64_t plat_time_us(void);  /* monotonic microseconds */
+uint64_t plat_start_us(void); /* plat_time_us() when the firmware started baton */
 
 /* --- memory --- */
 enum alloc_kind {
-	ALLOC_ANY,   /* anywhere in [min, max) */
-	ALLOC_AT,    /* exactly at *addr */
+	ALLOC_ANY, /* anywhere in [min, max) */
+	ALLOC_AT,  /* exactly at *addr */
 };
 /* Allocates pages of loaded-image memory; code=true when it will run as code. */
 int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint64_t min,

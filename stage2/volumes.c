@@ -1,4 +1,4 @@
-/* volumes.c: every volume on every disk, mounted once; config paths resolved to a volume and a path. */
+/* volumes.c: every volume on every disk, mounted once; config paths resolved to files. */
 #include "core.h"
 #include "part.h"
 #include "platform.h"
@@ -66,8 +66,8 @@ int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const
 			return err_set(E_INVAL, "missing ')' in %s", spec);
 		*vol = by_name(spec + 1, (size_t)(end - spec - 1));
 		if (!*vol)
-			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1), spec + 1,
-				       spec);
+			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1),
+				       spec + 1, spec);
 		*path = end + 1;
 	} else if (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6)) {
 		bool uuid = spec[0] == 'u';
@@ -88,8 +88,8 @@ int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const
 				*vol = &vols[i];
 		}
 		if (!*vol)
-			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", uuid ? "UUID" : "label",
-				       (int)klen, key, spec);
+			return err_set(E_NOENT, "no volume with %s '%.*s' for %s",
+				       uuid ? "UUID" : "label", (int)klen, key, spec);
 		*path = slash ? slash : "/";
 	} else {
 		*vol = cwd;

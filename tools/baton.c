@@ -1,4 +1,4 @@
-/* baton.c: the host tool: probe a kernel's load plan, check a config, read files through baton's drivers. */
+/* baton.c: the host tool: probe a kernel's load plan, check a config, cat files. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +11,12 @@
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME]\n"
-		"       baton check CONFIG\n"
-		"       baton cat IMAGE[:PART] PATH\n"
-		"PART is a partition number as GRUB counts them (1 = first); none: the whole disk.\n");
+	fprintf(
+	    stderr,
+	    "usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME]\n"
+	    "       baton check CONFIG\n"
+	    "       baton cat IMAGE[:PART] PATH\n"
+	    "PART is a partition number as GRUB counts them (1 = first); none: the whole disk.\n");
 	return 2;
 }
 
@@ -49,10 +50,10 @@ static const char *place_str(const struct lp_segment *s, char *b, size_t n)
 	if (s->place == LP_FIXED)
 		snprintf(b, n, "at 0x%llx", (unsigned long long)s->addr);
 	else
-		snprintf(b, n, "anywhere in [0x%llx, 0x%llx) align 0x%llx%s%s%s", (unsigned long long)s->min,
-			 (unsigned long long)s->max, (unsigned long long)s->align,
-			 s->addr ? ", preferred 0x" : "", s->addr ? "" : "",
-			 s->flags & LP_TOP_DOWN ? ", highest first" : "");
+		snprintf(b, n, "anywhere in [0x%llx, 0x%llx) align 0x%llx%s%s%s",
+			 (unsigned long long)s->min, (unsigned long long)s->max,
+			 (unsigned long long)s->align, s->addr ? ", preferred 0x" : "",
+			 s->addr ? "" : "", s->flags & LP_TOP_DOWN ? ", highest first" : "");
 	if (s->place != LP_FIXED && s->addr) {
 		size_t l = strlen(b);
 		snprintf(b + l, n - l, "%llx", (unsigned long long)s->addr);
@@ -78,19 +79,22 @@ static int cmd_probe(int argc, char **argv)
 		fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
 		return 1;
 	}
-	in.kernel = (struct lp_file){ argv[0], len, data[0], len < LP_HEAD_BYTES ? len : LP_HEAD_BYTES };
+	in.kernel =
+	    (struct lp_file){argv[0], len, data[0], len < LP_HEAD_BYTES ? len : LP_HEAD_BYTES};
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
 			in.cmdline = argv[++i];
 		} else if (!strcmp(argv[i], "--protocol") && i + 1 < argc) {
 			protocol = argv[++i];
-		} else if (!strcmp(argv[i], "--initrd") && i + 1 < argc && in.n_mods < LP_MAX_FILES - 1) {
+		} else if (!strcmp(argv[i], "--initrd") && i + 1 < argc &&
+			   in.n_mods < LP_MAX_FILES - 1) {
 			FILE *f = fopen(argv[++i], "rb");
 			if (!f || fseek(f, 0, SEEK_END)) {
 				fprintf(stderr, "baton: %s: %s\n", argv[i], strerror(errno));
 				return 1;
 			}
-			in.mods[in.n_mods++] = (struct lp_file){ argv[i], (uint64_t)ftell(f), NULL, 0 };
+			in.mods[in.n_mods++] =
+			    (struct lp_file){argv[i], (uint64_t)ftell(f), NULL, 0};
 			fclose(f);
 		} else {
 			return usage();
@@ -108,9 +112,10 @@ static int cmd_probe(int argc, char **argv)
 	printf("format:    %s\n", p.format);
 	printf("entry:     %s, %s, at %s+0x%llx\n", p.entry_kind,
 	       p.mode == LP_MODE_LONG64 ? "64-bit long mode" : "32-bit protected mode",
-	       p.entry_seg >= 0 ? p.seg[p.entry_seg].name : "absolute", (unsigned long long)p.entry_off);
+	       p.entry_seg >= 0 ? p.seg[p.entry_seg].name : "absolute",
+	       (unsigned long long)p.entry_off);
 	printf("selectors: CS=0x%x DS=ES=SS=0x%x\n", p.cs, p.ds);
-	static const char *const rn[] = { "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp" };
+	static const char *const rn[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp"};
 	for (int i = 0; i < LP_NREGS; i++)
 		if (p.reg[i].used)
 			printf("register:  %s = %s+0x%llx\n", rn[i],
@@ -120,8 +125,9 @@ static int cmd_probe(int argc, char **argv)
 	for (int i = 0; i < p.n_segs; i++) {
 		char b[200];
 		const struct lp_segment *s = &p.seg[i];
-		printf("segment %d: %-12s %10llu bytes %s%s\n", i, s->name, (unsigned long long)s->memsz,
-		       place_str(s, b, sizeof(b)), s->flags & LP_EXEC ? ", code" : "");
+		printf("segment %d: %-12s %10llu bytes %s%s\n", i, s->name,
+		       (unsigned long long)s->memsz, place_str(s, b, sizeof(b)),
+		       s->flags & LP_EXEC ? ", code" : "");
 		for (int j = 0; j < s->n_pieces; j++) {
 			const struct lp_piece *pc = &s->piece[j];
 			if (pc->file >= 0)
@@ -131,7 +137,8 @@ static int cmd_probe(int argc, char **argv)
 				       (unsigned long long)pc->off);
 			else
 				printf("           +0x%llx: %llu bytes built by baton\n",
-				       (unsigned long long)pc->dst_off, (unsigned long long)pc->len);
+				       (unsigned long long)pc->dst_off,
+				       (unsigned long long)pc->len);
 		}
 	}
 	lp_free(&p);
@@ -160,11 +167,12 @@ static int cmd_check(int argc, char **argv)
 		r = E_INVAL;
 	}
 	if (!r) {
-		printf("%s: %d entries, timeout %d, default '%s'\n", argv[0], cfg.n_entries, cfg.timeout,
-		       cfg.entries[config_default_index(&cfg)].title);
+		printf("%s: %d entries, timeout %d, default '%s'\n", argv[0], cfg.n_entries,
+		       cfg.timeout, cfg.entries[config_default_index(&cfg)].title);
 		for (int i = 0; i < cfg.n_entries; i++)
 			printf("  %d. %s: %s (%d initrds) %s\n", i + 1, cfg.entries[i].title,
-			       cfg.entries[i].kernel, cfg.entries[i].n_initrd, cfg.entries[i].cmdline);
+			       cfg.entries[i].kernel, cfg.entries[i].n_initrd,
+			       cfg.entries[i].cmdline);
 	}
 	config_free(&cfg);
 	free(text);

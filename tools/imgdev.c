@@ -17,8 +17,8 @@ static int img_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 	size_t got = 0;
 
 	while (got < want) {
-		ssize_t r = pread(fd, (char *)buf + got, want - got,
-				  (off_t)(lba * dev->block_size + got));
+		ssize_t r =
+		    pread(fd, (char *)buf + got, want - got, (off_t)(lba * dev->block_size + got));
 		if (r <= 0)
 			return err_set(E_IO, "%s: read of %llu blocks at %llu failed", dev->name,
 				       (unsigned long long)count, (unsigned long long)lba);

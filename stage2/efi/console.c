@@ -1,4 +1,4 @@
-/* console.c: UEFI console: ConOut/ConIn, plus raw COM1 when the firmware's console lacks a serial terminal. */
+/* console.c: UEFI console: ConOut/ConIn, plus raw COM1 when ConOut lacks a serial port. */
 #include "efi_priv.h"
 #include "platform.h"
 
@@ -42,7 +42,8 @@ static bool conout_has_serial(void)
 	UINTN size = sizeof(buf);
 	UINT32 attr;
 
-	if (efi_st->RuntimeServices->GetVariable(L"ConOut", &efi_guid_global_var, &attr, &size, buf))
+	if (efi_st->RuntimeServices->GetVariable(L"ConOut", &efi_guid_global_var, &attr, &size,
+						 buf))
 		return false;
 	for (UINTN off = 0; off + 4 <= size;) {
 		EFI_DEVICE_PATH *n = (EFI_DEVICE_PATH *)(buf + off);
@@ -87,7 +88,8 @@ static void conout(const char *s, size_t n)
 		}
 		if (s[i] == '\n')
 			buf[j++] = L'\r';
-		/* Non-ASCII bytes (UTF-8 titles) become '?': ConOut fonts cover little beyond ASCII. */
+		/* Non-ASCII bytes (UTF-8 titles) become '?': ConOut fonts cover little beyond
+		 * ASCII. */
 		buf[j++] = (unsigned char)s[i] < 0x80 ? (CHAR16)s[i] : L'?';
 	}
 	buf[j] = 0;
@@ -151,12 +153,13 @@ static int serial_key(void)
 	if (c != 27)
 		return c == '\n' ? KEY_ENTER : c == 127 ? KEY_BACKSPACE : c;
 	uint64_t t = plat_time_us();
-	char seq[4] = { 0 };
+	char seq[4] = {0};
 	int n = 0;
 	while (n < 3 && plat_time_us() - t < 50000) {
 		if (inb(COM1 + 5) & 1) {
 			seq[n++] = (char)inb(COM1);
-			if (n >= 2 && (seq[n - 1] == '~' || (seq[n - 1] >= 'A' && seq[n - 1] <= 'Z')))
+			if (n >= 2 &&
+			    (seq[n - 1] == '~' || (seq[n - 1] >= 'A' && seq[n - 1] <= 'Z')))
 				break;
 		}
 	}

@@ -21,8 +21,8 @@ static int efi_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 
 	if (align > 1 && ((uintptr_t)buf & (align - 1))) {
 		/*
-		 * The firmware wants an aligned buffer: go through an aligned bounce in chunks of up
-		 * to 64 KiB. Only small metadata reads land here; file data goes to page-aligned
+		 * The firmware wants an aligned buffer: go through an aligned bounce in chunks of
+		 * up to 64 KiB. Only small metadata reads land here; file data goes to page-aligned
 		 * destinations and takes the direct path.
 		 */
 		uint64_t chunk = MAX(1, 65536 / dev->block_size);
@@ -33,9 +33,11 @@ static int efi_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 		st = EFI_SUCCESS;
 		for (uint64_t i = 0; i < count && st == EFI_SUCCESS; i += chunk) {
 			uint64_t n = MIN(chunk, count - i);
-			st = bio->ReadBlocks(bio, bio->Media->MediaId, lba + i, n * dev->block_size, b);
+			st = bio->ReadBlocks(bio, bio->Media->MediaId, lba + i, n * dev->block_size,
+					     b);
 			if (st == EFI_SUCCESS)
-				memcpy((uint8_t *)buf + i * dev->block_size, b, n * dev->block_size);
+				memcpy((uint8_t *)buf + i * dev->block_size, b,
+				       n * dev->block_size);
 		}
 		mem_free(raw);
 	} else {
@@ -107,10 +109,13 @@ int plat_boot_volume(struct blockdev **dev, uint64_t *start_block)
 			continue;
 		*dev = list[i];
 		*start_block = 0;
-		/* The node after the prefix: a hard drive media node gives the partition's start. */
+		/* The node after the prefix: a hard drive media node gives the partition's start.
+		 */
 		EFI_DEVICE_PATH *rest = (EFI_DEVICE_PATH *)((uint8_t *)bdp + d->dp_len);
-		if (d->dp_len < blen && rest->Type == MEDIA_DEVICE_PATH && rest->SubType == MEDIA_HARDDRIVE_DP)
-			*start_block = get64((uint8_t *)rest + 8); /* HARDDRIVE_DEVICE_PATH.PartitionStart */
+		if (d->dp_len < blen && rest->Type == MEDIA_DEVICE_PATH &&
+		    rest->SubType == MEDIA_HARDDRIVE_DP)
+			*start_block =
+			    get64((uint8_t *)rest + 8); /* HARDDRIVE_DEVICE_PATH.PartitionStart */
 		list[i]->boot = true;
 		return 0;
 	}

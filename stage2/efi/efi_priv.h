@@ -1,4 +1,4 @@
-/* efi_priv.h: what stage2/efi/ shares internally: firmware handles and GUIDs (the core never includes this). */
+/* efi_priv.h: what stage2/efi/ shares internally (the core never includes this). */
 #ifndef BATON_EFI_PRIV_H
 #define BATON_EFI_PRIV_H
 
@@ -11,7 +11,7 @@ extern EFI_BOOT_SERVICES *efi_bs;
 
 /* Our own GUID constants: libefi's globals would add ~50 KiB to the binary. */
 extern EFI_GUID efi_guid_loaded_image, efi_guid_block_io, efi_guid_device_path, efi_guid_gop,
-	efi_guid_global_var, efi_guid_acpi20, efi_guid_acpi10;
+    efi_guid_global_var, efi_guid_acpi20, efi_guid_acpi10;
 
 void efi_console_init(void);
 void efi_time_init(void);

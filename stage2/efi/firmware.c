@@ -35,8 +35,7 @@ static void fill_fb(struct bootenv *env)
 		r = mi->PixelInformation.RedMask, g = mi->PixelInformation.GreenMask;
 		b = mi->PixelInformation.BlueMask, x = mi->PixelInformation.ReservedMask;
 		break;
-	default: /* PixelBltOnly: no linear framebuffer to hand over */
-		return;
+	default: /* PixelBltOnly: no linear framebuffer to hand over */ return;
 	}
 	mask_bits(r, &fb->red_pos, &fb->red_size);
 	mask_bits(g, &fb->green_pos, &fb->green_size);

@@ -1,4 +1,4 @@
-/* main.c: the UEFI entry point of stage2 (BOOTX64.EFI): keeps the firmware handles and runs the core. */
+/* main.c: the UEFI entry point of stage2 (BOOTX64.EFI): keeps the handles, runs the core. */
 #include "efi_priv.h"
 #include "platform.h"
 #include "core.h"

@@ -1,4 +1,4 @@
-/* mem.c: UEFI memory: pool heap, page allocation with placement rules, and leaving boot services. */
+/* mem.c: UEFI memory: pool heap, placed page allocation, leaving boot services. */
 #include "efi_priv.h"
 #include "platform.h"
 
@@ -76,7 +76,8 @@ int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint6
 				hi = max;
 			if (hi <= lo || hi - lo < bytes)
 				continue;
-			uint64_t cand = top_down ? ALIGN_DOWN(hi - bytes, align) : ALIGN_UP(lo, align);
+			uint64_t cand =
+			    top_down ? ALIGN_DOWN(hi - bytes, align) : ALIGN_UP(lo, align);
 			if (cand < lo || cand + bytes > hi)
 				continue;
 			if (!found || (top_down ? cand > best : cand < best))
@@ -107,18 +108,12 @@ static uint32_t e820_type(UINT32 t)
 	case EfiLoaderData:
 	case EfiBootServicesCode:
 	case EfiBootServicesData:
-	case EfiConventionalMemory:
-		return MEM_RAM;
-	case EfiACPIReclaimMemory:
-		return MEM_ACPI;
-	case EfiACPIMemoryNVS:
-		return MEM_NVS;
-	case EfiUnusableMemory:
-		return MEM_UNUSABLE;
-	case 14: /* EfiPersistentMemory */
-		return MEM_PERSISTENT;
-	default:
-		return MEM_RESERVED;
+	case EfiConventionalMemory: return MEM_RAM;
+	case EfiACPIReclaimMemory: return MEM_ACPI;
+	case EfiACPIMemoryNVS: return MEM_NVS;
+	case EfiUnusableMemory: return MEM_UNUSABLE;
+	case 14: /* EfiPersistentMemory */ return MEM_PERSISTENT;
+	default: return MEM_RESERVED;
 	}
 }
 
@@ -129,11 +124,13 @@ static int convert_map(const uint8_t *m, UINTN size, UINTN dsize, struct mem_ran
 
 	for (UINTN off = 0; off + dsize <= size && n < max; off += dsize) {
 		const EFI_MEMORY_DESCRIPTOR *d = (const void *)(m + off);
-		struct mem_range r = { d->PhysicalStart, d->NumberOfPages * 4096, e820_type(d->Type) };
+		struct mem_range r = {d->PhysicalStart, d->NumberOfPages * 4096,
+				      e820_type(d->Type)};
 		if (!r.len)
 			continue;
 		int i = n++;
-		while (i > 0 && out[i - 1].base > r.base) { /* insertion sort: the map is nearly sorted */
+		while (i > 0 &&
+		       out[i - 1].base > r.base) { /* insertion sort: the map is nearly sorted */
 			out[i] = out[i - 1];
 			i--;
 		}
@@ -141,7 +138,8 @@ static int convert_map(const uint8_t *m, UINTN size, UINTN dsize, struct mem_ran
 	}
 	int w = 0;
 	for (int i = 0; i < n; i++) {
-		if (w && out[w - 1].type == out[i].type && out[w - 1].base + out[w - 1].len == out[i].base)
+		if (w && out[w - 1].type == out[i].type &&
+		    out[w - 1].base + out[w - 1].len == out[i].base)
 			out[w - 1].len += out[i].len;
 		else
 			out[w++] = out[i];
@@ -189,8 +187,10 @@ int plat_exit_firmware(struct bootenv *env)
 		char msg[160];
 		efi_console_booted_out();
 		snfmt(msg, sizeof(msg),
-		      "\nbaton: ExitBootServices failed 16 times (status 0x%llx); the firmware is in an "
-		      "unknown state. Resetting in 10 s.\n", (unsigned long long)st);
+		      "\nbaton: ExitBootServices failed 16 times (status 0x%llx); the firmware is "
+		      "in an "
+		      "unknown state. Resetting in 10 s.\n",
+		      (unsigned long long)st);
 		plat_serial_puts(msg);
 		for (uint64_t t = plat_time_us(); plat_time_us() - t < 10000000;)
 			;

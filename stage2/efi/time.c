@@ -3,6 +3,7 @@
 #include "platform.h"
 
 static uint64_t tsc_per_us = 1;
+static uint64_t tsc_start; /* when efi_main began */
 
 static inline uint64_t rdtsc(void)
 {
@@ -16,6 +17,7 @@ void efi_time_init(void)
 {
 	uint64_t t0 = rdtsc();
 
+	tsc_start = t0;
 	efi_bs->Stall(10000);
 	uint64_t d = rdtsc() - t0;
 	tsc_per_us = d / 10000 ? d / 10000 : 1;
@@ -24,4 +26,9 @@ void efi_time_init(void)
 uint64_t plat_time_us(void)
 {
 	return rdtsc() / tsc_per_us;
+}
+
+uint64_t plat_start_us(void)
+{
+	return tsc_start / tsc_per_us;
 }

@@ -30,11 +30,11 @@ static void run_finish(struct load_plan *p)
 {
 	static uint8_t zp[BP_SIZE];
 	static struct mem_range map[] = {
-		{ 0, 0x9f000, MEM_RAM },
-		{ 0x100000, 0x7ff00000, MEM_RAM },
+	    {0, 0x9f000, MEM_RAM},
+	    {0x100000, 0x7ff00000, MEM_RAM},
 	};
-	struct bootenv env = { .map = map, .n_map = 2, .efi_systab = 0x7f000000,
-			       .acpi_rsdp = 0xe0000 };
+	struct bootenv env = {
+	    .map = map, .n_map = 2, .efi_systab = 0x7f000000, .acpi_rsdp = 0xe0000};
 
 	for (int i = 0; i < p->n_segs; i++) {
 		p->seg[i].placed = 0x100000ull * (i + 1);
@@ -70,14 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 
 	memset(&in, 0, sizeof(in));
-	in.kernel = (struct lp_file){ .path = "fuzz", .size = fsize, .head = head, .head_len = hl };
+	in.kernel = (struct lp_file){.path = "fuzz", .size = fsize, .head = head, .head_len = hl};
 	in.cmdline = cmdline;
 	in.loader_name = "baton fuzz";
 	/* Up to three fake initrds; all empty when bit 6 is set (an error the plan reports). */
 	in.n_mods = (sel >> 4) & 3;
 	for (int i = 0; i < in.n_mods; i++)
-		in.mods[i] = (struct lp_file){ .path = "initrd",
-					       .size = sel & 0x40 ? 0 : 1001 + 3 * i };
+		in.mods[i] =
+		    (struct lp_file){.path = "initrd", .size = sel & 0x40 ? 0 : 1001 + 3 * i};
 	/* What parses must be detected, as boot.c finds the handler by detection. */
 	if (!format_linux.detect(&in.kernel) || format_find(&in.kernel, NULL) != &format_linux)
 		abort();

@@ -40,17 +40,17 @@ static void expect_one_error(const char *text, const char *msg)
 static void test_full(void **state)
 {
 	static const char text[] = "# baton.cfg\n"
-				    "\n"
-				    "timeout 10\n"
-				    "   default   Rescue shell\n"
-				    "entry Debian GNU/Linux\n"
-				    "\tkernel /boot/vmlinuz\n"
-				    "\tinitrd /boot/initrd.img\n"
-				    "\tcmdline root=/dev/sda1 ro  quiet # not a comment\n"
-				    "  # an indented comment\n"
-				    "entry Rescue shell\n"
-				    "kernel\t/vmlinuz-rescue\n"
-				    "protocol linux\n";
+				   "\n"
+				   "timeout 10\n"
+				   "   default   Rescue shell\n"
+				   "entry Debian GNU/Linux\n"
+				   "\tkernel /boot/vmlinuz\n"
+				   "\tinitrd /boot/initrd.img\n"
+				   "\tcmdline root=/dev/sda1 ro  quiet # not a comment\n"
+				   "  # an indented comment\n"
+				   "entry Rescue shell\n"
+				   "kernel\t/vmlinuz-rescue\n"
+				   "protocol linux\n";
 
 	assert_int_equal(parse(text), 0);
 	assert_int_equal(cfg.n_errors, 0);
@@ -220,9 +220,9 @@ static void test_timeout(void **state)
 	static const struct {
 		const char *v;
 		int t;
-	} good[] = { { "0", 0 }, { "1", 1 }, { "3600", 3600 }, { "-1", -1 }, { "007", 7 } };
-	static const char *const bad[] = { "3601", "-2", "abc", "5s", "5 6", "+5", "-",
-					   "99999999999999999999", "-1x", "1.5" };
+	} good[] = {{"0", 0}, {"1", 1}, {"3600", 3600}, {"-1", -1}, {"007", 7}};
+	static const char *const bad[] = {
+	    "3601", "-2", "abc", "5s", "5 6", "+5", "-", "99999999999999999999", "-1x", "1.5"};
 	char text[200], msg[200];
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -269,9 +269,9 @@ static void test_default_index(void **state)
 		const char *def;
 		int index;
 	} cases[] = {
-		{ "1", 0 },	   { "2", 1 },	      { "3", 2 },  { "Two words", 1 },
-		{ "One", 0 },	   { "4", 0 },	      { "0", 0 },  { "two words", 0 },
-		{ "Nothing", 0 },  { "Two", 0 },      { "-1", 0 }, { "99999999999999999999", 0 },
+	    {"1", 0},	    {"2", 1},	{"3", 2},  {"Two words", 1},
+	    {"One", 0},	    {"4", 0},	{"0", 0},  {"two words", 0},
+	    {"Nothing", 0}, {"Two", 0}, {"-1", 0}, {"99999999999999999999", 0},
 	};
 	char text[300];
 
@@ -316,14 +316,15 @@ static void test_unknown_keyword(void **state)
 	expect_one_error("entry A\nkernel\r/k\nkernel /k\n",
 			 "t.cfg:2: unknown keyword 'kernel?/k'");
 	/* A long or binary keyword is shortened and made printable. */
-	expect_one_error("x\001\177" "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy z\n",
+	expect_one_error("x\001\177"
+			 "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy z\n",
 			 "t.cfg:1: unknown keyword "
 			 "'x??yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...'");
 }
 
 static void test_option_outside_entry(void **state)
 {
-	static const char *const kw[] = { "kernel", "initrd", "cmdline", "protocol" };
+	static const char *const kw[] = {"kernel", "initrd", "cmdline", "protocol"};
 	char text[100], msg[200];
 
 	for (size_t i = 0; i < 4; i++) {
@@ -391,9 +392,9 @@ static void test_duplicates(void **state)
 
 static void test_protocols(void **state)
 {
-	static const char *const ok[] = { "linux", "linux32", "linux64", "multiboot", "multiboot2",
-					  "elf",   "pvh",     "efi",     "chainload" };
-	static const char *const bad[] = { "Linux", "bzimage", "linux 64", "multiboot3", "l" };
+	static const char *const ok[] = {"linux", "linux32", "linux64", "multiboot", "multiboot2",
+					 "elf",	  "pvh",     "efi",	"chainload"};
+	static const char *const bad[] = {"Linux", "bzimage", "linux 64", "multiboot3", "l"};
 	char text[100], msg[300];
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -492,8 +493,8 @@ static void test_nul_byte(void **state)
 	assert_int_equal(cfg.n_errors, 1);
 	assert_string_equal(cfg.errors[0], "t.cfg:3: NUL byte in the line");
 	assert_int_equal(cfg.n_entries, 1);
-	assert_string_equal(cfg.entries[0].cmdline, "");   /* the bad line is skipped... */
-	assert_int_equal(cfg.entries[0].n_initrd, 1);	     /* ...and parsing goes on */
+	assert_string_equal(cfg.entries[0].cmdline, ""); /* the bad line is skipped... */
+	assert_int_equal(cfg.entries[0].n_initrd, 1);	 /* ...and parsing goes on */
 
 	static const char lead[] = "\0entry X\nentry A\nkernel /k\n";
 	assert_int_equal(parse_n(lead, sizeof(lead) - 1), E_INVAL);
@@ -599,9 +600,10 @@ static void check_invariants(int r)
 
 static void test_weird_input(void **state)
 {
-	static const char *const words[] = { "entry", "kernel", "initrd", "cmdline", "protocol",
-					     "timeout", "default", " ", "\t", "\n", "\r\n", "\r",
-					     "#", "-1", "1", "linux", "/k", "x", "\0", "\377" };
+	static const char *const words[] = {"entry",   "kernel",  "initrd", "cmdline", "protocol",
+					    "timeout", "default", " ",	    "\t",      "\n",
+					    "\r\n",    "\r",	  "#",	    "-1",      "1",
+					    "linux",   "/k",	  "x",	    "\0",      "\377"};
 	uint32_t seed = 12345;
 	char buf[600];
 
@@ -633,33 +635,33 @@ static void test_weird_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_full, teardown),
-		cmocka_unit_test_teardown(test_defaults, teardown),
-		cmocka_unit_test_teardown(test_empty_and_no_entries, teardown),
-		cmocka_unit_test_teardown(test_crlf, teardown),
-		cmocka_unit_test_teardown(test_no_final_newline, teardown),
-		cmocka_unit_test_teardown(test_whitespace, teardown),
-		cmocka_unit_test_teardown(test_comments, teardown),
-		cmocka_unit_test_teardown(test_initrds, teardown),
-		cmocka_unit_test_teardown(test_too_many_initrds, teardown),
-		cmocka_unit_test_teardown(test_timeout, teardown),
-		cmocka_unit_test_teardown(test_globals_after_entry, teardown),
-		cmocka_unit_test_teardown(test_default_index, teardown),
-		cmocka_unit_test_teardown(test_unknown_keyword, teardown),
-		cmocka_unit_test_teardown(test_option_outside_entry, teardown),
-		cmocka_unit_test_teardown(test_missing_value, teardown),
-		cmocka_unit_test_teardown(test_empty_cmdline, teardown),
-		cmocka_unit_test_teardown(test_duplicates, teardown),
-		cmocka_unit_test_teardown(test_protocols, teardown),
-		cmocka_unit_test_teardown(test_entry_without_kernel, teardown),
-		cmocka_unit_test_teardown(test_entry_with_errors_kept, teardown),
-		cmocka_unit_test_teardown(test_long_line, teardown),
-		cmocka_unit_test_teardown(test_nul_byte, teardown),
-		cmocka_unit_test_teardown(test_error_limit, teardown),
-		cmocka_unit_test_teardown(test_filename, teardown),
-		cmocka_unit_test_teardown(test_free_zeroes, teardown),
-		cmocka_unit_test_teardown(test_many_entries, teardown),
-		cmocka_unit_test_teardown(test_weird_input, teardown),
+	    cmocka_unit_test_teardown(test_full, teardown),
+	    cmocka_unit_test_teardown(test_defaults, teardown),
+	    cmocka_unit_test_teardown(test_empty_and_no_entries, teardown),
+	    cmocka_unit_test_teardown(test_crlf, teardown),
+	    cmocka_unit_test_teardown(test_no_final_newline, teardown),
+	    cmocka_unit_test_teardown(test_whitespace, teardown),
+	    cmocka_unit_test_teardown(test_comments, teardown),
+	    cmocka_unit_test_teardown(test_initrds, teardown),
+	    cmocka_unit_test_teardown(test_too_many_initrds, teardown),
+	    cmocka_unit_test_teardown(test_timeout, teardown),
+	    cmocka_unit_test_teardown(test_globals_after_entry, teardown),
+	    cmocka_unit_test_teardown(test_default_index, teardown),
+	    cmocka_unit_test_teardown(test_unknown_keyword, teardown),
+	    cmocka_unit_test_teardown(test_option_outside_entry, teardown),
+	    cmocka_unit_test_teardown(test_missing_value, teardown),
+	    cmocka_unit_test_teardown(test_empty_cmdline, teardown),
+	    cmocka_unit_test_teardown(test_duplicates, teardown),
+	    cmocka_unit_test_teardown(test_protocols, teardown),
+	    cmocka_unit_test_teardown(test_entry_without_kernel, teardown),
+	    cmocka_unit_test_teardown(test_entry_with_errors_kept, teardown),
+	    cmocka_unit_test_teardown(test_long_line, teardown),
+	    cmocka_unit_test_teardown(test_nul_byte, teardown),
+	    cmocka_unit_test_teardown(test_error_limit, teardown),
+	    cmocka_unit_test_teardown(test_filename, teardown),
+	    cmocka_unit_test_teardown(test_free_zeroes, teardown),
+	    cmocka_unit_test_teardown(test_many_entries, teardown),
+	    cmocka_unit_test_teardown(test_weird_input, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,8 +42,10 @@ static void load_real(void)
 static struct lp_file real_file(void)
 {
 	load_real();
-	return (struct lp_file){ .path = "vmlinuz", .size = real_size, .head = real,
-				 .head_len = MIN(real_size, (size_t)LP_HEAD_BYTES) };
+	return (struct lp_file){.path = "vmlinuz",
+				.size = real_size,
+				.head = real,
+				.head_len = MIN(real_size, (size_t)LP_HEAD_BYTES)};
 }
 
 #define SYN_SIZE 0x3000
@@ -81,8 +83,8 @@ static uint8_t *synth(uint16_t version, uint16_t xlf)
 
 static struct lp_file syn_file(const uint8_t *b, uint64_t size)
 {
-	return (struct lp_file){ .path = "syn", .size = size, .head = b,
-				 .head_len = MIN(size, (uint64_t)SYN_SIZE) };
+	return (struct lp_file){
+	    .path = "syn", .size = size, .head = b, .head_len = MIN(size, (uint64_t)SYN_SIZE)};
 }
 
 static struct lp_input input(struct lp_file k, const char *cmdline, const uint64_t *rd, int n_rd)
@@ -94,7 +96,7 @@ static struct lp_input input(struct lp_file k, const char *cmdline, const uint64
 	in.cmdline = cmdline;
 	in.loader_name = "baton test";
 	for (int i = 0; i < n_rd; i++)
-		in.mods[i] = (struct lp_file){ .path = "initrd", .size = rd[i] };
+		in.mods[i] = (struct lp_file){.path = "initrd", .size = rd[i]};
 	in.n_mods = n_rd;
 	return in;
 }
@@ -400,7 +402,7 @@ static void check_plan_shape(const struct load_plan *p, const struct linux_hdr *
 static void test_plan_real(void **state)
 {
 	static const char cmdline[] = "console=ttyS0 root=/dev/vda1 quiet";
-	static const uint64_t rd[] = { 1001, 2000, 7 };
+	static const uint64_t rd[] = {1001, 2000, 7};
 	struct lp_input in = input(real_file(), cmdline, rd, 3);
 	struct load_plan p;
 	struct linux_hdr h;
@@ -564,25 +566,22 @@ static void fake_exec_free(struct fake_exec *x)
 }
 
 static struct mem_range test_map[] = {
-	{ 0x0, 0x9f000, MEM_RAM },
-	{ 0x9f000, 0x61000, MEM_RESERVED },
-	{ 0x100000, 0x7ee00000, MEM_RAM },
-	{ 0x7ef00000, 0x100000, MEM_ACPI },
-	{ 0x7f000000, 0x10000, MEM_NVS },
-	{ 0x100000000ull, 0x80000000ull, MEM_RAM },
+    {0x0, 0x9f000, MEM_RAM},	     {0x9f000, 0x61000, MEM_RESERVED},
+    {0x100000, 0x7ee00000, MEM_RAM}, {0x7ef00000, 0x100000, MEM_ACPI},
+    {0x7f000000, 0x10000, MEM_NVS},  {0x100000000ull, 0x80000000ull, MEM_RAM},
 };
 
 static struct bootenv test_env(void)
 {
 	return (struct bootenv){
-		.map = test_map,
-		.n_map = (int)ARRAY_SIZE(test_map),
-		.efi_systab = 0x12345678abcdull,
-		.efi_mmap = 0x2000beef000ull,
-		.efi_mmap_size = 48 * 40,
-		.efi_desc_size = 48,
-		.efi_desc_version = 1,
-		.acpi_rsdp = 0x7fbfe014,
+	    .map = test_map,
+	    .n_map = (int)ARRAY_SIZE(test_map),
+	    .efi_systab = 0x12345678abcdull,
+	    .efi_mmap = 0x2000beef000ull,
+	    .efi_mmap_size = 48 * 40,
+	    .efi_desc_size = 48,
+	    .efi_desc_version = 1,
+	    .acpi_rsdp = 0x7fbfe014,
 	};
 }
 
@@ -594,7 +593,7 @@ static void expected_zero_page(uint8_t *z, const uint8_t *kernel, const struct b
 
 	memset(z, 0, BP_SIZE);
 	memcpy(z + 0x1f1, kernel + 0x1f1, hdr_end - 0x1f1);
-	z[0x210] = 0xff;	   /* type_of_loader: undefined */
+	z[0x210] = 0xff;	  /* type_of_loader: undefined */
 	put16(z + 0x1fa, 0xffff); /* vid_mode: normal */
 	put32(z + 0x228, (uint32_t)cmd);
 	put32(z + 0x0c8, (uint32_t)(cmd >> 32));
@@ -637,7 +636,7 @@ static void test_finish_real(void **state)
 {
 	static const char cmdline[] = "console=ttyS0 quiet";
 	static uint8_t rd1[1001], rd2[2000];
-	static const uint64_t rd[] = { sizeof(rd1), sizeof(rd2) };
+	static const uint64_t rd[] = {sizeof(rd1), sizeof(rd2)};
 	struct lp_input in = input(real_file(), cmdline, rd, 2);
 	struct load_plan p;
 	struct fake_exec x;
@@ -650,16 +649,16 @@ static void test_finish_real(void **state)
 	assert_int_equal(format_linux.plan(&in, &p), 0);
 	int ks = find_seg(&p, "kernel"), bs = find_seg(&p, "boot_params");
 	int cs = find_seg(&p, "cmdline"), rs = find_seg(&p, "initrd");
-	uint64_t placed[LP_MAX_SEGS] = { 0 };
+	uint64_t placed[LP_MAX_SEGS] = {0};
 	placed[ks] = p.seg[ks].addr; /* the preferred address was free */
 	placed[bs] = 0x8000;
 	placed[cs] = 0x9000;
 	placed[rs] = 0x7fe00000; /* top-down, below initrd_addr_max */
-	const uint8_t *files[] = { real, rd1, rd2 };
+	const uint8_t *files[] = {real, rd1, rd2};
 	fake_exec(&p, &x, placed, files);
 
 	/* What the executor copied is the plan's zero page: header in, the rest zero. */
-	expected_zero_page(want, real, &(struct bootenv){ 0 }, 0, 0, 0);
+	expected_zero_page(want, real, &(struct bootenv){0}, 0, 0, 0);
 	assert_zero_page(x.buf[bs], want);
 
 	p.finish(&p, &env);
@@ -667,9 +666,9 @@ static void test_finish_real(void **state)
 	assert_zero_page(x.buf[bs], want);
 	/* Spot checks by name, in case the reference above shares a mistake. */
 	uint8_t *z = x.buf[bs];
-	assert_memory_equal(z + 0x1f1, real + 0x1f1, 0x1fa - 0x1f1);	/* up to vid_mode */
-	assert_memory_equal(z + 0x1fc, real + 0x1fc, 0x210 - 0x1fc);	/* up to type_of_loader */
-	assert_memory_equal(z + 0x230, real + 0x230, 0x258 - 0x230);	/* up to pref_address */
+	assert_memory_equal(z + 0x1f1, real + 0x1f1, 0x1fa - 0x1f1); /* up to vid_mode */
+	assert_memory_equal(z + 0x1fc, real + 0x1fc, 0x210 - 0x1fc); /* up to type_of_loader */
+	assert_memory_equal(z + 0x230, real + 0x230, 0x258 - 0x230); /* up to pref_address */
 	assert_memory_equal(z + 0x202, "HdrS", 4);
 	assert_int_equal(z[0x210], 0xff);
 	assert_int_equal(get32(z + 0x228), 0x9000);
@@ -706,7 +705,7 @@ static void test_finish_high_and_options(void **state)
 {
 	uint8_t *b = synth(0x020f, XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G);
 	/* finish() encodes any 64-bit address; 5 GiB of initrd needs the ext_ size field. */
-	static const uint64_t rd[] = { 0x100000010ull };
+	static const uint64_t rd[] = {0x100000010ull};
 	struct lp_input in = input(syn_file(b, SYN_SIZE), "root=/dev/sda", rd, 1);
 	struct load_plan p;
 	struct bootenv env = test_env();
@@ -725,10 +724,10 @@ static void test_finish_high_and_options(void **state)
 	p.finish(&p, &env);
 	expected_zero_page(want, b, &env, 0x1c0001000ull, 0x2f0000000ull, 0x100000010ull);
 	assert_zero_page(zp, want);
-	assert_int_equal(get32(zp + 0x0c8), 1);	   /* ext_cmd_line_ptr */
-	assert_int_equal(get32(zp + 0x0c0), 2);	   /* ext_ramdisk_image */
+	assert_int_equal(get32(zp + 0x0c8), 1);		 /* ext_cmd_line_ptr */
+	assert_int_equal(get32(zp + 0x0c0), 2);		 /* ext_ramdisk_image */
 	assert_int_equal(get32(zp + 0x218), 0xf0000000); /* ramdisk_image */
-	assert_int_equal(get32(zp + 0x0c4), 1);	   /* ext_ramdisk_size */
+	assert_int_equal(get32(zp + 0x0c4), 1);		 /* ext_ramdisk_size */
 	assert_int_equal(get32(zp + 0x21c), 0x10);
 	/* Bytes past the setup header (0x26c here) are the kernel's code, not copied. */
 	assert_int_equal(zp[0x26c], 0);
@@ -747,8 +746,8 @@ static void test_finish_high_and_options(void **state)
 	/* The e820 table holds 128 entries; the rest need SETUP_E820_EXT, not written here. */
 	struct mem_range *big = calloc(200, sizeof(*big));
 	for (int i = 0; i < 200; i++)
-		big[i] = (struct mem_range){ (uint64_t)i << 20, 1 << 20,
-					     i % 2 ? MEM_RAM : MEM_RESERVED };
+		big[i] =
+		    (struct mem_range){(uint64_t)i << 20, 1 << 20, i % 2 ? MEM_RAM : MEM_RESERVED};
 	env.map = big;
 	env.n_map = 200;
 	p.finish(&p, &env);
@@ -794,9 +793,20 @@ static void test_finish_framebuffer(void **state)
 
 	env.have_fb = true;
 	env.fb = (struct framebuffer){
-		.base = 0x80000000, .size = 1024 * 768 * 4, .width = 1024, .height = 768,
-		.pitch = 4096, .bpp = 32, .red_pos = 16, .red_size = 8, .green_pos = 8,
-		.green_size = 8, .blue_pos = 0, .blue_size = 8, .rsvd_pos = 24, .rsvd_size = 8,
+	    .base = 0x80000000,
+	    .size = 1024 * 768 * 4,
+	    .width = 1024,
+	    .height = 768,
+	    .pitch = 4096,
+	    .bpp = 32,
+	    .red_pos = 16,
+	    .red_size = 8,
+	    .green_pos = 8,
+	    .green_size = 8,
+	    .blue_pos = 0,
+	    .blue_size = 8,
+	    .rsvd_pos = 24,
+	    .rsvd_size = 8,
 	};
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(format_linux.plan(&in, &p), 0);
@@ -808,7 +818,8 @@ static void test_finish_framebuffer(void **state)
 	assert_int_equal(get16(zp + 0x14), 768);
 	assert_int_equal(get16(zp + 0x16), 32);
 	assert_int_equal(get32(zp + 0x18), 0x80000000);
-	assert_int_equal(get32(zp + 0x1c), 1024 * 768 * 4); /* lfb_size in bytes for VIDEO_TYPE_EFI */
+	assert_int_equal(get32(zp + 0x1c),
+			 1024 * 768 * 4); /* lfb_size in bytes for VIDEO_TYPE_EFI */
 	assert_int_equal(get16(zp + 0x24), 4096);
 	assert_int_equal(zp[0x26], 8);
 	assert_int_equal(zp[0x27], 16);
@@ -821,8 +832,8 @@ static void test_finish_framebuffer(void **state)
 	env.fb.base = 0x4000000000ull;
 	p.finish(&p, &env);
 	assert_int_equal(get32(zp + 0x18), 0);
-	assert_int_equal(get32(zp + 0x3a), 0x40);     /* ext_lfb_base */
-	assert_true(get32(zp + 0x36) & 2);	       /* VIDEO_CAPABILITY_64BIT_BASE */
+	assert_int_equal(get32(zp + 0x3a), 0x40); /* ext_lfb_base */
+	assert_true(get32(zp + 0x36) & 2);	  /* VIDEO_CAPABILITY_64BIT_BASE */
 	lp_free(&p);
 	free(b);
 }
@@ -850,19 +861,19 @@ static void test_detect_and_find(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_real),
-		cmocka_unit_test(test_parse_synthetic),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_parse_old_protocol_defaults),
-		cmocka_unit_test(test_plan_unsupported),
-		cmocka_unit_test(test_plan_cmdline_size),
-		cmocka_unit_test(test_plan_real),
-		cmocka_unit_test(test_plan_4g),
-		cmocka_unit_test(test_plan_initrds),
-		cmocka_unit_test(test_finish_real),
-		cmocka_unit_test(test_finish_high_and_options),
-		cmocka_unit_test(test_finish_framebuffer),
-		cmocka_unit_test(test_detect_and_find),
+	    cmocka_unit_test(test_parse_real),
+	    cmocka_unit_test(test_parse_synthetic),
+	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_parse_old_protocol_defaults),
+	    cmocka_unit_test(test_plan_unsupported),
+	    cmocka_unit_test(test_plan_cmdline_size),
+	    cmocka_unit_test(test_plan_real),
+	    cmocka_unit_test(test_plan_4g),
+	    cmocka_unit_test(test_plan_initrds),
+	    cmocka_unit_test(test_finish_real),
+	    cmocka_unit_test(test_finish_high_and_options),
+	    cmocka_unit_test(test_finish_framebuffer),
+	    cmocka_unit_test(test_detect_and_find),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 
