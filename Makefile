@@ -77,6 +77,7 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 # --- tests ---
 -include $(wildcard tests/kernels/*/build.mk)
 -include tests/qemu/build.mk
+-include $(wildcard bench/*/build.mk)
 
 unit: deps $(UNIT_BINS) fetch
 	$(Q)bash tests/unit/images.sh $(B)/test-images
@@ -95,14 +96,20 @@ fuzz: deps $(FUZZ_BINS)
 		$$f -max_total_time=$(FUZZ_TIME) $(B)/corpus/$${f##*/} || exit 1; done
 
 KERNELS := $(B)/kernels/linux64.bzImage $(B)/kernels/mkinitrd $(B)/kernels/linux64-selftest
-check: deps all fetch $(UNIT_BINS) $(FUZZ_BINS) $(KERNELS)
+# `make bench`'s inputs: the raw reader, and GRUB and systemd-boot from Debian's archive.
+$(CACHE)/bench/.done:
+	$(Q)bash mk/fetch.sh bench && touch $@
+BENCH := $(B)/bench/rawread.efi $(CACHE)/bench/.done
+check: deps all fetch $(UNIT_BINS) $(FUZZ_BINS) $(KERNELS) $(BENCH)
 	$(Q)bash tests/run.sh
 
 run: deps all fetch $(KERNELS)
 	$(Q)bash mk/demo.sh
 
-bench:
-	@echo "make bench: not built yet (issue 4)"; exit 1
+# Rounds of every loader on every workload; the table goes to bench/results/DATE.md.
+BENCH_ROUNDS ?= 5
+bench: deps all fetch $(BENCH)
+	$(Q)python3 bench/bench.py --rounds $(BENCH_ROUNDS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -439,19 +439,14 @@ static uint32_t run_find(const struct fat_file *f, uint32_t fc)
 	return lo;
 }
 
-/* One vol_read() per run of contiguous clusters, straight into the caller's buffer. */
-static int fat_read(struct fs_file *fb, uint64_t off, uint64_t len, void *buf)
+/* Calls fn once per run of contiguous clusters covering [off, off+len) of the file. */
+static int fat_walk(struct fs_file *fb, uint64_t off, uint64_t len, fs_extent_fn fn, void *ctx)
 {
 	struct fat_file *f = (struct fat_file *)fb;
 	struct fat *fs = (struct fat *)fb->fs;
 	uint64_t cb = fs->cluster_bytes;
-	uint8_t *dst = buf;
 	int r;
 
-	if (off > fb->size || len > fb->size - off)
-		return err_set(E_RANGE, "read past the end of a file");
-	if (!len)
-		return 0;
 	if (!f->mapped) {
 		uint64_t need = (fb->size + cb - 1) / cb;
 		if (need > fs->n_clusters)
@@ -466,12 +461,33 @@ static int fat_read(struct fs_file *fb, uint64_t off, uint64_t len, void *buf)
 	for (uint32_t i = run_find(f, (uint32_t)(off / cb)); len; i++) {
 		const struct run *ru = &f->runs[i];
 		uint64_t in = off - ru->fidx * cb, n = MIN(len, ru->n * cb - in);
-		r = vol_read(fs->fs.vol, fs->data_off + (ru->clus - 2) * cb + in, n, dst);
+		r = fn(ctx, off, fs->data_off + (ru->clus - 2) * cb + in, n);
 		if (r)
 			return r;
-		dst += n, off += n, len -= n;
+		off += n, len -= n;
 	}
 	return 0;
+}
+
+struct read_ctx {
+	struct volume *vol;
+	uint8_t *dst;
+	uint64_t off0;
+};
+
+static int read_run(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
+{
+	struct read_ctx *rc = ctx;
+
+	return vol_read(rc->vol, vol_off, len, rc->dst + (file_off - rc->off0));
+}
+
+/* One vol_read() per run of contiguous clusters, straight into the caller's buffer. */
+static int fat_read(struct fs_file *fb, uint64_t off, uint64_t len, void *buf)
+{
+	struct read_ctx rc = {fb->fs->vol, buf, off};
+
+	return fat_walk(fb, off, len, read_run, &rc);
 }
 
 static void fat_close(struct fs_file *fb)
@@ -605,6 +621,7 @@ const struct fs_driver fat_driver = {
     .mount = fat_mount,
     .open = fat_open,
     .read = fat_read,
+    .extents = fat_walk,
     .close = fat_close,
     .unmount = fat_unmount,
 };

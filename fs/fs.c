@@ -46,6 +46,17 @@ int fs_read(struct fs_file *f, uint64_t off, uint64_t len, void *buf)
 	return f->fs->drv->read(f, off, len, buf);
 }
 
+int fs_extents(struct fs_file *f, uint64_t off, uint64_t len, fs_extent_fn fn, void *ctx)
+{
+	if (off > f->size || len > f->size - off)
+		return err_set(E_RANGE, "extents past the end of the file");
+	if (!len)
+		return 0;
+	if (!f->fs->drv->extents)
+		return err_set(E_INVAL, "%s cannot map files", f->fs->drv->name);
+	return f->fs->drv->extents(f, off, len, fn, ctx);
+}
+
 void fs_close(struct fs_file *f)
 {
 	if (f)

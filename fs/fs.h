@@ -7,6 +7,9 @@
 struct fs;
 struct fs_file;
 
+/* One contiguous piece of a file: len bytes at file_off lie at vol_off in the volume. */
+typedef int (*fs_extent_fn)(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len);
+
 struct fs_driver {
 	const char *name; /* "fat" */
 	/* Returns 0 and a mounted fs, E_FORMAT if the volume is not this filesystem, or an error.
@@ -15,6 +18,8 @@ struct fs_driver {
 	int (*open)(struct fs *fs, const char *path, struct fs_file **out);
 	/* Reads [off, off+len) of the file; a read past the end is E_RANGE. */
 	int (*read)(struct fs_file *f, uint64_t off, uint64_t len, void *buf);
+	/* Calls fn for each contiguous piece of [off, off+len), in file order (bounds checked). */
+	int (*extents)(struct fs_file *f, uint64_t off, uint64_t len, fs_extent_fn fn, void *ctx);
 	void (*close)(struct fs_file *f);
 	void (*unmount)(struct fs *fs);
 };
@@ -38,6 +43,8 @@ int fs_mount(struct volume *v, struct fs **out);
 /* Paths are absolute, '/' separated; FAT lookups are case-insensitive. */
 int fs_open(struct fs *fs, const char *path, struct fs_file **out);
 int fs_read(struct fs_file *f, uint64_t off, uint64_t len, void *buf);
+/* Where a file's bytes lie in its volume (the host tool's `map`, the benchmark's raw reads). */
+int fs_extents(struct fs_file *f, uint64_t off, uint64_t len, fs_extent_fn fn, void *ctx);
 void fs_close(struct fs_file *f);
 void fs_unmount(struct fs *fs);
 

@@ -8,7 +8,7 @@ d=$B/demo
 rm -rf "$d/esp" && mkdir -p "$d/esp/EFI/BOOT" "$d/esp/boot" "$d/esp/test"
 cp "$B/BOOTX64.EFI" "$d/esp/EFI/BOOT/BOOTX64.EFI"
 cp -L "$CACHE/linux/vmlinuz" "$d/esp/boot/vmlinuz"
-bash mk/initramfs.sh "$d/esp/boot/initramfs.img" "$CACHE/busybox/bin/busybox"
+bash mk/initramfs.sh "$d/esp/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
 kver=$(basename "$(readlink "$CACHE/linux/vmlinuz")" | sed 's/^vmlinuz-//')
 
 # The conformance kernel checks every promise of the Linux 64-bit boot protocol, then powers off.

@@ -42,5 +42,15 @@ if [ "$what" = all ] || [ "$what" = linux ]; then
 	ver=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 	get "$ver" linux
 	ln -sf "boot/$(cd linux/boot && ls vmlinuz-* | head -1)" linux/vmlinuz
+	# The initramfs loads it to show the Boot Loader Interface variables (Debian builds it as a module).
+	ln -sf "$(cd linux && ls lib/modules/*/kernel/fs/efivarfs/efivarfs.ko | head -1)" linux/efivarfs.ko
 	get busybox-static busybox
+fi
+if [ "$what" = bench ]; then
+	# `make bench`'s other loaders, unpacked and run from here (never installed): GRUB's EFI
+	# modules and grub-mkstandalone (with the shared libraries it needs), and systemd-boot.
+	for p in grub-efi-amd64-bin grub-common systemd-boot-efi libefiboot1 libefivar1 \
+		libdevmapper1.02.1; do
+		get "$p" "bench/$p"
+	done
 fi

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # initramfs.sh: writes a busybox initramfs (newc cpio) without root: /dev/console is written as a device entry.
-# usage: initramfs.sh OUT.cpio BUSYBOX
+# usage: initramfs.sh OUT.cpio BUSYBOX [EFIVARFS.ko]
 # /init prints "BATON-USERSPACE-OK" and the command line; with baton.poweroff on the command line it
-# powers off (tests), otherwise it starts a shell on the console (the demo).
+# powers off (tests), otherwise it starts a shell on the console (the demo). With efivarfs.ko (from
+# the kernel's package) it mounts efivarfs and prints the Boot Loader Interface variables the loader
+# set, as "BATON-BLI NAME=VALUE ...".
 set -euo pipefail
-out=$1 busybox=$2
+out=$1 busybox=$2 efivarfs=${3:-}
 ino=1
 # entry NAME MODE(octal) SIZE RDEVMAJOR RDEVMINOR [FILE]: one newc header + name + data, 4-byte padded.
 entry() {
@@ -29,6 +31,17 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 echo "BATON-USERSPACE-OK cmdline: $(cat /proc/cmdline)"
+# Boot Loader Interface (systemd.io/BOOT_LOADER_INTERFACE): efivarfs files are 4 bytes of
+# attributes, then the value (UTF-16 text here).
+if [ -e /efivarfs.ko ] && [ -d /sys/firmware/efi ] && insmod /efivarfs.ko &&
+	mount -t efivarfs efivarfs /sys/firmware/efi/efivars; then
+	line=BATON-BLI
+	for v in LoaderInfo LoaderTimeInitUSec LoaderTimeExecUSec LoaderDevicePartUUID; do
+		f=/sys/firmware/efi/efivars/$v-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f
+		[ -e "$f" ] && line="$line $v=$(tail -c +5 "$f" | tr -d '\000')"
+	done
+	echo "$line"
+fi
 if grep -q baton.poweroff /proc/cmdline; then
 	poweroff -f
 fi
@@ -39,8 +52,9 @@ INIT
 	entry . 40755 0 0 0
 	for d in bin dev proc sys tmp; do entry $d 40755 0 0 0; done
 	entry dev/console 20600 0 5 1
-	entry bin/busybox 100755 "$(stat -c %s "$busybox")" 0 0 "$busybox"
+	entry bin/busybox 100755 "$(stat -L -c %s "$busybox")" 0 0 "$busybox"
 	entry init 100755 "$(stat -c %s "$init")" 0 0 "$init"
+	[ -z "$efivarfs" ] || entry efivarfs.ko 100644 "$(stat -L -c %s "$efivarfs")" 0 0 "$efivarfs"
 	entry TRAILER!!! 0 0 0 0
 } >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -136,6 +136,9 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);
 	con_printf("Starting the kernel at 0x%llx\n", (unsigned long long)entry);
+	char stamp[24];
+	snfmt(stamp, sizeof(stamp), "%llu", (unsigned long long)plat_time_us());
+	plat_bli_set("LoaderTimeExecUSec", stamp); /* Boot Loader Interface: the loader's end */
 	r = plat_exit_firmware(&env);
 	if (r)
 		goto fail;

@@ -61,15 +61,33 @@ static void no_config_screen(struct bvol *bv, const char *cfgpath)
 		plat_reboot();
 }
 
+/* Boot Loader Interface: what systemd-analyze and bootctl show on the booted system. */
+static void bli_init(const struct bvol *bv)
+{
+	char buf[40];
+
+	plat_bli_set("LoaderInfo", "baton");
+	snfmt(buf, sizeof(buf), "%llu", (unsigned long long)plat_start_us());
+	plat_bli_set("LoaderTimeInitUSec", buf);
+	if (bv && bv->v.scheme == PART_GPT) {
+		guid_to_str(bv->v.part_guid, buf);
+		plat_bli_set("LoaderDevicePartUUID", buf);
+	}
+}
+
 void baton_main(void)
 {
 	uint64_t t0 = plat_start_us();
+	bool first = true;
 
 	for (;;) {
 		struct config cfg;
 		const char *cfgpath = NULL;
 		volumes_scan();
 		struct bvol *bv = volumes_boot();
+		if (first)
+			bli_init(bv);
+		first = false;
 		memset(&cfg, 0, sizeof(cfg));
 		int r = bv ? load_config(bv, &cfg, &cfgpath) : E_NOENT;
 		if (r || cfg.n_entries == 0) {

@@ -61,6 +61,12 @@ void plat_fill_bootenv(struct bootenv *env); /* systab, RSDP, framebuffer */
 int plat_exit_firmware(struct bootenv *env);
 void plat_serial_puts(const char *s); /* works after plat_exit_firmware() */
 
+/*
+ * systemd's Boot Loader Interface: sets a variable (LoaderTimeInitUSec, ...) the booted system
+ * reads, a NUL-terminated string. Nothing on firmware without EFI variables.
+ */
+void plat_bli_set(const char *name, const char *value);
+
 /* Reboot or power off after a fatal error (before leaving the firmware). */
 void plat_reboot(void);
 

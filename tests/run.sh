@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: every test: host unit tests, the conformance kernels' host selftests, a fuzz smoke, the QEMU tests.
+# run.sh: every test: host unit tests, the conformance kernels' host selftests, a fuzz smoke, the QEMU tests, a bench smoke.
 # Ends with one line "N passed, N failed" over all of them. `make check` builds what it needs first.
 set -u
 B=${B:-build}
@@ -39,6 +39,8 @@ section fuzz bash -c 'p=0 f=0; for t in '"$B"'/fuzz/fuzz_*; do mkdir -p '"$B"'/c
 		p=$((p + 1)); echo "PASS ${t##*/}"; else f=$((f + 1)); echo "FAIL ${t##*/} (see '"$B"'/${t##*/}.log)"; fi
 	done; echo "fuzz: $p passed, $f failed"'
 section qemu bash tests/qemu/tests.sh
+# One round of `make bench` on the base workload: every loader boots, so the benchmark cannot rot.
+section bench python3 bench/bench.py --smoke
 
 echo "make check took $((SECONDS - t0)) s; full output in $log"
 echo "$total_pass passed, $total_fail failed"

@@ -1,4 +1,4 @@
-/* baton.c: the host tool: probe a kernel's load plan, check a config, cat files. */
+/* baton.c: the host tool: probe a kernel's load plan, check a config, cat and map files. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,8 @@ static int usage(void)
 	    "usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME]\n"
 	    "       baton check CONFIG\n"
 	    "       baton cat IMAGE[:PART] PATH\n"
+	    "       baton map IMAGE[:PART] PATH   (prints FILE_OFFSET VOLUME_OFFSET BYTES per "
+	    "piece)\n"
 	    "PART is a partition number as GRUB counts them (1 = first); none: the whole disk.\n");
 	return 2;
 }
@@ -179,37 +181,41 @@ static int cmd_check(int argc, char **argv)
 	return r ? 1 : 0;
 }
 
-static int cmd_cat(int argc, char **argv)
+/* Opens PATH on IMAGE[:PART] (PART as GRUB counts them; none: the first volume found). */
+static int open_file(const char *arg, const char *path, struct fs_file **f)
 {
-	struct blockdev dev;
-	struct volume vols[32];
+	static struct blockdev dev;
+	static struct volume vols[32];
 	struct fs *fs;
-	struct fs_file *f;
-	char *img, *colon;
-	int part = -1;
+	char *img = strdup(arg), *colon = strrchr(img, ':');
+	int part = -1, vi = -1, n;
 
-	if (argc != 2)
-		return usage();
-	img = strdup(argv[0]);
-	colon = strrchr(img, ':');
 	if (colon) {
 		*colon = 0;
 		part = atoi(colon + 1);
 	}
 	if (imgdev_open(img, &dev))
-		goto fail;
-	int n = part_scan(&dev, vols, 32);
+		return -1;
+	n = part_scan(&dev, vols, 32);
 	if (n < 0)
-		goto fail;
-	int vi = -1;
+		return -1;
 	for (int i = 0; i < n; i++)
 		if (part < 0 ? i == 0 : vols[i].index == part)
 			vi = i;
-	if (vi < 0) {
-		err_set(E_NOENT, "%s: no partition %d", img, part);
-		goto fail;
-	}
-	if (fs_mount(&vols[vi], &fs) || fs_open(fs, argv[1], &f))
+	if (vi < 0)
+		return err_set(E_NOENT, "%s: no partition %d", img, part);
+	if (fs_mount(&vols[vi], &fs) || fs_open(fs, path, f))
+		return -1;
+	return 0;
+}
+
+static int cmd_cat(int argc, char **argv)
+{
+	struct fs_file *f;
+
+	if (argc != 2)
+		return usage();
+	if (open_file(argv[0], argv[1], &f))
 		goto fail;
 	char *buf = malloc(1 << 20);
 	for (uint64_t off = 0; off < f->size;) {
@@ -225,6 +231,27 @@ fail:
 	return 1;
 }
 
+static int print_extent(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
+{
+	printf("%llu %llu %llu\n", (unsigned long long)file_off, (unsigned long long)vol_off,
+	       (unsigned long long)len);
+	return 0;
+}
+
+/* Prints where a file lies: FILE_OFFSET VOLUME_OFFSET BYTES per contiguous piece, in bytes. */
+static int cmd_map(int argc, char **argv)
+{
+	struct fs_file *f;
+
+	if (argc != 2)
+		return usage();
+	if (open_file(argv[0], argv[1], &f) || fs_extents(f, 0, f->size, print_extent, NULL)) {
+		fprintf(stderr, "baton: %s\n", err_msg());
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -235,5 +262,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "cat"))
 		return cmd_cat(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "map"))
+		return cmd_map(argc - 2, argv + 2);
 	return usage();
 }

@@ -79,6 +79,21 @@ static bool terminated(const char *s, size_t n)
 	return memchr(s, 0, n) != NULL;
 }
 
+/* Extents must tile the range asked for, in order, and lie inside the volume. */
+struct ext {
+	uint64_t next, vol_bytes;
+};
+
+static int ext_fn(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
+{
+	struct ext *e = ctx;
+
+	if (file_off != e->next || !len || vol_off > e->vol_bytes || len > e->vol_bytes - vol_off)
+		abort();
+	e->next += len;
+	return 0;
+}
+
 static void read_file(struct fs *fs, const char *path)
 {
 	struct fs_file *f;
@@ -105,6 +120,9 @@ static void read_file(struct fs *fs, const char *path)
 			free(buf);
 		}
 	}
+	struct ext e = {1, fs->vol->blocks * fs->vol->dev->block_size};
+	if (f->size > 2 && !fs_extents(f, 1, f->size - 2, ext_fn, &e) && e.next != f->size - 1)
+		abort();
 	uint8_t b;
 	if (fs_read(f, f->size, 1, &b) != E_RANGE) /* past the end, always */
 		abort();

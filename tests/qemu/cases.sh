@@ -41,7 +41,8 @@ case_linux64_conformance() {
 	args=(-V -x -t 90 -f 'FAIL:')
 }
 
-# Debian's own kernel and a busybox initramfs reach userspace with our command line.
+# Debian's own kernel and a busybox initramfs reach userspace with our command line, and see
+# the Boot Loader Interface variables baton set.
 case_debian_linux() {
 	cat >"$1/baton.cfg" <<-'EOF'
 	timeout 0
@@ -50,7 +51,10 @@ case_debian_linux() {
 	  initrd /boot/initramfs.img
 	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
 	EOF
-	args=(-t 240 -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff' -f 'Kernel panic')
+	# The Boot Loader Interface variables reach the system: systemd-analyze reads these.
+	local bli='BATON-BLI LoaderInfo=baton LoaderTimeInitUSec=[0-9]+ LoaderTimeExecUSec=[0-9]+'
+	args=(-t 240 -s 'BATON-USERSPACE-OK cmdline: .*baton.poweroff|'
+		-p "$bli LoaderDevicePartUUID=[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}" -f 'Kernel panic')
 }
 
 # The countdown shows, a key stops it and acts: Down selects the second entry, Enter boots it.

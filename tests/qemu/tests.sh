@@ -23,7 +23,7 @@ cp "$B/kernels/linux64.bzImage" "$base/k/linux64.bzImage"
 printf 'This is a text file, not a kernel.\n' >"$base/k/notakernel.txt"
 head -c 1048576 "$CACHE/linux/vmlinuz" >"$base/k/trunc.bzImage"
 cp -L "$CACHE/linux/vmlinuz" "$base/boot/vmlinuz"
-bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox"
+bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
 bash mk/mkdisk.sh "$out/base.img" 96 "$base"
 
 run_case() { # NAME: builds the test's disk from base.img and its config, boots it, records the verdict

@@ -377,6 +377,32 @@ static void test_two_volumes(void **state)
 	td_close(&dev);
 }
 
+struct ext_check {
+	struct volume *vol;
+	const uint8_t *want;
+	uint64_t next, n;
+};
+
+/* Each piece follows the previous one and holds the file's bytes at its volume offset. */
+static int ext_check(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
+{
+	struct ext_check *c = ctx;
+	uint8_t *buf = malloc(len);
+
+	assert_int_equal(file_off, c->next);
+	assert_int_equal(vol_read(c->vol, vol_off, len, buf), 0);
+	assert_memory_equal(buf, c->want + file_off, len);
+	free(buf);
+	c->next += len;
+	c->n++;
+	return 0;
+}
+
+static int ext_stop(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
+{
+	return E_IO;
+}
+
 static void test_fragmented(void **state)
 {
 	struct mnt m;
@@ -405,6 +431,16 @@ static void test_fragmented(void **state)
 			fail_msg("frag.bin at %llu+%llu differs", (unsigned long long)off,
 				 (unsigned long long)n);
 	}
+	/* fs_extents: one piece per run, tiling the file; a partial range; errors pass through. */
+	struct ext_check c = {m.fs->vol, want, 0, 0};
+	assert_int_equal(fs_extents(f, 0, len, ext_check, &c), 0);
+	assert_int_equal(c.next, len);
+	assert_int_equal(c.n, runs);
+	c = (struct ext_check){m.fs->vol, want, 1000, 0};
+	assert_int_equal(fs_extents(f, 1000, len - 2000, ext_check, &c), 0);
+	assert_int_equal(c.next, len - 1000);
+	assert_int_equal(fs_extents(f, 0, len, ext_stop, NULL), E_IO);
+	assert_int_equal(fs_extents(f, 1, len, ext_check, &c), E_RANGE);
 	fs_close(f);
 	mnt_close(&m);
 	free(got);

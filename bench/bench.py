@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+# bench.py: `make bench`: boots one Debian kernel through each loader on each workload, in rotating rounds, and writes the table.
+"""
+usage: bench.py [--rounds N] [--workloads base,64,256] [--loaders raw,floor,baton,grub,sdboot]
+                [--out DIR] [--smoke]
+
+Every boot is QEMU/TCG with OVMF (q35, virtio-blk, -nic none), timed by measure.py from OVMF's
+"loading Boot####" line to the kernel proper's first UART programming. The loaders:
+  raw     bench/rawread: BlockIo reads of the same bytes (kernel + initrd) in 8 MiB calls: the limit
+  floor   the kernel's own EFI stub, started by the firmware from a Boot#### variable with initrd=
+  baton   build/BOOTX64.EFI with a baton.cfg (timeout 0)
+  grub    Debian's GRUB, a grub-mkstandalone image with only the modules it needs
+  sdboot  Debian's systemd-boot with a Boot Loader Specification entry (timeout 0)
+Workloads: the busybox initramfs (base), and the same followed by 64 and 256 MiB of random bytes as
+one more cpio member (one initrd file each). The first round waits for userspace, so every loader is
+seen to hand over the whole initrd; later rounds stop when the kernel proper starts.
+--smoke: one round on the base workload (make check runs it so the benchmark cannot rot).
+"""
+import datetime
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import measure  # noqa: E402
+
+B = os.environ.get("B", "build")
+CACHE = os.environ.get("CACHE", "cache")
+W = os.path.join(B, "bench")
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+CMDLINE = "console=ttyS0 earlyprintk=serial,ttyS0,57600 baton.poweroff quiet"
+KERNEL, INITRD = "/boot/vmlinuz", "/boot/initrd.img"
+LOADERS = ["raw", "floor", "baton", "grub", "sdboot"]
+NAMES = {"raw": "raw BlockIo (limit)", "floor": "kernel EFI stub (floor)", "baton": "baton",
+         "grub": "GRUB", "sdboot": "systemd-boot"}
+BL = os.path.join(CACHE, "bench")
+GRUB_MODS = os.path.join(BL, "grub-efi-amd64-bin/usr/lib/grub/x86_64-efi")
+SDBOOT = os.path.join(BL, "systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi")
+
+
+def sh(*cmd, env=None, capture=False):
+    r = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE if capture else None)
+    return r.stdout.decode() if capture else None
+
+
+def cpio_member(name, data):
+    """One newc member (header, name, data, each padded to 4 bytes), then the trailer."""
+    def entry(nm, mode, body):
+        nb = nm.encode() + b"\0"
+        h = b"070701" + b"".join(b"%08X" % v for v in
+                                 (1, mode, 0, 0, 1, 0, len(body), 0, 0, 0, 0, len(nb), 0))
+        out = h + nb + b"\0" * ((4 - (len(h) + len(nb)) % 4) % 4) + body
+        return out + b"\0" * ((4 - len(body) % 4) % 4)
+    return entry(name, 0o100644, data) + entry("TRAILER!!!", 0, b"")
+
+
+def make_workloads(names, loaders):
+    """One disk per workload: GPT + FAT32 ESP with the kernel, initrd and every loader's config."""
+    os.makedirs(W, exist_ok=True)
+    base = os.path.join(W, "base.cpio")
+    sh("bash", "mk/initramfs.sh", base, os.path.join(CACHE, "busybox/bin/busybox"),
+       os.path.join(CACHE, "linux/efivarfs.ko"))
+    with open(base, "rb") as f:
+        base_bytes = f.read()
+    disks = {}
+    for wl in names:
+        pad = 0 if wl == "base" else int(wl)
+        esp = os.path.join(W, f"esp-{wl}")
+        shutil.rmtree(esp, ignore_errors=True)
+        for d in ("EFI/BOOT", "boot", "loader/entries"):
+            os.makedirs(os.path.join(esp, d))
+        shutil.copy(os.path.join(CACHE, "linux/vmlinuz"), esp + KERNEL)
+        with open(esp + INITRD, "wb") as f:
+            f.write(base_bytes)
+            if pad:  # incompressible: the kernel's unpacker and every loader see random bytes
+                rng = random.Random(pad)
+                f.write(cpio_member("pad.bin", b"".join(rng.randbytes(1 << 20) for _ in range(pad))))
+        shutil.copy(os.path.join(B, "BOOTX64.EFI"), os.path.join(esp, "EFI/BOOT/BOOTX64.EFI"))
+        with open(os.path.join(esp, "EFI/BOOT/baton.cfg"), "w") as f:
+            f.write(f"timeout 0\nentry bench\n  kernel {KERNEL}\n  initrd {INITRD}\n"
+                    f"  cmdline {CMDLINE}\n")
+        with open(os.path.join(esp, "loader/loader.conf"), "w") as f:
+            f.write("timeout 0\ndefault bench.conf\neditor no\n")
+        with open(os.path.join(esp, "loader/entries/bench.conf"), "w") as f:
+            f.write(f"title bench\nlinux {KERNEL}\ninitrd {INITRD}\noptions {CMDLINE}\n")
+        disk = os.path.join(W, f"disk-{wl}.img")
+        size = 96 + pad + pad // 8
+        sh("bash", "mk/mkdisk.sh", disk, str(size), esp)
+        # The raw reader reads exactly the bytes the loaders load, where the filesystem put them.
+        ranges = []
+        for path in (KERNEL, INITRD):
+            for line in sh(os.path.join(B, "baton"), "map", disk + ":1", path, capture=True).split("\n"):
+                if line.strip():
+                    _, voff, n = map(int, line.split())
+                    ranges.append((voff, (n + 511) // 512 * 512))
+        txt = os.path.join(W, f"rawread-{wl}.txt")
+        with open(txt, "w") as f:
+            f.write("".join(f"{o} {n}\n" for o, n in ranges))
+        sh("mcopy", "-o", "-i", disk + "@@1M", txt, "::/EFI/BOOT/rawread.txt")
+        # The floor: a Boot0001 load option naming the kernel itself, in a copy of OVMF's store.
+        vars_fd = os.path.join(W, f"floor-vars-{wl}.fd")
+        if "floor" in loaders:
+            sh(sys.executable, "bench/mkvars.py", OVMF_VARS, vars_fd, "--disk", disk, "--part", "1",
+               "--file", KERNEL.replace("/", "\\"), "--desc", "Linux EFI stub",
+               "--data", f"initrd={INITRD.replace('/', chr(92))} {CMDLINE}")
+        disks[wl] = {"disk": disk, "floor_vars": vars_fd, "bytes": os.path.getsize(esp + KERNEL)
+                     + os.path.getsize(esp + INITRD), "ranges": len(ranges)}
+    return disks
+
+
+def grub_env():
+    libs = [os.path.join(BL, p) for p in ("libefiboot1/usr/lib/x86_64-linux-gnu",
+                                          "libefivar1/usr/lib/x86_64-linux-gnu",
+                                          "libdevmapper1.02.1/lib/x86_64-linux-gnu")]
+    return dict(os.environ, LD_LIBRARY_PATH=":".join(libs))
+
+
+def make_loaders():
+    """The EFI binaries each boot puts at \\EFI\\BOOT\\BOOTX64.EFI."""
+    cfg = os.path.join(W, "grub.cfg")
+    with open(cfg, "w") as f:  # no menu: GRUB runs the commands and boots
+        f.write(f"search --no-floppy --file --set=root {KERNEL}\nlinux {KERNEL} {CMDLINE}\n"
+                f"initrd {INITRD}\nboot\n")
+    grub = os.path.join(W, "grubx64.efi")
+    sh(os.path.join(BL, "grub-common/usr/bin/grub-mkstandalone"), "-O", "x86_64-efi",
+       "-d", GRUB_MODS, "--modules=part_gpt fat",
+       "--install-modules=linux search search_fs_file part_gpt fat normal boot",
+       "--locales=", "--fonts=", "--themes=", "-o", grub, f"boot/grub/grub.cfg={cfg}",
+       env=grub_env())
+    return {"raw": os.path.join(B, "bench/rawread.efi"), "baton": os.path.join(B, "BOOTX64.EFI"),
+            "grub": grub, "sdboot": SDBOOT, "floor": None}
+
+
+def boot(loader, wl, disks, bins, verify, log):
+    d = disks[wl]
+    vars_fd = os.path.join(W, "vars.fd")
+    if loader == "floor":
+        shutil.copy(d["floor_vars"], vars_fd)
+    else:
+        shutil.copy(OVMF_VARS, vars_fd)
+        sh("mcopy", "-o", "-i", d["disk"] + "@@1M", bins[loader], "::/EFI/BOOT/BOOTX64.EFI")
+    # The disk image comes from the host's page cache for every boot, never from its disk.
+    with open(d["disk"], "rb") as f:
+        while f.read(8 << 20):
+            pass
+    stop = "marker" if verify or loader == "raw" else "kernel"
+    r = measure.run(d["disk"], vars_fd, mem=2048, timeout=180, log=log, stop=stop)
+    r.update(loader=loader, workload=wl)
+    want = '"Linux EFI stub"' if loader == "floor" else '"UEFI Misc Device"'
+    if not r["error"] and want not in (r.get("boot_option") or ""):
+        r["error"] = f"the firmware started {r.get('boot_option')}, not {want}"
+    if not r["error"] and loader != "raw":
+        if r["kernel"] is None:
+            r["error"] = "kernel start not seen"
+        elif verify and not r["userspace"]:
+            r["error"] = "userspace not reached"
+    if loader == "raw" and not r["error"]:
+        if r.get("raw_bytes", 0) < d["bytes"]:
+            r["error"] = f"raw reader read {r.get('raw_bytes')} of {d['bytes']} bytes"
+    end, cend = ("done", "cpu_done") if loader == "raw" else ("kernel", "cpu_kernel")
+    if not r["error"]:
+        r["t_kernel"] = r[end] - r["start"]
+        r["c_kernel"] = r[cend] - r["cpu_start"]
+        if r.get("last_read") and r.get("cpu_last_read") is not None:
+            r["t_io"] = r["last_read"] - r["start"]
+            r["c_io"] = r["cpu_last_read"] - r["cpu_start"]
+    return r
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, nd=2):
+    return "n/a" if x is None else f"{x:.{nd}f}"
+
+
+def versions():
+    def pkg(p):
+        try:
+            return sh("dpkg-query", "-W", "-f=${Version}", p, capture=True)
+        except subprocess.CalledProcessError:
+            return "?"
+
+    def deb(p):
+        d = os.path.join(CACHE, "deb")
+        for f in sorted(os.listdir(d)):
+            if f.startswith(p + "_"):
+                return f.split("_")[1].replace("%3a", ":")
+        return "?"
+    qv = sh("qemu-system-x86_64", "--version", capture=True).split("\n")[0]
+    try:
+        rev = sh("git", "describe", "--always", "--dirty", capture=True).strip()
+    except subprocess.CalledProcessError:
+        rev = "?"
+    kernel = os.path.basename(os.path.realpath(os.path.join(CACHE, "linux/vmlinuz")))
+    return {"baton": rev, "GRUB (grub-efi-amd64-bin)": deb("grub-efi-amd64-bin"),
+            "systemd-boot (systemd-boot-efi)": deb("systemd-boot-efi"), "OVMF": pkg("ovmf"),
+            "QEMU": qv, "kernel": kernel}
+
+
+def report(results, disks, bins, rounds, wls, loaders, load, started):
+    ok = [r for r in results if not r["error"]]
+    by = {}
+    for r in ok:
+        by.setdefault((r["loader"], r["workload"]), []).append(r)
+
+    def vals(lo, wl, k):
+        return [r.get(k) for r in by.get((lo, wl), [])]
+
+    def per_round(lo, wl, k, fn):
+        """fn over the rounds that have both values (ratios, differences)."""
+        out = []
+        for rnd in range(rounds):
+            a = [r for r in by.get((lo, wl), []) if r["round"] == rnd]
+            b = fn(rnd)
+            if a and a[0].get(k) is not None and b is not None:
+                out.append((a[0][k], b))
+        return out
+
+    def ratio_to(lo, wl, k, ref="grub"):
+        pairs = per_round(lo, wl, k, lambda rnd: next(
+            (r.get(k) for r in by.get((ref, wl), []) if r["round"] == rnd), None))
+        return med([a / b for a, b in pairs if b])
+
+    def throughput(lo, big, k):
+        """MiB/s from the per-round difference between the big workload and base."""
+        if big == "base" or "base" not in wls:
+            return None
+        mib = (disks[big]["bytes"] - disks["base"]["bytes"]) / 2**20
+        pairs = per_round(lo, big, k, lambda rnd: next(
+            (r.get(k) for r in by.get((lo, "base"), []) if r["round"] == rnd), None))
+        return med([mib / (a - b) for a, b in pairs if a > b])
+
+    L = []
+    L.append(f"# baton benchmark, {started:%Y-%m-%d %H:%M} UTC\n")
+    L.append(f"{rounds} round(s), loaders in rotating order; QEMU/TCG, q35, OVMF, virtio-blk, "
+             f"2048 MiB, `-nic none`. Host load average before/after: {load[0]} / {load[1]} "
+             f"({os.cpu_count()} CPUs). Medians over rounds; ratios are per-round ratios to GRUB, "
+             "then their median.\n")
+    L.append("Times run from OVMF starting the loader (`BdsDxe: loading Boot####`, before it reads "
+             "the loader's image: for the EFI stub, the kernel) to the kernel "
+             "proper (its UART programming for `earlyprintk=serial,ttyS0,57600`, just before it "
+             "prints `Linux version`), so they include the kernel's decompression (about 2.5 s "
+             "under TCG, in the legacy decompressor or in the EFI stub, depending on the entry). "
+             "For raw BlockIo, they end when its reads are done. vCPU = CPU seconds of QEMU's "
+             "vCPU thread. Reads = virtio-blk read requests in that time; *to last read* ends "
+             "with the loader's last one (for the EFI stub it comes after its decompression). "
+             "Load throughput: padded workload minus base, per round, to the last read.\n")
+    for wl in wls:
+        size = disks[wl]["bytes"] / 2**20
+        L.append(f"\n## Workload {wl}: kernel + initrd = {size:.1f} MiB\n")
+        L.append("| loader | to kernel, wall s | to kernel, vCPU s | vCPU ratio to GRUB "
+                 "| to last read, wall s | to last read, vCPU s | reads |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        for lo in loaders:
+            if (lo, wl) not in by:
+                L.append(f"| {NAMES[lo]} | failed | | | | | |")
+                continue
+            L.append(f"| {NAMES[lo]} | {fmt(med(vals(lo, wl, 't_kernel')))} | "
+                     f"{fmt(med(vals(lo, wl, 'c_kernel')))} | "
+                     f"{fmt(ratio_to(lo, wl, 'c_kernel'))} | {fmt(med(vals(lo, wl, 't_io')))} | "
+                     f"{fmt(med(vals(lo, wl, 'c_io')))} | {fmt(med(vals(lo, wl, 'reads')), 0)} |")
+    L.append("\n## Summary\n")
+    big = "256" if "256" in wls else (wls[-1] if len(wls) > 1 else None)
+    L.append(f"| loader | EFI binary, bytes | load MiB/s (wall, {big} MiB vs base) | load MiB/s (vCPU) "
+             f"| ratio to GRUB | ratio to raw | menu ready, ms |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
+    tp, tpc = {}, {}
+    for lo in loaders:
+        tp[lo] = throughput(lo, big, "t_io") if big else None
+        tpc[lo] = throughput(lo, big, "c_io") if big else None
+    for lo in loaders:
+        size = os.path.getsize(bins[lo]) if bins.get(lo) else None
+        tw = tp[lo]
+        menu = med([r["menu_ms"] for r in ok if r["loader"] == lo and r["menu_ms"] is not None])
+        L.append(f"| {NAMES[lo]} | {size if size else '(in the kernel)'} | {fmt(tw, 0)} | "
+                 f"{fmt(tpc[lo], 0)} | {fmt(tw / tp['grub'] if tw and tp.get('grub') else None)} | "
+                 f"{fmt(tw / tp['raw'] if tw and tp.get('raw') else None)} | "
+                 f"{fmt(menu, 0) if lo == 'baton' else ''} |")
+    # The issue's goals, checked on this run's own numbers.
+    goals = []
+    if big and tp.get("baton") and tp.get("raw"):
+        f = tp["baton"] / tp["raw"]
+        goals.append((f">= 80% of raw BlockIo throughput ({big} MiB)", f"{f * 100:.0f}%", f >= 0.8))
+    if big and tp.get("baton") and tp.get("grub"):
+        f = tp["baton"] / tp["grub"]
+        goals.append(("throughput >= 5x GRUB's", f"{f:.1f}x", f >= 5))
+    if big:
+        rd = med(vals("baton", big, "reads"))
+        if rd is not None:
+            goals.append((f"<= 100 block requests ({big} MiB workload)", f"{rd:.0f}", rd <= 100))
+    if "base" in wls:
+        for k, what in (("c_kernel", "to kernel"), ("c_io", "to last read")):
+            d = per_round("baton", "base", k, lambda rnd: next(
+                (r.get(k) for r in by.get(("floor", "base"), []) if r["round"] == rnd), None))
+            if d:
+                c = med([a - b for a, b in d])
+                goals.append((f"cost over the floor (base, vCPU s, {what}) <= 0.05", f"{c:+.3f}",
+                              c <= 0.05))
+    size = os.path.getsize(bins["baton"])
+    goals.append(("BOOTX64.EFI <= 128 KiB", f"{size} bytes", size <= 128 * 1024))
+    L.append("\n## Goals\n")
+    L.append("| goal | this run | met |")
+    L.append("|---|---:|:---:|")
+    for g, v, m in goals:
+        L.append(f"| {g} | {v} | {'yes' if m else 'NO'} |")
+    fails = [r for r in results if r["error"]]
+    if fails:
+        L.append("\n## Failed boots\n")
+        for r in fails:
+            L.append(f"- round {r['round'] + 1}, {NAMES[r['loader']]}, {r['workload']}: {r['error']}")
+    L.append("\n## Versions\n")
+    for k, v in versions().items():
+        L.append(f"- {k}: {v}")
+    return "\n".join(L) + "\n", fails
+
+
+def main():
+    args = sys.argv[1:]
+    rounds, wls, loaders, out, smoke = 5, ["base", "64", "256"], list(LOADERS), "bench/results", False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--smoke":
+            smoke, rounds, wls = True, 1, ["base"]
+            i += 1
+            continue
+        v = args[i + 1]
+        if a == "--rounds":
+            rounds = int(v)
+        elif a == "--workloads":
+            wls = v.split(",")
+        elif a == "--loaders":
+            loaders = v.split(",")
+        elif a == "--out":
+            out = v
+        else:
+            sys.exit(__doc__)
+        i += 2
+    started = datetime.datetime.utcnow()
+    load0 = open("/proc/loadavg").read().split()[0]
+    disks = make_workloads(wls, loaders)
+    bins = make_loaders()
+    results = []
+    logs = os.path.join(W, "logs")
+    os.makedirs(logs, exist_ok=True)
+    for rnd in range(rounds):
+        k = rnd % len(loaders)  # rotate: each loader takes each place in the order in turn
+        rot = loaders[k:] + loaders[:k]
+        for wl in wls:
+            for lo in rot:
+                t = time.time()
+                log = os.path.join(logs, f"r{rnd + 1}-{lo}-{wl}.log")
+                r = boot(lo, wl, disks, bins, verify=(rnd == 0), log=log)
+                r["round"] = rnd
+                results.append(r)
+                msg = r["error"] or (f"to kernel {r['t_kernel']:.2f} s wall, {r['c_kernel']:.2f} s vCPU, "
+                                     f"{r['reads']} reads")
+                print(f"bench: round {rnd + 1}/{rounds} {lo:6} {wl:>4}: {msg} "
+                      f"({time.time() - t:.0f} s)", flush=True)
+    load1 = open("/proc/loadavg").read().split()[0]
+    text, fails = report(results, disks, bins, rounds, wls, loaders, (load0, load1), started)
+    with open(os.path.join(W, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    print(text)
+    if not smoke:
+        os.makedirs(out, exist_ok=True)
+        path = os.path.join(out, f"{started:%Y-%m-%d}.md")
+        with open(path, "w") as f:
+            f.write(text)
+        print(f"bench: table saved as {path}")
+    if smoke:  # one result per boot, in the form tests/run.sh counts
+        for r in results:
+            print(f"{'FAIL' if r['error'] else 'PASS'} bench {r['loader']} {r['workload']}"
+                  + (f": {r['error']}" if r["error"] else ""))
+        print(f"bench smoke: {len(results) - len(fails)} passed, {len(fails)} failed")
+    if fails:
+        print(f"bench: {len(fails)} boot(s) failed; logs in {logs}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+# measure.py: boots one disk under QEMU/OVMF and times it: firmware start of the loader -> kernel proper.
+"""
+usage: measure.py DISK VARS [--mem MIB] [--timeout S] [--log FILE] [--stop kernel|marker]
+       (or, from Python: measure.run(disk, vars, ...) returns the same dict)
+
+--stop kernel ends the run as soon as the kernel proper starts; marker (the default) waits for
+the userspace marker (BATON-USERSPACE-OK) or the raw reader's RAWREAD done line.
+
+Prints one JSON object. Times come from two clocks that agree (both are the host's wall clock):
+- the serial console, read as it arrives: OVMF's "BdsDxe: loading Boot####" line is when the
+  firmware starts to load the loader's image, before LoadImage reads it (the same line for every
+  loader; for the EFI stub the image is the kernel itself, so its read counts too);
+- QEMU's trace events (-msg timestamp=on): with earlyprintk=serial,ttyS0,57600 the kernel proper
+  programs the UART to 57600 baud just before its console prints "Linux version"; the legacy
+  decompressor (Linux boot protocol and EFI handover entries) programs it earlier, while the EFI
+  stub, when it decompresses the kernel itself (PE entry), does not.
+CPU seconds are those of QEMU's vCPU thread ("CPU 0/TCG"): schedstat read when the serial line is
+seen. Block requests are virtio_blk_handle_read trace events from the start to the kernel proper
+(or to the raw reader's end); the last of them ends the loader's I/O (last_read, cpu_last_read).
+"""
+import json
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+
+
+def vcpu_seconds(pid, tid):
+    # schedstat's first field is the thread's time on a CPU in nanoseconds (stat's ticks are 10 ms).
+    try:
+        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def find_vcpu(pid):
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if f.read().startswith("CPU 0"):
+                    return int(tid)
+    except OSError:
+        pass
+    return None
+
+
+DONE = r"BATON-USERSPACE-OK|RAWREAD done"
+
+
+def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE):
+    opt = {"--mem": str(mem), "--timeout": str(timeout), "--log": log, "--done": done}
+    cmd = ["qemu-system-x86_64", "-msg", "timestamp=on", "-name", "bench,debug-threads=on", "-accel", "tcg", "-nic", "none",
+           "-nodefaults", "-machine", "q35", "-m", opt["--mem"], "-display", "none", "-no-reboot",
+           "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+           "-drive", f"if=pflash,format=raw,file={vars_fd}",
+           "-drive", f"if=none,id=d0,format=raw,file={disk}", "-device", "virtio-blk-pci,drive=d0",
+           "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-trace", "serial_update_parameters", "-trace", "virtio_blk_handle_read"]
+    t_launch = time.time()
+    q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sel = selectors.DefaultSelector()
+    sel.register(q.stdout, selectors.EVENT_READ, "serial")
+    sel.register(q.stderr, selectors.EVENT_READ, "trace")
+    bufs = {"serial": b"", "trace": b""}
+    serial_text = []
+    r = {"start": None, "decomp": None, "kernel": None, "done": None, "cpu_start": None,
+         "cpu_kernel": None, "cpu_done": None, "reads": 0, "reads_total": 0, "menu_ms": None,
+         "error": None, "userspace": False}
+    tid = None
+    linux = None  # when the kernel proper's "Linux version" line arrived
+    uart, reads = [], []  # trace timestamps
+    drain_until = None
+    done_re = re.compile(opt["--done"])
+    deadline = t_launch + float(opt["--timeout"])
+    finished = False
+    while not finished:
+        now = time.time()
+        if now > deadline:
+            r["error"] = "timeout"
+            break
+        if drain_until and now > drain_until:
+            break
+        events = sel.select(timeout=0.1 if drain_until else 0.5)
+        if not events and q.poll() is not None:
+            break
+        for key, _ in events:
+            chunk = os.read(key.fileobj.fileno(), 65536)
+            now = time.time()
+            if not chunk:
+                sel.unregister(key.fileobj)
+                if not sel.get_map():
+                    finished = True
+                continue
+            if tid is None:
+                tid = find_vcpu(q.pid)
+            bufs[key.data] += chunk
+            *lines, bufs[key.data] = bufs[key.data].split(b"\n")
+            for raw in lines:
+                line = raw.decode("latin-1")
+                if key.data == "serial":
+                    serial_text.append(line)
+                    if r["start"] is None and "BdsDxe: loading Boot" in line:
+                        r["start"] = now
+                        r["cpu_start"] = vcpu_seconds(q.pid, tid)
+                        r["boot_option"] = line.split("BdsDxe: loading ", 1)[1].strip()[:120]
+                    m = re.search(r"menu ready (?:in )?(\d+) ms", line)
+                    if m:
+                        r["menu_ms"] = int(m.group(1))
+                    if "X64 Exception" in line or "Kernel panic" in line:
+                        r["error"] = line.strip()[:120]
+                    if linux is None and "Linux version" in line:
+                        linux = now
+                        r["cpu_kernel"] = vcpu_seconds(q.pid, tid)
+                        if stop == "kernel":  # let the trace events of that moment arrive
+                            drain_until = now + 0.3
+                    if "BATON-USERSPACE-OK" in line:
+                        r["userspace"] = True
+                    if done_re.search(line):
+                        r["done"] = now
+                        r["cpu_done"] = vcpu_seconds(q.pid, tid)
+                        finished = True
+                    m = re.search(r"RAWREAD done: (\d+) bytes in (\d+) calls", line)
+                    if m:
+                        r["raw_bytes"], r["raw_calls"] = int(m.group(1)), int(m.group(2))
+                else:
+                    m = re.match(r"(\d+)@(\d+\.\d+):(\S+)(.*)", line)
+                    if not m:
+                        continue
+                    ts, ev = float(m.group(2)), m.group(3)
+                    if ev == "virtio_blk_handle_read":
+                        reads.append((ts, vcpu_seconds(q.pid, tid)))
+                    elif ev == "serial_update_parameters" and "baudrate=57600" in m.group(4):
+                        uart.append(ts)
+            if r["error"]:
+                finished = True
+    q.kill()
+    q.wait()
+    if opt["--log"]:
+        with open(opt["--log"], "w") as f:
+            f.write("\n".join(serial_text) + "\n")
+    # The kernel proper sets up earlyprintk, then its console replays "Linux version": its UART
+    # programming is the last one before that line. An earlier group (more than 0.2 s before) is
+    # the legacy decompressor's; when the EFI stub decompresses the kernel itself there is none.
+    if linux is not None:
+        before = [u for u in uart if u <= linux + 0.05]
+        r["kernel"] = before[-1] if before else linux
+        first = [u for u in uart if r["start"] and r["start"] <= u < r["kernel"] - 0.2]
+        r["decomp"] = first[0] if first else None
+    r["reads_total"] = len(reads)
+    end = r["kernel"] or r["done"]
+    if r["start"] is not None and end is not None:
+        mine = [(t, c) for t, c in reads if r["start"] <= t <= end]
+        r["reads"] = len(mine)
+        # The loader's I/O phase ends with its last read (the kernel's decompression follows).
+        if mine:
+            r["last_read"], r["cpu_last_read"] = mine[-1]
+    if not r["error"] and r["done"] is None and not (stop == "kernel" and r["kernel"]):
+        r["error"] = "no end marker"
+    return r
+
+
+def main():
+    args = sys.argv[1:]
+    opt = {"--mem": "1024", "--timeout": "120", "--log": None, "--stop": "marker"}
+    pos = []
+    i = 0
+    while i < len(args):
+        if args[i] in opt:
+            opt[args[i]] = args[i + 1]
+            i += 2
+        else:
+            pos.append(args[i])
+            i += 1
+    disk, vars_fd = pos
+    print(json.dumps(run(disk, vars_fd, opt["--mem"], opt["--timeout"], opt["--log"], opt["--stop"])))
+
+
+if __name__ == "__main__":
+    main()
