@@ -163,6 +163,8 @@ def boot(loader, wl, disks, bins, verify, log):
         if r.get("raw_bytes", 0) < d["bytes"]:
             r["error"] = f"raw reader read {r.get('raw_bytes')} of {d['bytes']} bytes"
     end, cend = ("done", "cpu_done") if loader == "raw" else ("kernel", "cpu_kernel")
+    if not r["error"] and None in (r[end], r[cend], r["start"], r["cpu_start"]):
+        r["error"] = "a time stamp is missing"
     if not r["error"]:
         r["t_kernel"] = r[end] - r["start"]
         r["c_kernel"] = r[cend] - r["cpu_start"]

@@ -160,6 +160,8 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
         # The loader's I/O phase ends with its last read (the kernel's decompression follows).
         if mine:
             r["last_read"], r["cpu_last_read"] = mine[-1]
+        if r["done"] is not None and r["cpu_done"] is None and mine:
+            r["cpu_done"] = mine[-1][1]  # QEMU was already gone: the last read is close
     if not r["error"] and r["done"] is None and not (stop == "kernel" and r["kernel"]):
         r["error"] = "no end marker"
     return r
