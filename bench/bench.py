@@ -171,6 +171,13 @@ def boot(loader, wl, disks, bins, verify, log):
         if r.get("last_read") and r.get("cpu_last_read") is not None:
             r["t_io"] = r["last_read"] - r["start"]
             r["c_io"] = r["cpu_last_read"] - r["cpu_start"]
+        # The loader's own time: for the EFI-stub paths, to the kernel minus the stub's
+        # decompression (the same code on the same bytes for both); else to its last read.
+        r["t_own"], r["c_own"] = r.get("t_io"), r.get("c_io")
+        if loader in ("floor", "baton") and r["stub_read"] and r["cpu_stub_read"] is not None \
+                and r["cpu_stub"] is not None:
+            r["t_own"] = r["t_kernel"] - (r["stub_read"] - r["stub"])
+            r["c_own"] = r["c_kernel"] - (r["cpu_stub_read"] - r["cpu_stub"])
     return r
 
 
@@ -253,22 +260,30 @@ def report(results, disks, bins, rounds, wls, loaders, load, started):
              "under TCG, in the legacy decompressor or in the EFI stub, depending on the entry). "
              "For raw BlockIo, they end when its reads are done. vCPU = CPU seconds of QEMU's "
              "vCPU thread. Reads = virtio-blk read requests in that time; *to last read* ends "
-             "with the loader's last one (for the EFI stub it comes after its decompression). "
-             "Load throughput: padded workload minus base, per round, to the last read.\n")
+             "with the loader's last one. The EFI stub (the floor's and baton's default path) "
+             "decompresses the kernel before it loads the initrd, so for those two *own* is the "
+             "time to the kernel minus the stub's decompression (from the line that starts the "
+             "stub, OVMF's or baton's, after LoadImage, to the stub's first read): identical work "
+             "whoever starts the stub, and under TCG the noisiest part (a few tenths of a second "
+             "from boot to boot). For the other loaders *own* is the time to the last read. "
+             "Load throughput: padded workload minus base, per round, of the own time.\n")
     for wl in wls:
         size = disks[wl]["bytes"] / 2**20
         L.append(f"\n## Workload {wl}: kernel + initrd = {size:.1f} MiB\n")
         L.append("| loader | to kernel, wall s | to kernel, vCPU s | vCPU ratio to GRUB "
-                 "| to last read, wall s | to last read, vCPU s | reads |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|")
+                 "| to last read, wall s | to last read, vCPU s | own, wall s | own, vCPU s "
+                 "| reads |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for lo in loaders:
             if (lo, wl) not in by:
-                L.append(f"| {NAMES[lo]} | failed | | | | | |")
+                L.append(f"| {NAMES[lo]} | failed | | | | | | | |")
                 continue
             L.append(f"| {NAMES[lo]} | {fmt(med(vals(lo, wl, 't_kernel')))} | "
                      f"{fmt(med(vals(lo, wl, 'c_kernel')))} | "
                      f"{fmt(ratio_to(lo, wl, 'c_kernel'))} | {fmt(med(vals(lo, wl, 't_io')))} | "
-                     f"{fmt(med(vals(lo, wl, 'c_io')))} | {fmt(med(vals(lo, wl, 'reads')), 0)} |")
+                     f"{fmt(med(vals(lo, wl, 'c_io')))} | {fmt(med(vals(lo, wl, 't_own')), 3)} | "
+                     f"{fmt(med(vals(lo, wl, 'c_own')), 3)} | "
+                     f"{fmt(med(vals(lo, wl, 'reads')), 0)} |")
     L.append("\n## Summary\n")
     big = "256" if "256" in wls else (wls[-1] if len(wls) > 1 else None)
     L.append(f"| loader | EFI binary, bytes | load MiB/s (wall, {big} MiB vs base) | load MiB/s (vCPU) "
@@ -276,8 +291,8 @@ def report(results, disks, bins, rounds, wls, loaders, load, started):
     L.append("|---|---:|---:|---:|---:|---:|---:|")
     tp, tpc = {}, {}
     for lo in loaders:
-        tp[lo] = throughput(lo, big, "t_io") if big else None
-        tpc[lo] = throughput(lo, big, "c_io") if big else None
+        tp[lo] = throughput(lo, big, "t_own") if big else None
+        tpc[lo] = throughput(lo, big, "c_own") if big else None
     for lo in loaders:
         size = os.path.getsize(bins[lo]) if bins.get(lo) else None
         tw = tp[lo]
@@ -299,20 +314,23 @@ def report(results, disks, bins, rounds, wls, loaders, load, started):
         if rd is not None:
             goals.append((f"<= 100 block requests ({big} MiB workload)", f"{rd:.0f}", rd <= 100))
     if "base" in wls:
-        for k, what in (("c_kernel", "to kernel"), ("c_io", "to last read")):
+        for k, what in (("c_own", "own time"), ("c_kernel", "to kernel, with the noise of "
+                                                  "decompression: for information")):
             d = per_round("baton", "base", k, lambda rnd: next(
                 (r.get(k) for r in by.get(("floor", "base"), []) if r["round"] == rnd), None))
             if d:
-                c = med([a - b for a, b in d])
-                goals.append((f"cost over the floor (base, vCPU s, {what}) <= 0.05", f"{c:+.3f}",
-                              c <= 0.05))
+                diffs = sorted(a - b for a, b in d)
+                c = med(diffs)
+                spread = f" (rounds {diffs[0]:+.3f} to {diffs[-1]:+.3f})" if len(diffs) > 1 else ""
+                goals.append((f"cost over the floor (base, vCPU s, {what}) <= 0.05",
+                              f"{c:+.3f}{spread}", c <= 0.05 if k == "c_own" else None))
     size = os.path.getsize(bins["baton"])
     goals.append(("BOOTX64.EFI <= 128 KiB", f"{size} bytes", size <= 128 * 1024))
     L.append("\n## Goals\n")
     L.append("| goal | this run | met |")
     L.append("|---|---:|:---:|")
     for g, v, m in goals:
-        L.append(f"| {g} | {v} | {'yes' if m else 'NO'} |")
+        L.append(f"| {g} | {v} | {'-' if m is None else 'yes' if m else 'NO'} |")
     fails = [r for r in results if r["error"]]
     if fails:
         L.append("\n## Failed boots\n")
@@ -334,6 +352,8 @@ def main():
             smoke, rounds, wls = True, 1, ["base"]
             i += 1
             continue
+        if a in ("-h", "--help") or i + 1 >= len(args):
+            sys.exit(__doc__)
         v = args[i + 1]
         if a == "--rounds":
             rounds = int(v)

@@ -15,6 +15,11 @@ Prints one JSON object. Times come from two clocks that agree (both are the host
   programs the UART to 57600 baud just before its console prints "Linux version"; the legacy
   decompressor (Linux boot protocol and EFI handover entries) programs it earlier, while the EFI
   stub, when it decompresses the kernel itself (PE entry), does not.
+When the kernel's EFI stub runs (the floor, baton's default), its start is a serial line: OVMF's
+"BdsDxe: starting Boot####" (after LoadImage of the kernel) or baton's "Starting the kernel's EFI
+stub" (after its LoadImage). The stub decompresses the kernel first and then loads the initrd, so
+its first read after that line ends the decompression (stub, stub_read): the same code on the
+same bytes for both, which the benchmark can set aside to compare what the loaders themselves cost.
 CPU seconds are those of QEMU's vCPU thread ("CPU 0/TCG"): schedstat read when the serial line is
 seen. Block requests are virtio_blk_handle_read trace events from the start to the kernel proper
 (or to the raw reader's end); the last of them ends the loader's I/O (last_read, cpu_last_read).
@@ -71,7 +76,9 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
     serial_text = []
     r = {"start": None, "decomp": None, "kernel": None, "done": None, "cpu_start": None,
          "cpu_kernel": None, "cpu_done": None, "reads": 0, "reads_total": 0, "menu_ms": None,
-         "error": None, "userspace": False}
+         "error": None, "userspace": False, "stub": None, "cpu_stub": None, "stub_read": None,
+         "cpu_stub_read": None}
+    stubs = []  # (time, vCPU) of the lines that start a kernel's EFI stub
     tid = None
     linux = None  # when the kernel proper's "Linux version" line arrived
     uart, reads = [], []  # trace timestamps
@@ -109,6 +116,8 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
                         r["start"] = now
                         r["cpu_start"] = vcpu_seconds(q.pid, tid)
                         r["boot_option"] = line.split("BdsDxe: loading ", 1)[1].strip()[:120]
+                    if "BdsDxe: starting Boot" in line or "Starting the kernel's EFI stub" in line:
+                        stubs.append((now, vcpu_seconds(q.pid, tid)))
                     m = re.search(r"menu ready (?:in )?(\d+) ms", line)
                     if m:
                         r["menu_ms"] = int(m.group(1))
@@ -152,6 +161,13 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
         r["kernel"] = before[-1] if before else linux
         first = [u for u in uart if r["start"] and r["start"] <= u < r["kernel"] - 0.2]
         r["decomp"] = first[0] if first else None
+    if r["kernel"] is not None:
+        before = [x for x in stubs if x[0] <= r["kernel"]]
+        if before:
+            r["stub"], r["cpu_stub"] = before[-1]
+            after = [x for x in reads if r["stub"] < x[0] <= r["kernel"]]
+            if after:
+                r["stub_read"], r["cpu_stub_read"] = after[0]
     r["reads_total"] = len(reads)
     end = r["kernel"] or r["done"]
     if r["start"] is not None and end is not None:

@@ -1,27 +1,38 @@
 /* format.c: the table of kernel format handlers, detection order, and load-plan helpers. */
 #include "loadplan.h"
 
-extern const struct format format_linux;
+extern const struct format format_linux, format_efi;
 
 /*
  * Detection order (documented in README): formats whose magic can sit inside another format's
- * file come first. Only Linux exists so far; Multiboot, ELF, PVH and PE arrive in issue 5.
+ * file come first: a bzImage with an EFI stub is also a PE image, so Linux precedes EFI.
+ * Multiboot, ELF and PVH arrive in issue 5.
  */
 static const struct format *const formats[] = {
     &format_linux,
+    &format_efi,
 };
+
+/* A forced protocol names a handler, or one of its entries: linux64 is the linux handler. */
+static bool names(const struct format *f, const char *forced)
+{
+	return !strcmp(forced, f->name) ||
+	       (!strcmp(f->name, "linux") &&
+		(!strcmp(forced, "linux64") || !strcmp(forced, "linux32")));
+}
 
 const struct format *format_find(const struct lp_file *k, const char *forced)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
-		if (forced ? !strcmp(forced, formats[i]->name) : formats[i]->detect(k))
+		if (forced ? names(formats[i], forced) : formats[i]->detect(k))
 			return formats[i];
 	}
 	if (forced)
-		err_set(E_UNSUPP, "unknown protocol '%s' (known: linux)", forced);
+		err_set(E_UNSUPP, "unknown protocol '%s' (known: linux, linux64, efi)", forced);
 	else
 		err_set(E_FORMAT,
-			"%s is not a kernel baton recognises (known formats: Linux bzImage)",
+			"%s is not a kernel baton recognises (known formats: Linux bzImage, EFI "
+			"application)",
 			k->path);
 	return NULL;
 }
@@ -32,6 +43,26 @@ int lp_add_seg(struct load_plan *p, const char *name)
 
 	memset(&p->seg[s], 0, sizeof(p->seg[s]));
 	p->seg[s].name = name;
+	return s;
+}
+
+int lp_add_initrds(struct load_plan *p, const struct lp_input *in)
+{
+	int s = lp_add_seg(p, "initrd");
+	struct lp_segment *rd = &p->seg[s];
+	uint64_t off = 0;
+
+	/* Several initrds are concatenated, each at a 4-byte aligned offset (newc cpio pads to 4;
+	 * the kernel's unpacker skips the zeros between archives). */
+	for (int i = 0; i < in->n_mods; i++) {
+		off = ALIGN_UP(off, 4);
+		rd->piece[rd->n_pieces++] = (struct lp_piece){
+		    .file = i + 1, .off = 0, .len = in->mods[i].size, .dst_off = off};
+		off += in->mods[i].size;
+	}
+	rd->memsz = off;
+	if (off == 0)
+		return err_set(E_FORMAT, "the initrd files are empty");
 	return s;
 }
 

@@ -1,6 +1,7 @@
 /* linux.c: Linux bzImage handler: plans the 64-bit entry of boot.rst's 64-bit boot protocol. */
 #include "loadplan.h"
 #include "linux_hdr.h"
+#include "pe.h"
 
 enum { SEG_KERNEL, SEG_PARAMS, SEG_CMDLINE, SEG_INITRD };
 
@@ -95,6 +96,25 @@ static void linux_finish(struct load_plan *p, const struct bootenv *env)
 		put_screen_info(bp, &env->fb);
 }
 
+/*
+ * Under UEFI, protocol linux (or none) starts the kernel's own EFI stub, as systemd-boot does and
+ * as boot.rst recommends over the deprecated EFI handover protocol: the stub then does what only
+ * code running before ExitBootServices can (EFI RNG seed, TPM event log, memory attributes), and
+ * decompresses the kernel straight into place. Stub version 1.0 (the PE header's
+ * MajorImageVersion, Linux include/linux/pe.h) is the first that loads its initrd through the
+ * LINUX_EFI_INITRD_MEDIA_GUID device path; older stubs, and protocol linux64, get the 64-bit
+ * entry of the boot protocol.
+ */
+static bool linux_use_stub(const struct lp_input *in)
+{
+	struct pe_info pe;
+
+	if (!in->efi || (in->protocol && strcmp(in->protocol, "linux")))
+		return false;
+	return !pe_parse(in->kernel.head, in->kernel.head_len, in->kernel.size, &pe) &&
+	       pe_is_efi_app(&pe) && (pe.image_version >> 16) >= 1;
+}
+
 static int linux_plan(const struct lp_input *in, struct load_plan *p)
 {
 	struct linux_hdr h;
@@ -105,16 +125,23 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	r = linux_parse(in->kernel.head, in->kernel.head_len, in->kernel.size, &h);
 	if (r)
 		return r;
+	if (in->protocol && !strcmp(in->protocol, "linux32"))
+		return err_set(E_UNSUPP, "protocol linux32: the 32-bit entry is not supported yet");
+	/* boot.rst "cmdline_size": the maximum length without the terminating zero. */
+	if (cmdlen > h.cmdline_size)
+		return err_set(E_RANGE, "command line is %zu bytes; this kernel accepts at most %u",
+			       cmdlen, h.cmdline_size);
+	if (linux_use_stub(in)) {
+		p->format = "linux";
+		p->entry_kind = "EFI stub";
+		return efi_image_plan(in, p);
+	}
 	if (!(h.xloadflags & XLF_KERNEL_64))
 		return err_set(
 		    E_UNSUPP,
 		    "this kernel has no 64-bit entry (protocol %u.%02u, xloadflags 0x%x); "
 		    "its 32-bit entry is not supported yet",
 		    h.version >> 8, h.version & 0xff, h.xloadflags);
-	/* boot.rst "cmdline_size": the maximum length without the terminating zero. */
-	if (cmdlen > h.cmdline_size)
-		return err_set(E_RANGE, "command line is %zu bytes; this kernel accepts at most %u",
-			       cmdlen, h.cmdline_size);
 
 	lp = mem_zalloc(sizeof(*lp));
 	if (!lp)
@@ -175,28 +202,18 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	    (struct lp_piece){.file = -1, .mem = in->cmdline, .len = cmdlen + 1};
 
 	if (in->n_mods) {
-		/* Several initrds are concatenated, each at a 4-byte aligned offset (newc cpio pads
-		 * to 4). */
-		s = lp_add_seg(p, "initrd");
+		s = lp_add_initrds(p, in);
+		if (s < 0)
+			return s;
 		struct lp_segment *rd = &p->seg[s];
-		uint64_t off = 0;
-		for (int i = 0; i < in->n_mods; i++) {
-			off = ALIGN_UP(off, 4);
-			rd->piece[rd->n_pieces++] = (struct lp_piece){
-			    .file = i + 1, .off = 0, .len = in->mods[i].size, .dst_off = off};
-			off += in->mods[i].size;
-		}
 		rd->place = LP_ANYWHERE;
 		rd->flags = LP_TOP_DOWN;
 		rd->align = 4096;
 		rd->min = 0x100000;
 		/* boot.rst "initrd_addr_max": the highest address the ramdisk may occupy. */
 		rd->max = (uint64_t)h.initrd_addr_max + 1;
-		rd->memsz = off;
 		lp->has_initrd = true;
-		lp->initrd_size = off;
-		if (off == 0)
-			return err_set(E_FORMAT, "the initrd files are empty");
+		lp->initrd_size = rd->memsz;
 	}
 
 	/* boot.rst 64-bit protocol: enter at the load address + 0x200, RSI = boot_params. */

@@ -24,6 +24,8 @@ struct lp_input {
 	int n_mods;
 	const char *cmdline;
 	const char *loader_name; /* "baton 0.1" */
+	const char *protocol;	 /* the entry's forced protocol, or NULL (detected) */
+	bool efi;		 /* the platform can start EFI images (UEFI boot services) */
 };
 
 /* Where a piece of a segment comes from: a range of an input file, or bytes in memory. */
@@ -39,6 +41,7 @@ enum lp_place {
 	LP_FIXED,    /* exactly at addr */
 	LP_ANYWHERE, /* anywhere in [min, max) aligned to align; addr (if non-zero) is tried first
 		      */
+	LP_SERVED,   /* not placed: the platform serves its bytes on request (EFI LoadFile2) */
 };
 
 enum lp_seg_flags {
@@ -63,6 +66,9 @@ struct lp_segment {
 enum lp_mode {
 	LP_MODE_LONG64, /* 64-bit long mode, paging on, identity map */
 	LP_MODE_PROT32, /* 32-bit protected mode, paging off */
+	/* seg[entry_seg] is a PE image the firmware loads and starts (LoadImage/StartImage), with
+	 * options as its load options and a LP_SERVED segment, if any, as its LoadFile2 initrd. */
+	LP_MODE_EFI_IMAGE,
 };
 
 /* A register value: a constant, or a placed segment's address plus an offset. */
@@ -88,6 +94,7 @@ struct load_plan {
 	/* The page tables must identity-map at least these placed segments (bit i = seg[i]). */
 	uint32_t idmap_segs;
 	const char *bootinfo_kind; /* "boot_params (zero page)" */
+	const char *options;	   /* LP_MODE_EFI_IMAGE: the load options (command line) */
 	/*
 	 * Builds the boot information once the final memory map is known, writing through the
 	 * segments' ptr. Runs after the firmware is gone: it must not fail or allocate.
@@ -111,6 +118,8 @@ const struct format *format_find(const struct lp_file *k, const char *forced);
 #define LP_HEAD_BYTES (64 * 1024)
 
 int lp_add_seg(struct load_plan *p, const char *name);
+/* The initrd segment: in->mods concatenated at 4-byte aligned offsets; its index or an error. */
+int lp_add_initrds(struct load_plan *p, const struct lp_input *in);
 void lp_set_reg(struct load_plan *p, enum lp_regname r, int seg, uint64_t value);
 uint64_t lp_reg_value(const struct load_plan *p, enum lp_regname r);
 uint64_t lp_entry(const struct load_plan *p);

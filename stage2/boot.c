@@ -54,8 +54,10 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	in.n_mods = nf - 1;
 	in.cmdline = e->cmdline ? e->cmdline : "";
 	in.loader_name = "baton " BATON_VERSION;
+	in.protocol = e->protocol;
+	in.efi = plat_can_start_images();
 
-	const struct format *fmt = format_find(&in.kernel, e->protocol);
+	const struct format *fmt = format_find(&in.kernel, in.protocol);
 	if (!fmt) {
 		r = E_FORMAT;
 		goto out;

@@ -17,6 +17,8 @@ static uint64_t reads_total(void)
 
 static int place(struct lp_segment *s)
 {
+	if (s->place == LP_SERVED)
+		return 0;
 	uint64_t pages = ALIGN_UP(s->memsz ? s->memsz : 1, PAGE) / PAGE;
 	bool code = s->flags & LP_EXEC;
 	uint64_t a = s->addr;
@@ -50,6 +52,8 @@ static int fill(struct lp_segment *s, struct exec_file *files, int n_files, uint
 	uint8_t *dst = s->ptr;
 	uint64_t at = 0;
 
+	if (s->place == LP_SERVED)
+		return 0;
 	for (int i = 0; i < s->n_pieces; i++) {
 		const struct lp_piece *pc = &s->piece[i];
 		if (pc->dst_off < at || pc->dst_off + pc->len > s->memsz)
@@ -90,17 +94,85 @@ static uint64_t gdt[8] __attribute__((aligned(16)));
 static struct gdtr gdtr;
 static uint64_t regs[LP_NREGS];
 
+/* A LP_SERVED segment's bytes, read when the started image asks for them. */
+struct served {
+	const struct lp_segment *s;
+	struct exec_file *files;
+	int n_files;
+};
+
+static int serve(void *ctx, uint64_t off, uint64_t len, void *buf)
+{
+	const struct served *sv = ctx;
+	const struct lp_segment *s = sv->s;
+	uint8_t *dst = buf;
+	uint64_t at = off, end = off + len; /* at: bytes before it are done */
+
+	if (off > s->memsz || len > s->memsz - off)
+		return err_set(E_RANGE, "%s: read past its end", s->name);
+	for (int i = 0; i < s->n_pieces && at < end; i++) {
+		const struct lp_piece *pc = &s->piece[i];
+		uint64_t a = MAX(at, pc->dst_off), b = MIN(end, pc->dst_off + pc->len);
+		if (a >= b)
+			continue;
+		if (pc->file < 0 || pc->file >= sv->n_files)
+			return err_set(E_INVAL, "bad load plan: %s piece %d", s->name, i);
+		/* Only the alignment gaps between files are zeroed: a memset of the whole buffer
+		 * would cost as much as reading it. */
+		memset(dst + (at - off), 0, a - at);
+		int r = fs_read(sv->files[pc->file].f, pc->off + (a - pc->dst_off), b - a,
+				dst + (a - off));
+		if (r) {
+			char tmp[200];
+			strlcpy_b(tmp, err_msg(), sizeof(tmp));
+			return err_set(r, "reading %s: %s", sv->files[pc->file].path, tmp);
+		}
+		at = b;
+	}
+	memset(dst + (at - off), 0, end - at);
+	return 0;
+}
+
+static void bli_exec_time(void)
+{
+	char stamp[24];
+
+	snfmt(stamp, sizeof(stamp), "%llu", (unsigned long long)plat_time_us());
+	plat_bli_set("LoaderTimeExecUSec", stamp); /* Boot Loader Interface: the loader's end */
+}
+
+/* LP_MODE_EFI_IMAGE, once the image is in memory: the firmware loads and starts it. */
+static int exec_efi_image(struct load_plan *p, struct exec_file *files, int n_files)
+{
+	struct served sv = {NULL, files, n_files};
+	struct plat_source initrd = {0};
+	const struct lp_segment *im = &p->seg[p->entry_seg];
+
+	for (int i = 0; i < p->n_segs; i++)
+		if (p->seg[i].place == LP_SERVED)
+			sv.s = &p->seg[i];
+	if (sv.s)
+		initrd = (struct plat_source){.size = sv.s->memsz, .read = serve, .ctx = &sv};
+	bli_exec_time();
+	return plat_start_image(im->ptr, im->memsz, p->options, sv.s ? &initrd : NULL,
+				strcmp(p->format, "linux") ? "Starting the EFI application\n"
+							   : "Starting the kernel's EFI stub\n");
+}
+
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 {
 	int r = 0, placed = 0;
 	uint64_t bytes = 0, top = 1ull << 32;
 	uint64_t t0 = plat_time_us(), reads0 = reads_total();
 
+	if (p->mode == LP_MODE_EFI_IMAGE)
+		goto load;
 	if (p->mode != LP_MODE_LONG64)
 		return err_set(E_UNSUPP, "%s: only the 64-bit hand-off exists so far", p->format);
 	if ((p->cs >> 3) >= ARRAY_SIZE(gdt) || (p->ds >> 3) >= ARRAY_SIZE(gdt) || p->cs < 8 ||
 	    p->ds < 8 || p->cs == p->ds)
 		return err_set(E_INVAL, "bad load plan: selectors 0x%x/0x%x", p->cs, p->ds);
+load:
 	for (; placed < p->n_segs; placed++) {
 		r = place(&p->seg[placed]);
 		if (r)
@@ -117,6 +189,10 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 		   (unsigned long long)(bytes >> 10), (unsigned long long)(us / 1000),
 		   (unsigned long long)(us ? (bytes * 1000000 / us) >> 20 : 0),
 		   (unsigned long long)(reads_total() - reads0));
+	if (p->mode == LP_MODE_EFI_IMAGE) {
+		r = exec_efi_image(p, files, n_files);
+		goto fail; /* it returned: the image failed or exited */
+	}
 
 	/* Our own identity map: the firmware's may mark loader data non-executable. */
 	uint64_t cr3;
@@ -136,9 +212,7 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);
 	con_printf("Starting the kernel at 0x%llx\n", (unsigned long long)entry);
-	char stamp[24];
-	snfmt(stamp, sizeof(stamp), "%llu", (unsigned long long)plat_time_us());
-	plat_bli_set("LoaderTimeExecUSec", stamp); /* Boot Loader Interface: the loader's end */
+	bli_exec_time();
 	r = plat_exit_firmware(&env);
 	if (r)
 		goto fail;
@@ -149,7 +223,9 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 
 fail:
 	for (int i = 0; i < placed; i++)
-		plat_free_pages(p->seg[i].placed,
-				ALIGN_UP(p->seg[i].memsz ? p->seg[i].memsz : 1, PAGE) / PAGE);
+		if (p->seg[i].place != LP_SERVED)
+			plat_free_pages(p->seg[i].placed,
+					ALIGN_UP(p->seg[i].memsz ? p->seg[i].memsz : 1, PAGE) /
+					    PAGE);
 	return r;
 }

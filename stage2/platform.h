@@ -67,6 +67,24 @@ void plat_serial_puts(const char *s); /* works after plat_exit_firmware() */
  */
 void plat_bli_set(const char *name, const char *value);
 
+/* --- starting EFI images (UEFI only) --- */
+/* Bytes produced on request: read(ctx, off, len, buf) fills buf with [off, off + len). */
+struct plat_source {
+	uint64_t size;
+	int (*read)(void *ctx, uint64_t off, uint64_t len, void *buf);
+	void *ctx;
+};
+/* true when plat_start_image() can work (UEFI boot services). */
+bool plat_can_start_images(void);
+/*
+ * Loads the PE image in memory and starts it with options (UTF-8, converted to the UTF-16 load
+ * options) and, when initrd is not NULL, a LoadFile2 protocol on the LINUX_EFI_INITRD_MEDIA_GUID
+ * device path serving its bytes. Prints banner once the image is loaded, as it starts. Returns
+ * only when the image could not start or exited, with err_msg() set.
+ */
+int plat_start_image(const void *image, uint64_t size, const char *options,
+		     const struct plat_source *initrd, const char *banner);
+
 /* Reboot or power off after a fatal error (before leaving the firmware). */
 void plat_reboot(void);
 

@@ -13,7 +13,8 @@ static int usage(void)
 {
 	fprintf(
 	    stderr,
-	    "usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME]\n"
+	    "usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME] "
+	    "[--bios]\n"
 	    "       baton check CONFIG\n"
 	    "       baton cat IMAGE[:PART] PATH\n"
 	    "       baton map IMAGE[:PART] PATH   (prints FILE_OFFSET VOLUME_OFFSET BYTES per "
@@ -49,7 +50,9 @@ static unsigned char *slurp(const char *path, size_t *len)
 
 static const char *place_str(const struct lp_segment *s, char *b, size_t n)
 {
-	if (s->place == LP_FIXED)
+	if (s->place == LP_SERVED)
+		snprintf(b, n, "not placed: served on request (EFI LoadFile2)");
+	else if (s->place == LP_FIXED)
 		snprintf(b, n, "at 0x%llx", (unsigned long long)s->addr);
 	else
 		snprintf(b, n, "anywhere in [0x%llx, 0x%llx) align 0x%llx%s%s%s",
@@ -74,6 +77,7 @@ static int cmd_probe(int argc, char **argv)
 	memset(&in, 0, sizeof(in));
 	memset(&p, 0, sizeof(p));
 	in.cmdline = "";
+	in.efi = true; /* as under UEFI; --bios: as the BIOS platform */
 	if (argc < 1)
 		return usage();
 	data[0] = slurp(argv[0], &len);
@@ -88,6 +92,8 @@ static int cmd_probe(int argc, char **argv)
 			in.cmdline = argv[++i];
 		} else if (!strcmp(argv[i], "--protocol") && i + 1 < argc) {
 			protocol = argv[++i];
+		} else if (!strcmp(argv[i], "--bios")) {
+			in.efi = false;
 		} else if (!strcmp(argv[i], "--initrd") && i + 1 < argc &&
 			   in.n_mods < LP_MAX_FILES - 1) {
 			FILE *f = fopen(argv[++i], "rb");
@@ -103,6 +109,7 @@ static int cmd_probe(int argc, char **argv)
 		}
 	}
 	in.loader_name = "baton";
+	in.protocol = protocol;
 	const struct format *fmt = format_find(&in.kernel, protocol);
 	if (!fmt || fmt->plan(&in, &p)) {
 		fprintf(stderr, "baton: %s: %s\n", argv[0], err_msg());
@@ -112,11 +119,18 @@ static int cmd_probe(int argc, char **argv)
 	}
 	printf("file:      %s (%zu bytes)\n", argv[0], len);
 	printf("format:    %s\n", p.format);
-	printf("entry:     %s, %s, at %s+0x%llx\n", p.entry_kind,
-	       p.mode == LP_MODE_LONG64 ? "64-bit long mode" : "32-bit protected mode",
-	       p.entry_seg >= 0 ? p.seg[p.entry_seg].name : "absolute",
-	       (unsigned long long)p.entry_off);
-	printf("selectors: CS=0x%x DS=ES=SS=0x%x\n", p.cs, p.ds);
+	if (p.mode == LP_MODE_EFI_IMAGE) {
+		printf("entry:     %s, started by the firmware (LoadImage/StartImage of segment "
+		       "%s)\n",
+		       p.entry_kind, p.seg[p.entry_seg].name);
+		printf("options:   \"%s\" (UTF-16 load options)\n", p.options ? p.options : "");
+	} else {
+		printf("entry:     %s, %s, at %s+0x%llx\n", p.entry_kind,
+		       p.mode == LP_MODE_LONG64 ? "64-bit long mode" : "32-bit protected mode",
+		       p.entry_seg >= 0 ? p.seg[p.entry_seg].name : "absolute",
+		       (unsigned long long)p.entry_off);
+		printf("selectors: CS=0x%x DS=ES=SS=0x%x\n", p.cs, p.ds);
+	}
 	static const char *const rn[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp"};
 	for (int i = 0; i < LP_NREGS; i++)
 		if (p.reg[i].used)

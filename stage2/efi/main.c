@@ -30,6 +30,27 @@ size_t efi_dp_len(const EFI_DEVICE_PATH *dp)
 	return (size_t)((const uint8_t *)n - (const uint8_t *)dp);
 }
 
+const char *efi_status_str(EFI_STATUS st)
+{
+	/* UEFI spec appendix D: the codes a loader meets, by name; the others in hex. */
+	static const char *const names[] = {
+	    [1] = "LOAD_ERROR",	     [2] = "INVALID_PARAMETER",	    [3] = "UNSUPPORTED",
+	    [4] = "BAD_BUFFER_SIZE", [5] = "BUFFER_TOO_SMALL",	    [6] = "NOT_READY",
+	    [7] = "DEVICE_ERROR",    [9] = "OUT_OF_RESOURCES",	    [10] = "VOLUME_CORRUPTED",
+	    [14] = "NOT_FOUND",	     [15] = "ACCESS_DENIED",	    [20] = "ALREADY_STARTED",
+	    [21] = "ABORTED",	     [25] = "INCOMPATIBLE_VERSION", [26] = "SECURITY_VIOLATION",
+	};
+	static char buf[40];
+	UINTN code = st & ~EFI_ERROR_MASK;
+
+	if (st == EFI_SUCCESS)
+		return "SUCCESS";
+	if ((st & EFI_ERROR_MASK) && code < ARRAY_SIZE(names) && names[code])
+		return names[code];
+	snfmt(buf, sizeof(buf), "status 0x%llx", (unsigned long long)st);
+	return buf;
+}
+
 /*
  * crt0-efi-x86_64.o calls efi_main with the SysV ABI, so no EFIAPI here (a verified crash
  * otherwise, see the toolchain notes).

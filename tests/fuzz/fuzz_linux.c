@@ -1,17 +1,26 @@
-/* fuzz_linux.c: libFuzzer target: arbitrary bytes as a kernel file through parse, plan, finish. */
+/* fuzz_linux.c: libFuzzer target: arbitrary bytes as a kernel file through the Linux and EFI
+ * handlers. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "linux_hdr.h"
 #include "loadplan.h"
 
-extern const struct format format_linux;
+extern const struct format format_linux, format_efi;
 
 /* A plan exec.c would refuse is a bug of the handler: pieces in order and inside their segment. */
-static void check_plan(const struct load_plan *p)
+static void check_plan(const struct load_plan *p, uint64_t fsize)
 {
-	if (p->n_segs < 3 || p->n_segs > LP_MAX_SEGS || !p->finish)
+	if (p->mode == LP_MODE_EFI_IMAGE) {
+		/* The whole file as the image, then at most the served initrd. */
+		if (p->n_segs < 1 || p->n_segs > 2 || p->finish || p->entry_seg != 0 ||
+		    p->seg[0].memsz != fsize || p->seg[0].n_pieces != 1 ||
+		    p->seg[0].piece[0].len != fsize ||
+		    (p->n_segs == 2 && p->seg[1].place != LP_SERVED))
+			abort();
+	} else if (p->n_segs < 3 || p->n_segs > LP_MAX_SEGS || !p->finish) {
 		abort();
+	}
 	for (int i = 0; i < p->n_segs; i++) {
 		const struct lp_segment *s = &p->seg[i];
 		uint64_t at = 0;
@@ -63,11 +72,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!head)
 		return 0;
 	memcpy(head, data, MIN(hl, size));
-	if (linux_parse(head, hl, fsize, &h))
-		goto out;
-	if (h.kernel_off + h.kernel_len != fsize || h.hdr_end > LX_HDR_MAX_END || h.hdr_end > hl ||
-	    h.init_size < MIN(h.kernel_len, 0xffffffffu))
-		abort();
 
 	memset(&in, 0, sizeof(in));
 	in.kernel = (struct lp_file){.path = "fuzz", .size = fsize, .head = head, .head_len = hl};
@@ -78,19 +82,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < in.n_mods; i++)
 		in.mods[i] =
 		    (struct lp_file){.path = "initrd", .size = sel & 0x40 ? 0 : 1001 + 3 * i};
+
+	/* As an EFI application (UEFI: in.efi): detection and plan agree. */
+	in.efi = true;
+	memset(&p, 0, sizeof(p));
+	bool app = format_efi.detect(&in.kernel);
+	int r = format_efi.plan(&in, &p);
+	if (app != !r && !(app && r == E_FORMAT && sel & 0x40))
+		abort();
+	if (!r)
+		check_plan(&p, fsize);
+	lp_free(&p);
+
+	if (linux_parse(head, hl, fsize, &h))
+		goto out;
+	if (h.kernel_off + h.kernel_len != fsize || h.hdr_end > LX_HDR_MAX_END || h.hdr_end > hl ||
+	    h.init_size < MIN(h.kernel_len, 0xffffffffu))
+		abort();
+
 	/* What parses must be detected, as boot.c finds the handler by detection. */
 	if (!format_linux.detect(&in.kernel) || format_find(&in.kernel, NULL) != &format_linux)
 		abort();
 
-	memset(&p, 0, sizeof(p));
-	int r = format_linux.plan(&in, &p);
-	if (!r) {
-		check_plan(&p);
-		run_finish(&p);
-	} else if (r != E_UNSUPP && r != E_RANGE && r != E_FORMAT) {
-		abort();
+	/* Under UEFI (the EFI stub when it has one) and elsewhere (the boot protocol). */
+	for (int efi = 0; efi < 2; efi++) {
+		in.efi = efi;
+		memset(&p, 0, sizeof(p));
+		r = format_linux.plan(&in, &p);
+		if (!r) {
+			check_plan(&p, fsize);
+			if (p.finish)
+				run_finish(&p);
+		} else if (r != E_UNSUPP && r != E_RANGE && r != E_FORMAT) {
+			abort();
+		}
+		lp_free(&p);
 	}
-	lp_free(&p);
 out:
 	free(head);
 	return 0;

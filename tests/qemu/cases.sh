@@ -1,8 +1,8 @@
 # cases.sh: the QEMU test cases: each writes its disk's baton.cfg and sets the boot.sh arguments (args).
 # shellcheck shell=bash
 
-CASES="linux64_conformance debian_linux menu_keys menu_default_timeout no_config config_syntax_error
-	missing_kernel missing_initrd not_a_kernel truncated_bzimage"
+CASES="linux64_conformance debian_linux debian_linux64 menu_keys menu_default_timeout no_config config_syntax_error
+	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -41,8 +41,8 @@ case_linux64_conformance() {
 	args=(-V -x -t 90 -f 'FAIL:')
 }
 
-# Debian's own kernel and a busybox initramfs reach userspace with our command line, and see
-# the Boot Loader Interface variables baton set.
+# Debian's own kernel, through its EFI stub (the default), and a busybox initramfs served through
+# LoadFile2 reach userspace with our command line, and see the Boot Loader Interface variables.
 case_debian_linux() {
 	cat >"$1/baton.cfg" <<-'EOF'
 	timeout 0
@@ -53,8 +53,22 @@ case_debian_linux() {
 	EOF
 	# The Boot Loader Interface variables reach the system: systemd-analyze reads these.
 	local bli='BATON-BLI LoaderInfo=baton LoaderTimeInitUSec=[0-9]+ LoaderTimeExecUSec=[0-9]+'
-	args=(-t 240 -s 'BATON-USERSPACE-OK cmdline: .*baton.poweroff|'
+	args=(-t 240 -s 'linux kernel, EFI stub|' -s 'BATON-USERSPACE-OK cmdline: .*baton.poweroff|'
 		-p "$bli LoaderDevicePartUUID=[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}" -f 'Kernel panic')
+}
+
+# The same kernel through boot.rst's own 64-bit entry instead of its EFI stub (the default).
+case_debian_linux64() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry Debian GNU/Linux, 64-bit boot protocol
+	  kernel /boot/vmlinuz
+	  initrd /boot/initramfs.img
+	  protocol linux64
+	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+	EOF
+	args=(-t 240 -s 'linux kernel, 64-bit entry|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
+		-f 'Kernel panic')
 }
 
 # The countdown shows, a key stops it and acts: Down selects the second entry, Enter boots it.
@@ -118,4 +132,9 @@ case_not_a_kernel() {
 }
 case_truncated_bzimage() {
 	bad_input_case "$1" broken "  kernel /k/trunc.bzImage" 'truncated'
+}
+# The kernel's EFI stub finds the damage, says so and exits: baton is back with the reason.
+case_corrupt_bzimage() {
+	bad_input_case "$1" broken "  kernel /k/corrupt.bzImage
+  initrd /k/i1.bin" 'the image stopped with LOAD_ERROR'
 }

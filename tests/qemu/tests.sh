@@ -22,6 +22,9 @@ cp "$B/kernels/linux64.bzImage" "$base/k/linux64.bzImage"
 "$B/kernels/mkinitrd" "$base/k/i2.bin" 22 3001
 printf 'This is a text file, not a kernel.\n' >"$base/k/notakernel.txt"
 head -c 1048576 "$CACHE/linux/vmlinuz" >"$base/k/trunc.bzImage"
+# Whole but corrupt: 64 KiB of zeros inside the compressed kernel, which only decompression sees.
+cp -L "$CACHE/linux/vmlinuz" "$base/k/corrupt.bzImage"
+dd if=/dev/zero of="$base/k/corrupt.bzImage" bs=64K seek=48 count=1 conv=notrunc status=none
 cp -L "$CACHE/linux/vmlinuz" "$base/boot/vmlinuz"
 bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
 bash mk/mkdisk.sh "$out/base.img" 96 "$base"

@@ -9,8 +9,9 @@
 #include <cmocka.h>
 #include "linux_hdr.h"
 #include "loadplan.h"
+#include "pe.h"
 
-extern const struct format format_linux;
+extern const struct format format_linux, format_efi;
 
 /* ---- inputs ---- */
 
@@ -858,6 +859,159 @@ static void test_detect_and_find(void **state)
 	free(b);
 }
 
+/* A PE/COFF header in the synthetic bzImage, as the EFI stub's header.S lays it out. */
+static void add_pe(uint8_t *b, uint16_t stub_major)
+{
+	const uint32_t pe = 0x40;
+
+	b[0] = 'M', b[1] = 'Z';
+	put32(b + 0x3c, pe);
+	memset(b + pe, 0, 24 + 112);
+	memcpy(b + pe, "PE\0\0", 4);
+	put16(b + pe + 4, PE_MACHINE_X64);
+	put16(b + pe + 4 + 16, 112); /* SizeOfOptionalHeader */
+	put16(b + pe + 24, PE_OPT_PE32PLUS);
+	put16(b + pe + 24 + 44, stub_major); /* MajorImageVersion: the stub's version */
+	put16(b + pe + 24 + 68, PE_SUBSYSTEM_EFI_APP);
+}
+
+static void test_pe_parse(void **state)
+{
+	struct lp_file k = real_file();
+	struct pe_info pe;
+	uint8_t *b = synth(0x020f, XLF_KERNEL_64);
+
+	/* Debian's kernel: an x86-64 EFI application with a stub of version 1.0 or later. */
+	assert_int_equal(pe_parse(k.head, k.head_len, k.size, &pe), 0);
+	assert_true(pe_is_efi_app(&pe));
+	assert_true(pe.image_version >> 16 >= 1);
+	assert_true(format_efi.detect(&k));
+	/* No MZ, a PE offset past the head, a wrong signature, a short optional header. */
+	assert_int_equal(pe_parse(b, SYN_SIZE, SYN_SIZE, &pe), E_FORMAT);
+	add_pe(b, 1);
+	assert_int_equal(pe_parse(b, SYN_SIZE, SYN_SIZE, &pe), 0);
+	assert_int_equal(pe.image_version, 0x10000);
+	put32(b + 0x3c, SYN_SIZE - 20);
+	assert_int_equal(pe_parse(b, SYN_SIZE, SYN_SIZE, &pe), E_FORMAT);
+	put32(b + 0x3c, 0xffffffff);
+	assert_int_equal(pe_parse(b, SYN_SIZE, SYN_SIZE, &pe), E_FORMAT);
+	put32(b + 0x3c, 0x40);
+	b[0x41] = 'X';
+	assert_int_equal(pe_parse(b, SYN_SIZE, SYN_SIZE, &pe), E_FORMAT);
+	b[0x41] = 'E';
+	put16(b + 0x40 + 4 + 16, 60);
+	assert_int_equal(pe_parse(b, SYN_SIZE, SYN_SIZE, &pe), E_FORMAT);
+	put16(b + 0x40 + 4 + 16, 112);
+	/* Only x86-64 PE32+ applications are EFI applications baton starts. */
+	put16(b + 0x40 + 24 + 68, 11); /* a boot services driver */
+	assert_int_equal(pe_parse(b, SYN_SIZE, SYN_SIZE, &pe), 0);
+	assert_false(pe_is_efi_app(&pe));
+	free(b);
+}
+
+static void test_plan_efi_stub(void **state)
+{
+	static const char cmdline[] = "console=ttyS0 quiet";
+	static const uint64_t rd[] = {1001, 2000};
+	struct lp_input in = input(real_file(), cmdline, rd, 2);
+	struct load_plan p;
+
+	/* Under UEFI, Debian's kernel starts through its EFI stub: the whole file is the image. */
+	in.efi = true;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_EFI_IMAGE);
+	assert_string_equal(p.format, "linux");
+	assert_ptr_equal(p.options, in.cmdline);
+	assert_null(p.finish);
+	assert_int_equal(p.n_segs, 2);
+	assert_int_equal(p.entry_seg, 0);
+	const struct lp_segment *im = &p.seg[0];
+	assert_string_equal(im->name, "image");
+	assert_int_equal(im->memsz, real_size);
+	assert_int_equal(im->n_pieces, 1);
+	assert_int_equal(im->piece[0].file, 0);
+	assert_int_equal(im->piece[0].off, 0);
+	assert_int_equal(im->piece[0].len, real_size);
+	/* The initrds are served through LoadFile2, concatenated at 4-byte aligned offsets. */
+	const struct lp_segment *r = &p.seg[1];
+	assert_int_equal(r->place, LP_SERVED);
+	assert_int_equal(r->n_pieces, 2);
+	assert_int_equal(r->piece[1].dst_off, 1004);
+	assert_int_equal(r->memsz, 3004);
+	lp_free(&p);
+
+	/* protocol linux64 forces the boot protocol's 64-bit entry; so does a BIOS platform. */
+	in.protocol = "linux64";
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_LONG64);
+	assert_non_null(p.finish);
+	lp_free(&p);
+	in.protocol = NULL;
+	in.efi = false;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_LONG64);
+	lp_free(&p);
+	/* protocol linux32 is refused with a message, not planned as something else. */
+	in.protocol = "linux32";
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), E_UNSUPP);
+	assert_non_null(strstr(err_msg(), "linux32"));
+	lp_free(&p);
+}
+
+static void test_plan_stub_version(void **state)
+{
+	uint8_t *b = synth(0x020f, XLF_KERNEL_64);
+	struct lp_input in = input(syn_file(b, SYN_SIZE), "", NULL, 0);
+	struct load_plan p;
+
+	in.efi = true;
+	/* No PE header: the boot protocol. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_LONG64);
+	lp_free(&p);
+	/* A stub older than 1.0 cannot take its initrd from LoadFile2: the boot protocol. */
+	add_pe(b, 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_LONG64);
+	lp_free(&p);
+	add_pe(b, 1);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_EFI_IMAGE);
+	assert_int_equal(p.n_segs, 1);
+	lp_free(&p);
+	/* The command line limit holds on every path (boot.rst cmdline_size). */
+	char longcmd[200];
+	memset(longcmd, 'a', sizeof(longcmd) - 1);
+	longcmd[sizeof(longcmd) - 1] = 0;
+	in.cmdline = longcmd;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), E_RANGE);
+	lp_free(&p);
+	/* The efi handler plans the same file as a plain EFI application, only under UEFI. */
+	in.cmdline = "x";
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_efi.plan(&in, &p), 0);
+	assert_string_equal(p.format, "efi");
+	assert_int_equal(p.mode, LP_MODE_EFI_IMAGE);
+	lp_free(&p);
+	in.efi = false;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_efi.plan(&in, &p), E_UNSUPP);
+	lp_free(&p);
+	/* Detection: a bzImage is Linux first; forced names pick their handler. */
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_linux);
+	assert_ptr_equal(format_find(&in.kernel, "linux64"), &format_linux);
+	assert_ptr_equal(format_find(&in.kernel, "efi"), &format_efi);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -874,6 +1028,9 @@ int main(void)
 	    cmocka_unit_test(test_finish_high_and_options),
 	    cmocka_unit_test(test_finish_framebuffer),
 	    cmocka_unit_test(test_detect_and_find),
+	    cmocka_unit_test(test_pe_parse),
+	    cmocka_unit_test(test_plan_efi_stub),
+	    cmocka_unit_test(test_plan_stub_version),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 
