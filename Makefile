@@ -95,7 +95,7 @@ fuzz: deps $(FUZZ_BINS)
 	$(Q)for f in $(FUZZ_BINS); do mkdir -p $(B)/corpus/$${f##*/}; \
 		$$f -max_total_time=$(FUZZ_TIME) $(B)/corpus/$${f##*/} || exit 1; done
 
-KERNELS := $(B)/kernels/linux64.bzImage $(B)/kernels/mkinitrd $(B)/kernels/linux64-selftest
+KERNELS += $(B)/kernels/linux64.bzImage $(B)/kernels/mkinitrd $(B)/kernels/linux64-selftest
 # `make bench`'s inputs: the raw reader, and GRUB and systemd-boot from Debian's archive.
 $(CACHE)/bench/.done:
 	$(Q)bash mk/fetch.sh bench && touch $@

@@ -125,8 +125,6 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	r = linux_parse(in->kernel.head, in->kernel.head_len, in->kernel.size, &h);
 	if (r)
 		return r;
-	if (in->protocol && !strcmp(in->protocol, "linux32"))
-		return err_set(E_UNSUPP, "protocol linux32: the 32-bit entry is not supported yet");
 	/* boot.rst "cmdline_size": the maximum length without the terminating zero. */
 	if (cmdlen > h.cmdline_size)
 		return err_set(E_RANGE, "command line is %zu bytes; this kernel accepts at most %u",
@@ -136,24 +134,30 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 		p->entry_kind = "EFI stub";
 		return efi_image_plan(in, p);
 	}
-	if (!(h.xloadflags & XLF_KERNEL_64))
-		return err_set(
-		    E_UNSUPP,
-		    "this kernel has no 64-bit entry (protocol %u.%02u, xloadflags 0x%x); "
-		    "its 32-bit entry is not supported yet",
-		    h.version >> 8, h.version & 0xff, h.xloadflags);
+	/* boot.rst: a zImage (LOADED_HIGH clear) runs at 0x10000 from real mode: not a target. */
+	if (!(h.loadflags & LX_LOADED_HIGH))
+		return err_set(E_UNSUPP,
+			       "a zImage kernel (loaded low, protocol %u.%02u) is not "
+			       "supported: only bzImage",
+			       h.version >> 8, h.version & 0xff);
+	/* The 32-bit entry when asked for, or when the kernel has no other (XLF_KERNEL_64 clear:
+	 * an i386 kernel, or any before protocol 2.12). */
+	bool entry32 =
+	    (in->protocol && !strcmp(in->protocol, "linux32")) || !(h.xloadflags & XLF_KERNEL_64);
 
 	lp = mem_zalloc(sizeof(*lp));
 	if (!lp)
 		return err_set(E_NOMEM, "out of memory");
 	p->priv = lp;
 	p->format = "linux";
-	p->entry_kind = "64-bit entry (boot.rst \"64-bit BOOT PROTOCOL\")";
+	p->entry_kind = entry32 ? "32-bit entry (boot.rst \"32-bit BOOT PROTOCOL\")"
+				: "64-bit entry (boot.rst \"64-bit BOOT PROTOCOL\")";
 	p->bootinfo_kind = "boot_params (zero page)";
 	p->finish = linux_finish;
 	/* XLF_CAN_BE_LOADED_ABOVE_4G: kernel, boot_params, cmdline and ramdisk may live above 4
 	 * GiB. */
-	uint64_t top = (h.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : 0x100000000ull;
+	uint64_t top =
+	    (h.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) && !entry32 ? UINT64_MAX : 0x100000000ull;
 
 	/* The protected-mode kernel: the rest of the file, with init_size room from its start. */
 	s = lp_add_seg(p, "kernel");
@@ -217,10 +221,20 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	}
 
 	/* boot.rst 64-bit protocol: enter at the load address + 0x200, RSI = boot_params. */
-	p->mode = LP_MODE_LONG64;
 	p->entry_seg = SEG_KERNEL;
-	p->entry_off = 0x200;
 	lp_set_reg(p, LP_RSI, SEG_PARAMS, 0);
+	if (entry32) {
+		/* boot.rst 32-bit protocol: protected mode, paging off, at the load address, ESI =
+		 * boot_params, EBP, EDI and EBX zero. */
+		p->mode = LP_MODE_PROT32;
+		p->entry_off = 0;
+		lp_set_reg(p, LP_RBP, -1, 0);
+		lp_set_reg(p, LP_RDI, -1, 0);
+		lp_set_reg(p, LP_RBX, -1, 0);
+	} else {
+		p->mode = LP_MODE_LONG64;
+		p->entry_off = 0x200;
+	}
 	p->cs = 0x10; /* __BOOT_CS */
 	p->ds = 0x18; /* __BOOT_DS */
 	p->idmap_segs = (1u << p->n_segs) - 1;

@@ -61,6 +61,7 @@ struct lp_segment {
 	/* Filled by the executor: */
 	uint64_t placed; /* the physical address it occupies when the kernel runs */
 	void *ptr;	 /* where its bytes are in the loader's address space now */
+	bool reloc;	 /* ptr != placed: the relocator moves it after leaving the firmware */
 };
 
 enum lp_mode {

@@ -43,9 +43,10 @@ struct exec_file {
 /* Executes a plan: places and fills segments, leaves the firmware, hands off. */
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files);
 
-/* --- paging and hand-off (paging.c, handoff64.S) --- */
-int paging_identity(uint64_t top, uint64_t *cr3);
-void handoff64(uint64_t cr3, const void *gdtr, uint64_t entry, const uint64_t *regs, uint64_t cs,
-	       uint64_t ds) __attribute__((noreturn));
+/* --- paging (paging.c) and the trampoline (handoff.S) --- */
+/* Pages of tables paging_identity() needs for [0, top). */
+uint64_t paging_pages(uint64_t top);
+/* Writes tables identity-mapping [0, top) at base (below 4 GiB); CR3 = base. */
+int paging_identity(uint64_t top, uint64_t base);
 
 #endif

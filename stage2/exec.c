@@ -1,6 +1,7 @@
 /* exec.c: executes a load plan: places segments, reads files into them, hands off. */
 #include "core.h"
 #include "platform.h"
+#include "handoff.h"
 
 #define PAGE 4096ull
 
@@ -15,35 +16,94 @@ static uint64_t reads_total(void)
 	return t;
 }
 
-static int place(struct lp_segment *s)
+static uint64_t seg_pages(const struct lp_segment *s)
 {
-	if (s->place == LP_SERVED)
-		return 0;
-	uint64_t pages = ALIGN_UP(s->memsz ? s->memsz : 1, PAGE) / PAGE;
+	return ALIGN_UP(s->memsz ? s->memsz : 1, PAGE) / PAGE;
+}
+
+/* Does [a, a + len) meet the destination of a segment the relocator will move? */
+static bool hits_reloc(const struct load_plan *p, uint64_t a, uint64_t len)
+{
+	for (int i = 0; i < p->n_segs; i++) {
+		const struct lp_segment *s = &p->seg[i];
+		if (s->reloc && a < s->placed + seg_pages(s) * PAGE && s->placed < a + len)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Pages anywhere in [min, max) that no relocated segment's destination touches: the firmware
+ * may hand out the free part of such a destination, which the relocator will overwrite.
+ */
+static int alloc_clear(const struct load_plan *p, uint64_t *a, uint64_t pages, uint64_t min,
+		       uint64_t max, uint64_t align, bool top_down, bool code)
+{
+	uint64_t held[8], n_held = 0;
+	int r;
+
+	for (;;) {
+		r = plat_alloc_pages(a, pages, ALLOC_ANY, min, max, align, top_down, code);
+		if (r || !hits_reloc(p, *a, pages * PAGE) || n_held == ARRAY_SIZE(held))
+			break;
+		held[n_held++] = *a; /* keep it taken, so the next try lands elsewhere */
+	}
+	if (!r && hits_reloc(p, *a, pages * PAGE)) {
+		plat_free_pages(*a, pages);
+		r = E_NOMEM;
+	}
+	while (n_held)
+		plat_free_pages(held[--n_held], pages);
+	return r;
+}
+
+static int place(struct load_plan *p, struct lp_segment *s)
+{
+	uint64_t pages = seg_pages(s);
 	bool code = s->flags & LP_EXEC;
 	uint64_t a = s->addr;
 
+	if (s->place == LP_SERVED)
+		return 0;
 	if (s->place == LP_FIXED) {
-		if (plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code))
-			return err_set(
-			    E_NOMEM, "%s needs %llu KiB at 0x%llx, which is not free memory",
-			    s->name, (unsigned long long)(pages * 4), (unsigned long long)s->addr);
-	} else {
-		uint64_t align = s->align ? s->align : PAGE;
-		/* The preferred address first, when it is allowed (boot.rst pref_address). */
-		bool ok = a && !(a % align) && a >= s->min && a + pages * PAGE <= s->max &&
-			  !plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code);
-		if (!ok && plat_alloc_pages(&a, pages, ALLOC_ANY, s->min, s->max, align,
-					    s->flags & LP_TOP_DOWN, code))
-			return err_set(
-			    E_NOMEM,
-			    "not enough free memory for %s (%llu MiB, aligned to 0x%llx, "
-			    "below 0x%llx)",
-			    s->name, (unsigned long long)((pages * PAGE + (1 << 20) - 1) >> 20),
-			    (unsigned long long)align, (unsigned long long)s->max);
+		if (!plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code)) {
+			s->placed = a;
+			s->ptr = (void *)(uintptr_t)a; /* UEFI identity-maps memory */
+			return 0;
+		}
+		/*
+		 * Busy now, but maybe only until the firmware is gone (boot services memory): load
+		 * it elsewhere and let the trampoline move it into place (the relocator).
+		 */
+		if (!plat_mem_reclaimable(s->addr, pages * PAGE))
+			return err_set(E_NOMEM,
+				       "%s needs %llu KiB at 0x%llx, which is not free memory "
+				       "(the firmware keeps part of it)",
+				       s->name, (unsigned long long)(pages * 4),
+				       (unsigned long long)s->addr);
+		s->reloc = true;
+		s->placed = s->addr;
+		if (alloc_clear(p, &a, pages, 0x100000, UINT64_MAX, PAGE, true, code)) {
+			s->reloc = false;
+			return err_set(E_NOMEM, "not enough memory to stage %s (%llu KiB)", s->name,
+				       (unsigned long long)(pages * 4));
+		}
+		s->ptr = (void *)(uintptr_t)a;
+		return 0;
 	}
+	uint64_t align = s->align ? s->align : PAGE;
+	/* The preferred address first, when it is allowed (boot.rst pref_address). */
+	bool ok = a && !(a % align) && a >= s->min && a + pages * PAGE <= s->max &&
+		  !hits_reloc(p, a, pages * PAGE) &&
+		  !plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code);
+	if (!ok && alloc_clear(p, &a, pages, s->min, s->max, align, s->flags & LP_TOP_DOWN, code))
+		return err_set(E_NOMEM,
+			       "not enough free memory for %s (%llu MiB, aligned to 0x%llx, "
+			       "below 0x%llx)",
+			       s->name, (unsigned long long)((pages * PAGE + (1 << 20) - 1) >> 20),
+			       (unsigned long long)align, (unsigned long long)s->max);
 	s->placed = a;
-	s->ptr = (void *)(uintptr_t)a; /* UEFI identity-maps memory */
+	s->ptr = (void *)(uintptr_t)a;
 	return 0;
 }
 
@@ -82,17 +142,6 @@ static int fill(struct lp_segment *s, struct exec_file *files, int n_files, uint
 		memset(dst + at, 0, s->memsz - at);
 	return 0;
 }
-
-struct __attribute__((packed)) gdtr {
-	uint16_t limit;
-	uint64_t base;
-};
-
-/* boot.rst 64-bit protocol: 4G flat __BOOT_CS (execute/read, here 64-bit) and __BOOT_DS
- * (read/write). */
-static uint64_t gdt[8] __attribute__((aligned(16)));
-static struct gdtr gdtr;
-static uint64_t regs[LP_NREGS];
 
 /* A LP_SERVED segment's bytes, read when the started image asks for them. */
 struct served {
@@ -159,30 +208,45 @@ static int exec_efi_image(struct load_plan *p, struct exec_file *files, int n_fi
 							   : "Starting the kernel's EFI stub\n");
 }
 
+/* The descriptors the plan's selectors name (boot.rst, Multiboot 3.2: flat 4 GiB). */
+static void build_gdt(const struct load_plan *p, uint64_t *gdt)
+{
+	memset(gdt, 0, 8 * sizeof(uint64_t));
+	/* code: present, DPL0, execute/read, G=1; L=1 for 64-bit, else D=1 (32-bit). */
+	gdt[p->cs >> 3] = p->mode == LP_MODE_LONG64 ? 0x00af9a000000ffffull : 0x00cf9a000000ffffull;
+	gdt[p->ds >> 3] = 0x00cf92000000ffffull; /* data: present, DPL0, read/write, 4 GiB */
+}
+
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 {
-	int r = 0, placed = 0;
-	uint64_t bytes = 0, top = 1ull << 32;
+	int r = 0;
+	uint64_t bytes = 0, top = 1ull << 32, tramp = 0, tables = 0, n_tables = 0;
 	uint64_t t0 = plat_time_us(), reads0 = reads_total();
 
-	if (p->mode == LP_MODE_EFI_IMAGE)
-		goto load;
-	if (p->mode != LP_MODE_LONG64)
-		return err_set(E_UNSUPP, "%s: only the 64-bit hand-off exists so far", p->format);
-	if ((p->cs >> 3) >= ARRAY_SIZE(gdt) || (p->ds >> 3) >= ARRAY_SIZE(gdt) || p->cs < 8 ||
-	    p->ds < 8 || p->cs == p->ds)
-		return err_set(E_INVAL, "bad load plan: selectors 0x%x/0x%x", p->cs, p->ds);
-load:
-	for (; placed < p->n_segs; placed++) {
-		r = place(&p->seg[placed]);
-		if (r)
-			goto fail;
+	for (int i = 0; i < p->n_segs; i++)
+		p->seg[i].placed = 0, p->seg[i].ptr = NULL, p->seg[i].reloc = false;
+	if (p->mode != LP_MODE_EFI_IMAGE) {
+		if (p->mode != LP_MODE_LONG64 && p->mode != LP_MODE_PROT32)
+			return err_set(E_UNSUPP, "%s: unknown entry mode %d", p->format, p->mode);
+		if ((p->cs >> 3) >= 8 || (p->ds >> 3) >= 8 || p->cs < 8 || p->ds < 8 ||
+		    p->cs == p->ds || (p->cs & 7) || (p->ds & 7))
+			return err_set(E_INVAL, "bad load plan: selectors 0x%x/0x%x", p->cs, p->ds);
 	}
+	/* Fixed destinations first, so every other allocation can keep clear of them. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < p->n_segs; i++)
+			if ((p->seg[i].place == LP_FIXED) == !pass) {
+				r = place(p, &p->seg[i]);
+				if (r)
+					goto fail;
+			}
 	for (int i = 0; i < p->n_segs; i++) {
 		r = fill(&p->seg[i], files, n_files, &bytes);
 		if (r)
 			goto fail;
-		top = MAX(top, p->seg[i].placed + p->seg[i].memsz);
+		if (p->seg[i].place != LP_SERVED)
+			top = MAX(top, MAX(p->seg[i].placed, (uint64_t)(uintptr_t)p->seg[i].ptr) +
+					   p->seg[i].memsz);
 	}
 	uint64_t us = plat_time_us() - t0;
 	con_printf("loaded %llu KiB in %llu ms (%llu MiB/s), %llu device reads\n",
@@ -194,24 +258,63 @@ load:
 		goto fail; /* it returned: the image failed or exited */
 	}
 
-	/* Our own identity map: the firmware's may mark loader data non-executable. */
-	uint64_t cr3;
-	r = paging_identity(ALIGN_UP(top, 1ull << 30), &cr3);
+	/*
+	 * Our own identity map (the firmware's may mark loader data non-executable or code
+	 * read-only) and the trampoline page, below 4 GiB where 32-bit code reaches them, clear of
+	 * every destination the relocator writes.
+	 */
+	n_tables = paging_pages(top);
+	if (alloc_clear(p, &tables, n_tables, 0x100000, 1ull << 32, PAGE, true, false) ||
+	    alloc_clear(p, &tramp, 1, 0x100000, 1ull << 32, PAGE, true, true)) {
+		r = err_set(E_NOMEM, "out of memory for page tables");
+		goto fail;
+	}
+	r = paging_identity(top, tables);
 	if (r)
 		goto fail;
-	memset(gdt, 0, sizeof(gdt));
-	gdt[p->cs >> 3] = 0x00af9a000000ffffull; /* code: present, DPL0, exec/read, L=1, G=1 */
-	gdt[p->ds >> 3] = 0x00cf92000000ffffull; /* data: present, DPL0, read/write, 4 GiB, G=1 */
-	gdtr.limit = sizeof(gdt) - 1;
-	gdtr.base = (uint64_t)(uintptr_t)gdt;
+	uint8_t *t = (uint8_t *)(uintptr_t)tramp;
+	memset(t, 0, PAGE);
+	memcpy(t + T_CODE, tramp_start, (size_t)(tramp_end - tramp_start));
+	build_gdt(p, (uint64_t *)(t + T_GDT));
+	put16(t + T_GDTR, 8 * 8 - 1);
+	put64(t + T_GDTR + 2, tramp + T_GDT);
+	put64(t + T_CR3, tables);
+	put64(t + T_MODE, p->mode == LP_MODE_PROT32);
+	put64(t + T_CS, p->cs);
+	put64(t + T_DS, p->ds);
 	for (int i = 0; i < LP_NREGS; i++)
-		regs[i] = p->reg[i].used ? lp_reg_value(p, (enum lp_regname)i) : 0;
+		put64(t + T_REGS + 8 * i, p->reg[i].used ? lp_reg_value(p, (enum lp_regname)i) : 0);
 	uint64_t entry = lp_entry(p);
+	if (p->mode == LP_MODE_PROT32 && entry >> 32) {
+		r = err_set(E_RANGE, "32-bit entry point 0x%llx is above 4 GiB",
+			    (unsigned long long)entry);
+		goto fail;
+	}
+	put64(t + T_ENTRY, entry);
+	uint64_t n = 0;
+	for (int i = 0; i < p->n_segs; i++) {
+		const struct lp_segment *s = &p->seg[i];
+		if (!s->reloc)
+			continue;
+		if (n == T_MAXCOPY) {
+			r = err_set(E_RANGE, "too many segments to relocate");
+			goto fail;
+		}
+		put64(t + T_COPY + 24 * n, s->placed);
+		put64(t + T_COPY + 24 * n + 8, (uint64_t)(uintptr_t)s->ptr);
+		put64(t + T_COPY + 24 * n + 16, s->memsz);
+		n++;
+		con_printf("%s: loaded at 0x%llx, moves to 0x%llx after the firmware is gone\n",
+			   s->name, (unsigned long long)(uintptr_t)s->ptr,
+			   (unsigned long long)s->placed);
+	}
+	put64(t + T_NCOPY, n);
 
 	struct bootenv env;
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);
-	con_printf("Starting the kernel at 0x%llx\n", (unsigned long long)entry);
+	con_printf("Starting the kernel at 0x%llx (%s)\n", (unsigned long long)entry,
+		   p->mode == LP_MODE_LONG64 ? "64-bit" : "32-bit protected mode");
 	bli_exec_time();
 	r = plat_exit_firmware(&env);
 	if (r)
@@ -219,13 +322,19 @@ load:
 	/* Firmware gone: nothing below may fail or allocate. */
 	if (p->finish)
 		p->finish(p, &env);
-	handoff64(cr3, &gdtr, entry, regs, p->cs, p->ds);
+	((void (*)(uint64_t))(uintptr_t)(tramp + T_CODE))(tramp);
+	__builtin_unreachable();
 
 fail:
-	for (int i = 0; i < placed; i++)
-		if (p->seg[i].place != LP_SERVED)
-			plat_free_pages(p->seg[i].placed,
-					ALIGN_UP(p->seg[i].memsz ? p->seg[i].memsz : 1, PAGE) /
-					    PAGE);
+	for (int i = 0; i < p->n_segs; i++) {
+		struct lp_segment *s = &p->seg[i];
+		if (s->ptr && s->place != LP_SERVED)
+			plat_free_pages((uint64_t)(uintptr_t)s->ptr, seg_pages(s));
+		s->ptr = NULL;
+	}
+	if (tables)
+		plat_free_pages(tables, n_tables);
+	if (tramp)
+		plat_free_pages(tramp, 1);
 	return r;
 }

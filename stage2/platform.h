@@ -43,6 +43,9 @@ enum alloc_kind {
 int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint64_t min,
 		     uint64_t max, uint64_t align, bool top_down, bool code);
 void plat_free_pages(uint64_t addr, uint64_t pages);
+/* true when [addr, addr + len) is RAM that is free once the firmware is left (UEFI: loader and
+ * boot services memory too), so a segment may be moved there at the last moment. */
+bool plat_mem_reclaimable(uint64_t addr, uint64_t len);
 
 /* --- block devices --- */
 /* All disks the firmware offers (whole disks, not partitions). */

@@ -95,6 +95,35 @@ int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint6
 	return E_NOMEM;
 }
 
+bool plat_mem_reclaimable(uint64_t addr, uint64_t len)
+{
+	UINTN size, dsize;
+	EFI_MEMORY_DESCRIPTOR *map = get_map(&size, &dsize);
+	uint64_t at = addr, end = addr + len;
+	bool progress = true;
+
+	if (!map || end < addr)
+		return false;
+	/* Walk forward through the descriptors that cover [at, end), in any order. */
+	while (at < end && progress) {
+		progress = false;
+		for (UINTN off = 0; off + dsize <= size; off += dsize) {
+			EFI_MEMORY_DESCRIPTOR *d = (void *)((uint8_t *)map + off);
+			uint64_t lo = d->PhysicalStart, hi = lo + d->NumberOfPages * 4096;
+			bool free_later = d->Type == EfiConventionalMemory ||
+					  d->Type == EfiBootServicesCode ||
+					  d->Type == EfiBootServicesData ||
+					  d->Type == EfiLoaderCode || d->Type == EfiLoaderData;
+			if (free_later && lo <= at && at < hi) {
+				at = hi;
+				progress = true;
+			}
+		}
+	}
+	mem_free(map);
+	return at >= end;
+}
+
 void plat_free_pages(uint64_t addr, uint64_t pages)
 {
 	efi_bs->FreePages(addr, pages);

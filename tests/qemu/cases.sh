@@ -1,7 +1,7 @@
 # cases.sh: the QEMU test cases: each writes its disk's baton.cfg and sets the boot.sh arguments (args).
 # shellcheck shell=bash
 
-CASES="linux64_conformance debian_linux debian_linux64 menu_keys menu_default_timeout no_config config_syntax_error
+CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys menu_default_timeout no_config config_syntax_error
 	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
@@ -69,6 +69,21 @@ case_debian_linux64() {
 	EOF
 	args=(-t 240 -s 'linux kernel, 64-bit entry|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
 		-f 'Kernel panic')
+}
+
+# And through boot.rst's 32-bit entry: baton leaves long mode through its trampoline, the kernel's
+# startup_32 builds its own page tables.
+case_debian_linux32() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry Debian GNU/Linux, 32-bit boot protocol
+	  kernel /boot/vmlinuz
+	  initrd /boot/initramfs.img
+	  protocol linux32
+	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+	EOF
+	args=(-t 240 -s 'linux kernel, 32-bit entry|' -s '32-bit protected mode|'
+		-p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff' -f 'Kernel panic')
 }
 
 # The countdown shows, a key stops it and acts: Down selects the second entry, Enter boots it.

@@ -276,17 +276,47 @@ static void expect_plan(const struct lp_input *in, int code, const char *msg)
 	assert_null(p.priv);
 }
 
+static int plan_mode(const struct lp_input *in)
+{
+	struct load_plan p;
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(in, &p), 0);
+	int m = p.mode;
+	lp_free(&p);
+	return m;
+}
+
 static void test_plan_unsupported(void **state)
 {
-	/* No 64-bit entry: before 2.12 xloadflags does not exist; from 2.12 its bit 0 says. */
+	/* No 64-bit entry (before 2.12 xloadflags does not exist; from 2.12 its bit 0 says): the
+	 * 32-bit entry, with everything below 4 GiB. */
 	uint8_t *b = synth(0x020b, XLF_KERNEL_64);
 	struct lp_input in = input(syn_file(b, SYN_SIZE), "", NULL, 0);
 
-	expect_plan(&in, E_UNSUPP, "no 64-bit entry");
+	assert_int_equal(plan_mode(&in), LP_MODE_PROT32);
 	put16(b + LX_VERSION, 0x020c);
-	expect_plan(&in, 0, NULL);
+	assert_int_equal(plan_mode(&in), LP_MODE_LONG64);
 	put16(b + LX_XLOADFLAGS, XLF_CAN_BE_LOADED_ABOVE_4G);
-	expect_plan(&in, E_UNSUPP, "no 64-bit entry");
+	assert_int_equal(plan_mode(&in), LP_MODE_PROT32);
+	struct load_plan p;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	for (int i = 0; i < p.n_segs; i++)
+		assert_true(p.seg[i].max <= 0x100000000ull);
+	assert_int_equal(p.entry_off, 0);
+	/* boot.rst 32-bit protocol: ESI = boot_params, EBP, EDI, EBX zero. */
+	assert_true(p.reg[LP_RSI].used && p.reg[LP_RSI].seg == find_seg(&p, "boot_params"));
+	assert_true(p.reg[LP_RBP].used && p.reg[LP_RBP].seg < 0 && !p.reg[LP_RBP].value);
+	assert_true(p.reg[LP_RDI].used && p.reg[LP_RDI].seg < 0 && !p.reg[LP_RDI].value);
+	assert_true(p.reg[LP_RBX].used && p.reg[LP_RBX].seg < 0 && !p.reg[LP_RBX].value);
+	assert_int_equal(p.cs, 0x10);
+	assert_int_equal(p.ds, 0x18);
+	lp_free(&p);
+	/* A zImage (LOADED_HIGH clear) is refused by name. */
+	b[LX_LOADFLAGS] = 0;
+	expect_plan(&in, E_UNSUPP, "zImage");
+	b[LX_LOADFLAGS] = LX_LOADED_HIGH;
 	/* Parse errors come through the plan too. */
 	put16(b + LX_XLOADFLAGS, XLF_KERNEL_64);
 	in.kernel.size = SYN_SIZE - 16;
@@ -954,11 +984,13 @@ static void test_plan_efi_stub(void **state)
 	assert_int_equal(format_linux.plan(&in, &p), 0);
 	assert_int_equal(p.mode, LP_MODE_LONG64);
 	lp_free(&p);
-	/* protocol linux32 is refused with a message, not planned as something else. */
+	/* protocol linux32: the 32-bit entry of the same kernel. */
 	in.protocol = "linux32";
+	in.efi = true;
 	memset(&p, 0, sizeof(p));
-	assert_int_equal(format_linux.plan(&in, &p), E_UNSUPP);
-	assert_non_null(strstr(err_msg(), "linux32"));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_PROT32);
+	assert_int_equal(p.entry_off, 0);
 	lp_free(&p);
 }
 

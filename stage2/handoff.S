@@ -1,0 +1,93 @@
+/* handoff.S: the trampoline: our page tables, the relocator's copies, then 64-bit or 32-bit entry. */
+#include "handoff.h"
+
+/*
+ * exec.c copies tramp_start..tramp_end into a page that no segment's destination touches, with a
+ * struct tramp (handoff.h) at the page's start, and jumps here with RDI = that page. It runs
+ * after ExitBootServices, from identity-mapped memory below 4 GiB, and uses no memory but its
+ * page: the copies may overwrite anything else, baton's own code and stack included.
+ */
+	.text
+	.globl	tramp_start, tramp_end
+	.code64
+tramp_start:
+	cli				/* every protocol enters with interrupts off */
+	cld
+	movq	%rdi, %r15
+	lgdt	T_GDTR(%r15)
+	movq	T_CR3(%r15), %rax
+	movq	%rax, %cr3
+	leaq	T_PAGE(%r15), %rsp
+	/* The relocator: segments loaded elsewhere move to their destinations (no overlaps). */
+	movq	T_NCOPY(%r15), %r14
+	leaq	T_COPY(%r15), %r13
+1:	testq	%r14, %r14
+	jz	2f
+	movq	0(%r13), %rdi
+	movq	8(%r13), %rsi
+	movq	16(%r13), %rcx
+	rep movsb
+	addq	$24, %r13
+	decq	%r14
+	jmp	1b
+2:	movq	%r15, %rbp		/* 32-bit code reaches the page through EBP */
+	pushq	T_CS(%r15)
+	cmpq	$0, T_MODE(%r15)
+	jne	3f
+	leaq	4f(%rip), %rax
+	pushq	%rax
+	lretq				/* CS = the plan's 64-bit code selector */
+4:	movl	T_DS(%r15), %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	movq	T_ENTRY(%r15), %r11
+	movq	T_REGS + 0(%r15), %rax
+	movq	T_REGS + 8(%r15), %rbx
+	movq	T_REGS + 16(%r15), %rcx
+	movq	T_REGS + 24(%r15), %rdx
+	movq	T_REGS + 32(%r15), %rsi
+	movq	T_REGS + 40(%r15), %rdi
+	movq	T_REGS + 48(%r15), %rbp
+	jmp	*%r11
+
+3:	leaq	5f(%rip), %rax
+	pushq	%rax
+	lretq				/* CS = the plan's 32-bit code selector: compatibility mode */
+	.code32
+	/*
+	 * Leaving long mode (Intel SDM vol. 3, 10.8.5.4): in compatibility mode, from an identity-
+	 * mapped page, clear CR0.PG (EFER.LMA follows), then EFER.LME; CR4.PAE goes too, so the
+	 * kernel finds the CPU as a 32-bit loader leaves it.
+	 */
+5:	movl	%cr0, %eax
+	andl	$0x7fffffff, %eax
+	movl	%eax, %cr0
+	movl	$0xc0000080, %ecx
+	rdmsr
+	andl	$~0x100, %eax
+	wrmsr
+	movl	%cr4, %eax
+	andl	$~0x20, %eax
+	movl	%eax, %cr4
+	movl	T_DS(%ebp), %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %fs
+	movl	%eax, %gs
+	leal	T_PAGE(%ebp), %esp
+	pushl	T_ENTRY(%ebp)
+	movl	T_REGS + 0(%ebp), %eax
+	movl	T_REGS + 8(%ebp), %ebx
+	movl	T_REGS + 16(%ebp), %ecx
+	movl	T_REGS + 24(%ebp), %edx
+	movl	T_REGS + 32(%ebp), %esi
+	movl	T_REGS + 40(%ebp), %edi
+	movl	T_REGS + 48(%ebp), %ebp
+	ret
+tramp_end:
+
+	.section .note.GNU-stack,"",@progbits
