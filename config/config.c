@@ -10,6 +10,8 @@
  *   entry TITLE        starts an entry; the title is the rest of the line
  *     kernel PATH      required, once
  *     initrd PATH...   repeatable, several paths per line allowed, at most CFG_MAX_INITRD
+ *     module PATH ARGS repeatable: one module (Multiboot, PVH) and its arguments, the rest of
+ *                      the line; shares the CFG_MAX_INITRD slots with initrd
  *     cmdline TEXT     once; the rest of the line, may be empty
  *     protocol NAME    once; linux, linux32, linux64, multiboot, multiboot2, elf, pvh, efi,
  *                      chainload
@@ -122,8 +124,10 @@ static void free_entry(struct cfg_entry *e)
 {
 	mem_free(e->title);
 	mem_free(e->kernel);
-	for (int i = 0; i < e->n_initrd; i++)
+	for (int i = 0; i < e->n_initrd; i++) {
 		mem_free(e->initrd[i]);
+		mem_free(e->args[i]);
+	}
 	mem_free(e->cmdline);
 	mem_free(e->protocol);
 	memset(e, 0, sizeof(*e));
@@ -248,6 +252,31 @@ static void do_initrd(struct parser *ps, const char *v, size_t n)
 	}
 }
 
+/* "module /boot/dom0.img console=hvc0": a path, then its arguments as they are. */
+static void do_module(struct parser *ps, const char *v, size_t n)
+{
+	struct cfg_entry *e = &ps->cur;
+	size_t i = 0, a;
+
+	while (i < n && !is_sep(v[i]))
+		i++;
+	for (a = i; a < n && is_sep(v[a]); a++)
+		;
+	if (e->n_initrd == CFG_MAX_INITRD) {
+		report(ps, ps->line, "too many initrds and modules (at most %d per entry)",
+		       CFG_MAX_INITRD);
+		return;
+	}
+	char *p = save(ps, v, i), *args = save(ps, v + a, n - a);
+	if (!p || !args) {
+		mem_free(p);
+		mem_free(args);
+		return;
+	}
+	e->args[e->n_initrd] = args;
+	e->initrd[e->n_initrd++] = p;
+}
+
 static void do_cmdline(struct parser *ps, const char *v, size_t n)
 {
 	if (ps->cur.cmdline)
@@ -288,6 +317,7 @@ static const struct directive {
     {"entry", START, true, do_entry}, /* reports a missing title itself */
     {"kernel", ENTRY, false, do_kernel},    {"initrd", ENTRY, false, do_initrd},
     {"cmdline", ENTRY, true, do_cmdline},   {"protocol", ENTRY, false, do_protocol},
+    {"module", ENTRY, false, do_module},
 };
 
 static void parse_line(struct parser *ps, const char *s, size_t n)

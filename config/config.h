@@ -10,7 +10,8 @@
 struct cfg_entry {
 	char *title;
 	char *kernel;		      /* path, required */
-	char *initrd[CFG_MAX_INITRD]; /* loaded and concatenated in this order */
+	char *initrd[CFG_MAX_INITRD]; /* initrds and modules, loaded in this order */
+	char *args[CFG_MAX_INITRD];   /* a `module` line's arguments ("" when none); NULL: initrd */
 	int n_initrd;
 	char *cmdline;	/* "" when none */
 	char *protocol; /* NULL: detect from the kernel's bytes */

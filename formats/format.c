@@ -1,14 +1,15 @@
 /* format.c: the table of kernel format handlers, detection order, and load-plan helpers. */
 #include "loadplan.h"
 
-extern const struct format format_linux, format_efi;
+extern const struct format format_linux, format_efi, format_multiboot1;
 
 /*
  * Detection order (documented in README): formats whose magic can sit inside another format's
- * file come first: a bzImage with an EFI stub is also a PE image, so Linux precedes EFI.
- * Multiboot, ELF and PVH arrive in issue 5.
+ * file come first: a Multiboot header sits inside an ELF or any binary, and a bzImage with an EFI
+ * stub is also a PE image. Multiboot 2, ELF and PVH are next.
  */
 static const struct format *const formats[] = {
+    &format_multiboot1,
     &format_linux,
     &format_efi,
 };
@@ -28,13 +29,31 @@ const struct format *format_find(const struct lp_file *k, const char *forced)
 			return formats[i];
 	}
 	if (forced)
-		err_set(E_UNSUPP, "unknown protocol '%s' (known: linux, linux64, efi)", forced);
+		err_set(E_UNSUPP,
+			"unknown protocol '%s' (known: multiboot, linux, linux32, linux64, efi)",
+			forced);
 	else
 		err_set(E_FORMAT,
-			"%s is not a kernel baton recognises (known formats: Linux bzImage, EFI "
-			"application)",
+			"%s is not a kernel baton recognises (known formats: Multiboot 1, Linux "
+			"bzImage, EFI application)",
 			k->path);
 	return NULL;
+}
+
+int lp_read(const struct lp_file *f, uint64_t off, uint64_t len, void *buf)
+{
+	if (off > f->size || len > f->size - off)
+		return err_set(E_FORMAT, "%s: the file ends (%llu bytes) before 0x%llx + %llu",
+			       f->path, (unsigned long long)f->size, (unsigned long long)off,
+			       (unsigned long long)len);
+	if (off + len <= f->head_len) {
+		memcpy(buf, f->head + off, len);
+		return 0;
+	}
+	if (!f->read)
+		return err_set(E_FORMAT, "%s: bytes at 0x%llx are beyond what was read", f->path,
+			       (unsigned long long)off);
+	return f->read(f, off, len, buf);
 }
 
 int lp_add_seg(struct load_plan *p, const char *name)
@@ -85,6 +104,8 @@ uint64_t lp_entry(const struct load_plan *p)
 
 void lp_free(struct load_plan *p)
 {
+	if (p->priv && p->free_priv)
+		p->free_priv(p->priv);
 	mem_free(p->priv);
 	p->priv = NULL;
 }

@@ -15,7 +15,15 @@ struct lp_file {
 	uint64_t size;
 	const uint8_t *head;
 	size_t head_len;
+	/* Bytes past the head (ELF notes and section headers): reads [off, off + len) into buf.
+	 * NULL when the head is all there is to read. */
+	int (*read)(const struct lp_file *f, uint64_t off, uint64_t len, void *buf);
+	void *ctx;
+	const char *args; /* a module's arguments (config `module PATH ARGS`), or NULL */
 };
+
+/* Reads any bytes of f, from the head when they are there; E_FORMAT past the end. */
+int lp_read(const struct lp_file *f, uint64_t off, uint64_t len, void *buf);
 
 /* What a format handler is given. */
 struct lp_input {
@@ -101,7 +109,8 @@ struct load_plan {
 	 * segments' ptr. Runs after the firmware is gone: it must not fail or allocate.
 	 */
 	void (*finish)(struct load_plan *p, const struct bootenv *env);
-	void *priv; /* handler's own state for finish() */
+	void *priv;		       /* handler's own state for finish() */
+	void (*free_priv)(void *priv); /* frees what priv points to (not priv itself), or NULL */
 };
 
 /* A format handler: pure, touches no firmware. */

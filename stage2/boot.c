@@ -2,6 +2,12 @@
 #include "core.h"
 #include "platform.h"
 
+/* lp_file.read over an open file: the handlers' way to bytes past the head. */
+static int file_read(const struct lp_file *f, uint64_t off, uint64_t len, void *buf)
+{
+	return fs_read(f->ctx, off, len, buf);
+}
+
 int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 {
 	struct exec_file files[LP_MAX_FILES];
@@ -47,10 +53,15 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	r = fs_read(k, 0, hl, head);
 	if (r)
 		goto out;
-	in.kernel =
-	    (struct lp_file){.path = e->kernel, .size = k->size, .head = head, .head_len = hl};
+	in.kernel = (struct lp_file){.path = e->kernel,
+				     .size = k->size,
+				     .head = head,
+				     .head_len = hl,
+				     .read = file_read,
+				     .ctx = k};
 	for (int i = 1; i < nf; i++)
-		in.mods[i - 1] = (struct lp_file){.path = paths[i], .size = files[i].f->size};
+		in.mods[i - 1] = (struct lp_file){
+		    .path = paths[i], .size = files[i].f->size, .args = e->args[i - 1]};
 	in.n_mods = nf - 1;
 	in.cmdline = e->cmdline ? e->cmdline : "";
 	in.loader_name = "baton " BATON_VERSION;

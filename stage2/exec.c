@@ -16,9 +16,15 @@ static uint64_t reads_total(void)
 	return t;
 }
 
+/* A fixed segment may start inside a page (ELF p_paddr): it takes the pages around it. */
+static uint64_t seg_off(const struct lp_segment *s)
+{
+	return s->place == LP_FIXED ? s->addr % PAGE : 0;
+}
+
 static uint64_t seg_pages(const struct lp_segment *s)
 {
-	return ALIGN_UP(s->memsz ? s->memsz : 1, PAGE) / PAGE;
+	return ALIGN_UP(seg_off(s) + (s->memsz ? s->memsz : 1), PAGE) / PAGE;
 }
 
 /* Does [a, a + len) meet the destination of a segment the relocator will move? */
@@ -26,7 +32,7 @@ static bool hits_reloc(const struct load_plan *p, uint64_t a, uint64_t len)
 {
 	for (int i = 0; i < p->n_segs; i++) {
 		const struct lp_segment *s = &p->seg[i];
-		if (s->reloc && a < s->placed + seg_pages(s) * PAGE && s->placed < a + len)
+		if (s->reloc && a < s->placed + s->memsz && s->placed < a + len)
 			return true;
 	}
 	return false;
@@ -66,16 +72,17 @@ static int place(struct load_plan *p, struct lp_segment *s)
 	if (s->place == LP_SERVED)
 		return 0;
 	if (s->place == LP_FIXED) {
+		a = s->addr - seg_off(s);
 		if (!plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code)) {
-			s->placed = a;
-			s->ptr = (void *)(uintptr_t)a; /* UEFI identity-maps memory */
+			s->placed = s->addr;
+			s->ptr = (void *)(uintptr_t)s->addr; /* UEFI identity-maps memory */
 			return 0;
 		}
 		/*
 		 * Busy now, but maybe only until the firmware is gone (boot services memory): load
 		 * it elsewhere and let the trampoline move it into place (the relocator).
 		 */
-		if (!plat_mem_reclaimable(s->addr, pages * PAGE))
+		if (!plat_mem_reclaimable(s->addr, s->memsz ? s->memsz : 1))
 			return err_set(E_NOMEM,
 				       "%s needs %llu KiB at 0x%llx, which is not free memory "
 				       "(the firmware keeps part of it)",
@@ -88,7 +95,7 @@ static int place(struct load_plan *p, struct lp_segment *s)
 			return err_set(E_NOMEM, "not enough memory to stage %s (%llu KiB)", s->name,
 				       (unsigned long long)(pages * 4));
 		}
-		s->ptr = (void *)(uintptr_t)a;
+		s->ptr = (void *)(uintptr_t)(a + seg_off(s));
 		return 0;
 	}
 	uint64_t align = s->align ? s->align : PAGE;
@@ -329,7 +336,7 @@ fail:
 	for (int i = 0; i < p->n_segs; i++) {
 		struct lp_segment *s = &p->seg[i];
 		if (s->ptr && s->place != LP_SERVED)
-			plat_free_pages((uint64_t)(uintptr_t)s->ptr, seg_pages(s));
+			plat_free_pages((uint64_t)(uintptr_t)s->ptr - seg_off(s), seg_pages(s));
 		s->ptr = NULL;
 	}
 	if (tables)

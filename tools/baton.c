@@ -85,8 +85,9 @@ static int cmd_probe(int argc, char **argv)
 		fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
 		return 1;
 	}
+	/* The whole file is in memory: the head is all of it. */
 	in.kernel =
-	    (struct lp_file){argv[0], len, data[0], len < LP_HEAD_BYTES ? len : LP_HEAD_BYTES};
+	    (struct lp_file){.path = argv[0], .size = len, .head = data[0], .head_len = len};
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
 			in.cmdline = argv[++i];
@@ -102,7 +103,7 @@ static int cmd_probe(int argc, char **argv)
 				return 1;
 			}
 			in.mods[in.n_mods++] =
-			    (struct lp_file){argv[i], (uint64_t)ftell(f), NULL, 0};
+			    (struct lp_file){.path = argv[i], .size = (uint64_t)ftell(f)};
 			fclose(f);
 		} else {
 			return usage();

@@ -6,7 +6,7 @@
 #include "linux_hdr.h"
 #include "loadplan.h"
 
-extern const struct format format_linux, format_efi;
+extern const struct format format_linux, format_efi, format_multiboot1;
 
 /* A plan exec.c would refuse is a bug of the handler: pieces in order and inside their segment. */
 static void check_plan(const struct load_plan *p, uint64_t fsize)
@@ -101,7 +101,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 
 	/* What parses must be detected, as boot.c finds the handler by detection. */
-	if (!format_linux.detect(&in.kernel) || format_find(&in.kernel, NULL) != &format_linux)
+	/* (A Multiboot header inside the first 8 KiB takes precedence: the documented order.) */
+	if (!format_linux.detect(&in.kernel) ||
+	    (format_find(&in.kernel, NULL) != &format_linux &&
+	     format_find(&in.kernel, NULL) != &format_multiboot1))
 		abort();
 
 	/* Under UEFI (the EFI stub when it has one) and elsewhere (the boot protocol). */

@@ -1,0 +1,185 @@
+/* elf.c: reads ELF executables (gABI): the header, loadable segments, notes, section headers. */
+#include "elf.h"
+
+#define PT_LOAD 1
+#define PT_NOTE 4
+
+bool elf_detect(const struct lp_file *f)
+{
+	const uint8_t *h = f->head;
+
+	/* gABI "ELF Identification": magic, class (1 = 32, 2 = 64), data 1 = little-endian. */
+	return f->head_len >= 52 && !memcmp(h, "\177ELF", 4) && (h[4] == 1 || h[4] == 2) &&
+	       h[5] == 1 && (get16(h + 18) == EM_386 || get16(h + 18) == EM_X86_64);
+}
+
+/* Xen notes: name "Xen", XEN_ELFNOTE_PHYS32_ENTRY with a 32-bit (or 64-bit) address. */
+static int read_notes(const struct lp_file *f, uint64_t off, uint64_t len, struct elf_info *e)
+{
+	uint8_t buf[512];
+	uint64_t at = 0;
+
+	while (at < len) {
+		uint64_t n = MIN(len - at, (uint64_t)sizeof(buf));
+		if (n < 12)
+			break;
+		int r = lp_read(f, off + at, n, buf);
+		if (r)
+			return r;
+		/* gABI "Note Section": namesz, descsz, type, then name and desc, 4-byte padded. */
+		uint32_t namesz = get32(buf), descsz = get32(buf + 4), type = get32(buf + 8);
+		uint64_t nsz = ALIGN_UP((uint64_t)namesz, 4), dsz = ALIGN_UP((uint64_t)descsz, 4);
+		uint64_t total = 12 + nsz + dsz;
+		if (total > len - at)
+			return err_set(E_FORMAT, "%s: a note runs past its PT_NOTE segment",
+				       f->path);
+		if (namesz == 4 && type == XEN_ELFNOTE_PHYS32_ENTRY && 12 + nsz + 4 <= n &&
+		    !memcmp(buf + 12, "Xen", 4) && descsz >= 4) {
+			e->pvh = true;
+			e->pvh_entry = get32(buf + 12 + nsz);
+		}
+		at += total;
+	}
+	return 0;
+}
+
+int elf_parse(const struct lp_file *f, struct elf_info *e)
+{
+	const uint8_t *h = f->head;
+
+	memset(e, 0, sizeof(*e));
+	if (!elf_detect(f))
+		return err_set(E_FORMAT, "%s is not an x86 ELF file", f->path);
+	e->bits = h[4] == 2 ? 64 : 32;
+	e->machine = get16(h + 18);
+	if (h[6] != 1)
+		return err_set(E_FORMAT, "%s: unknown ELF version %u", f->path, h[6]);
+	/* gABI e_type: ET_EXEC (2); kernels are not relocatable objects or shared objects. */
+	if (get16(h + 16) != 2)
+		return err_set(E_UNSUPP, "%s: ELF type %u, not an executable (ET_EXEC)", f->path,
+			       get16(h + 16));
+	uint64_t phoff, phnum, phentsize;
+	if (e->bits == 64) {
+		if (f->head_len < 64)
+			return err_set(E_FORMAT, "%s: ELF header truncated", f->path);
+		e->entry = get64(h + 24);
+		phoff = get64(h + 32);
+		e->shoff = get64(h + 40);
+		phentsize = get16(h + 54), phnum = get16(h + 56);
+		e->shentsize = get16(h + 58), e->shnum = get16(h + 60), e->shstrndx = get16(h + 62);
+	} else {
+		e->entry = get32(h + 24);
+		phoff = get32(h + 28);
+		e->shoff = get32(h + 32);
+		phentsize = get16(h + 42), phnum = get16(h + 44);
+		e->shentsize = get16(h + 46), e->shnum = get16(h + 48), e->shstrndx = get16(h + 50);
+	}
+	if (phentsize != (e->bits == 64 ? 56u : 32u) || phnum == 0)
+		return err_set(E_FORMAT, "%s: bad ELF program header table (%llu entries of %llu)",
+			       f->path, (unsigned long long)phnum, (unsigned long long)phentsize);
+	if (phoff > f->size || phnum * phentsize > f->size - phoff)
+		return err_set(E_FORMAT, "%s: truncated ELF: the program headers end past the file",
+			       f->path);
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint8_t ph[56];
+		int r = lp_read(f, phoff + i * phentsize, phentsize, ph);
+		if (r)
+			return r;
+		uint32_t type = get32(ph);
+		struct elf_seg s;
+		if (e->bits == 64)
+			s = (struct elf_seg){.off = get64(ph + 8),
+					     .vaddr = get64(ph + 16),
+					     .paddr = get64(ph + 24),
+					     .filesz = get64(ph + 32),
+					     .memsz = get64(ph + 40),
+					     .flags = get32(ph + 4)};
+		else
+			s = (struct elf_seg){.off = get32(ph + 4),
+					     .vaddr = get32(ph + 8),
+					     .paddr = get32(ph + 12),
+					     .filesz = get32(ph + 16),
+					     .memsz = get32(ph + 20),
+					     .flags = get32(ph + 24)};
+		if (type == PT_NOTE) {
+			if (s.off > f->size || s.filesz > f->size - s.off)
+				return err_set(E_FORMAT, "%s: PT_NOTE beyond the end of the file",
+					       f->path);
+			r = read_notes(f, s.off, s.filesz, e);
+			if (r)
+				return r;
+			continue;
+		}
+		if (type != PT_LOAD || s.memsz == 0)
+			continue;
+		if (s.off > f->size || s.filesz > f->size - s.off)
+			return err_set(E_FORMAT,
+				       "%s: truncated ELF: segment %llu (%llu bytes at file offset "
+				       "0x%llx) goes past the end of the file (%llu bytes)",
+				       f->path, (unsigned long long)i, (unsigned long long)s.filesz,
+				       (unsigned long long)s.off, (unsigned long long)f->size);
+		if (s.filesz > s.memsz)
+			return err_set(E_FORMAT, "%s: segment %llu has p_filesz > p_memsz", f->path,
+				       (unsigned long long)i);
+		if (s.paddr + s.memsz < s.paddr || s.vaddr + s.memsz < s.vaddr)
+			return err_set(E_FORMAT, "%s: segment %llu wraps around the address space",
+				       f->path, (unsigned long long)i);
+		for (int j = 0; j < e->n_load; j++) {
+			const struct elf_seg *o = &e->load[j];
+			if (s.paddr < o->paddr + o->memsz && o->paddr < s.paddr + s.memsz)
+				return err_set(E_FORMAT,
+					       "%s: segments overlap at physical 0x%llx-0x%llx and "
+					       "0x%llx-0x%llx",
+					       f->path, (unsigned long long)o->paddr,
+					       (unsigned long long)(o->paddr + o->memsz),
+					       (unsigned long long)s.paddr,
+					       (unsigned long long)(s.paddr + s.memsz));
+		}
+		if (e->n_load == ELF_MAX_LOAD)
+			return err_set(E_UNSUPP, "%s: more than %d loadable segments", f->path,
+				       ELF_MAX_LOAD);
+		if (!e->n_load || s.paddr < e->lowest)
+			e->lowest = s.paddr;
+		e->highest = MAX(e->highest, s.paddr + s.memsz);
+		e->load[e->n_load++] = s;
+	}
+	if (!e->n_load)
+		return err_set(E_FORMAT, "%s: no loadable segment", f->path);
+	return 0;
+}
+
+int elf_entry_phys(const struct elf_info *e, uint64_t *pa)
+{
+	for (int i = 0; i < e->n_load; i++) {
+		const struct elf_seg *s = &e->load[i];
+		if (e->entry >= s->vaddr && e->entry - s->vaddr < s->memsz) {
+			*pa = s->paddr + (e->entry - s->vaddr);
+			return 0;
+		}
+	}
+	return err_set(E_FORMAT, "the entry point 0x%llx is outside every loadable segment",
+		       (unsigned long long)e->entry);
+}
+
+int elf_add_segments(const struct elf_info *e, struct load_plan *p, uint64_t max)
+{
+	for (int i = 0; i < e->n_load; i++) {
+		const struct elf_seg *s = &e->load[i];
+		if (s->paddr + s->memsz > max)
+			return err_set(E_RANGE, "segment at 0x%llx (%llu bytes) is beyond 0x%llx",
+				       (unsigned long long)s->paddr, (unsigned long long)s->memsz,
+				       (unsigned long long)max);
+		if (p->n_segs == LP_MAX_SEGS)
+			return err_set(E_UNSUPP, "too many segments");
+		int k = lp_add_seg(p, "segment");
+		struct lp_segment *g = &p->seg[k];
+		g->place = LP_FIXED;
+		g->addr = s->paddr;
+		g->memsz = s->memsz;
+		g->flags = LP_EXEC;
+		if (s->filesz)
+			g->piece[g->n_pieces++] =
+			    (struct lp_piece){.file = 0, .off = s->off, .len = s->filesz};
+	}
+	return 0;
+}

@@ -1,0 +1,368 @@
+/* multiboot1.c: Multiboot 0.6.96 handler: header, ELF or a.out-kludge loading, the info structure.
+ */
+#include "loadplan.h"
+#include "elf.h"
+
+#define MB1_MAGIC      0x1BADB002u
+#define MB1_BOOT_MAGIC 0x2BADB002u
+#define MB1_SEARCH     8192 /* spec 3.1.1: the header lies in the first 8192 bytes, 4-aligned */
+
+/* Header flags (spec 3.1.2); bits 0-15 are requirements a loader must understand. */
+#define MB1_PAGE_ALIGN (1u << 0)
+#define MB1_MEMORY     (1u << 1)
+#define MB1_VIDEO      (1u << 2)
+#define MB1_AOUT       (1u << 16)
+#define MB1_KNOWN      (MB1_PAGE_ALIGN | MB1_MEMORY | MB1_VIDEO)
+
+/* Information structure flags and offsets (spec 3.3). */
+#define MI_MEM	      (1u << 0)
+#define MI_CMDLINE    (1u << 2)
+#define MI_MODS	      (1u << 3)
+#define MI_ELF	      (1u << 5)
+#define MI_MMAP	      (1u << 6)
+#define MI_NAME	      (1u << 9)
+#define MI_FB	      (1u << 12)
+#define MI_SIZE	      128 /* 116 bytes defined, rounded up */
+#define MI_MMAP_MAX   128 /* entries; a merged map has far fewer */
+#define MI_MMAP_ENTRY 24  /* size field (4) + base, length, type (20) */
+
+struct mb1_priv {
+	uint32_t hflags;
+	int info_seg, mod_seg0, n_mods;
+	/* Offsets inside the info segment. */
+	uint32_t o_mods, o_cmdline, o_name, o_modstr[LP_MAX_FILES], o_shdr, o_mmap;
+	uint32_t shnum, shentsize, shstrndx;
+	char *strings; /* everything from o_cmdline on, up to o_shdr: built at plan time */
+	uint32_t strings_len;
+	uint8_t *shdr;
+	uint32_t shdr_len;
+};
+
+static int find_header(const struct lp_file *k, uint32_t *off)
+{
+	size_t end = MIN(k->head_len, (size_t)MB1_SEARCH);
+
+	for (size_t o = 0; o + 12 <= end; o += 4) {
+		const uint8_t *h = k->head + o;
+		/* spec 3.1.2: magic + flags + checksum is zero (mod 2^32). */
+		if (get32(h) == MB1_MAGIC && get32(h) + get32(h + 4) + get32(h + 8) == 0) {
+			*off = (uint32_t)o;
+			return 0;
+		}
+	}
+	return E_FORMAT;
+}
+
+static bool mb1_detect(const struct lp_file *k)
+{
+	uint32_t off;
+
+	return !find_header(k, &off);
+}
+
+/* spec 3.1.3 "The address fields of Multiboot header" (flag 16): they win over ELF. */
+static int plan_aout(const struct lp_file *k, const uint8_t *h, uint32_t hoff, struct load_plan *p,
+		     uint64_t *entry, uint64_t *end)
+{
+	uint32_t header_addr = get32(h + 12), load = get32(h + 16), load_end = get32(h + 20);
+	uint32_t bss_end = get32(h + 24);
+
+	*entry = get32(h + 28);
+	if (header_addr < load || header_addr - load > hoff)
+		return err_set(E_FORMAT,
+			       "%s: Multiboot header_addr 0x%x and load_addr 0x%x do not "
+			       "match the header's place in the file",
+			       k->path, header_addr, load);
+	uint64_t foff = hoff - (header_addr - load);
+	/* load_end_addr 0: the text and data run to the end of the file. */
+	uint64_t len = load_end ? (uint64_t)load_end - load : k->size - foff;
+	if (load_end && load_end < load)
+		return err_set(E_FORMAT, "%s: load_end_addr 0x%x is below load_addr 0x%x", k->path,
+			       load_end, load);
+	if (foff + len > k->size)
+		return err_set(E_FORMAT,
+			       "%s: truncated: the header asks for %llu bytes from file "
+			       "offset 0x%llx, the file has %llu",
+			       k->path, (unsigned long long)len, (unsigned long long)foff,
+			       (unsigned long long)k->size);
+	uint64_t memsz = len;
+	if (bss_end) {
+		if (bss_end < load + len)
+			return err_set(E_FORMAT,
+				       "%s: bss_end_addr 0x%x is below the loaded image's end",
+				       k->path, bss_end);
+		memsz = bss_end - load;
+	}
+	if (*entry < load || *entry >= load + MAX(memsz, 1))
+		return err_set(E_FORMAT, "%s: entry_addr 0x%llx is outside the loaded image",
+			       k->path, (unsigned long long)*entry);
+	int s = lp_add_seg(p, "kernel");
+	p->seg[s].place = LP_FIXED;
+	p->seg[s].addr = load;
+	p->seg[s].memsz = memsz;
+	p->seg[s].flags = LP_EXEC;
+	if (len)
+		p->seg[s].piece[p->seg[s].n_pieces++] =
+		    (struct lp_piece){.file = 0, .off = foff, .len = len};
+	*end = load + memsz;
+	return 0;
+}
+
+static int plan_elf(const struct lp_file *k, struct mb1_priv *mp, struct load_plan *p,
+		    uint64_t *entry, uint64_t *end)
+{
+	struct elf_info e;
+	int r = elf_parse(k, &e);
+
+	if (r)
+		return r;
+	r = elf_add_segments(&e, p, 1ull << 32);
+	if (r)
+		return r;
+	/* spec 3.1.3: ELF images load by physical address; a virtual e_entry is translated through
+	 * the segment that holds it. */
+	r = elf_entry_phys(&e, entry);
+	if (r)
+		return r;
+	*end = e.highest;
+	/* The section headers, for info flag 5 (spec 3.3 "syms"), copied at plan time. */
+	if (e.shnum && e.shentsize && e.shoff) {
+		uint64_t len = (uint64_t)e.shnum * e.shentsize;
+		if (len > 1 << 20 || e.shoff > k->size || len > k->size - e.shoff)
+			return err_set(E_FORMAT,
+				       "%s: the ELF section headers are past the end of the file",
+				       k->path);
+		mp->shdr = mem_alloc(len);
+		if (!mp->shdr)
+			return err_set(E_NOMEM, "out of memory");
+		r = lp_read(k, e.shoff, len, mp->shdr);
+		if (r)
+			return r;
+		mp->shdr_len = (uint32_t)len;
+		mp->shnum = e.shnum, mp->shentsize = e.shentsize, mp->shstrndx = e.shstrndx;
+	}
+	return 0;
+}
+
+/* Appends "a b" (or "a" when b is empty or NULL) and a NUL to the strings; returns its offset. */
+static uint32_t add_string(char *buf, uint32_t *at, const char *a, const char *b)
+{
+	uint32_t o = *at;
+	size_t la = strlen(a), lb = b ? strlen(b) : 0;
+
+	if (buf) {
+		memcpy(buf + o, a, la);
+		if (lb) {
+			buf[o + la] = ' ';
+			memcpy(buf + o + la + 1, b, lb);
+		}
+		buf[o + la + (lb ? lb + 1 : 0)] = 0;
+	}
+	*at += (uint32_t)(la + (lb ? lb + 1 : 0) + 1);
+	return o;
+}
+
+static void mb1_finish(struct load_plan *p, const struct bootenv *env)
+{
+	struct mb1_priv *mp = p->priv;
+	uint8_t *mi = p->seg[mp->info_seg].ptr;
+	uint64_t base = p->seg[mp->info_seg].placed;
+	uint32_t flags = MI_CMDLINE | MI_NAME;
+
+	put32(mi + 16, (uint32_t)(base + mp->o_cmdline));
+	put32(mi + 64, (uint32_t)(base + mp->o_name));
+	memcpy(mi + mp->o_cmdline, mp->strings, mp->strings_len);
+	/* mem_lower: KiB of RAM from 0 (at most 640); mem_upper: KiB from 1 MiB to the first hole.
+	 */
+	uint64_t lower = 0, upper = 0;
+	for (int i = 0; i < env->n_map; i++) {
+		const struct mem_range *m = &env->map[i];
+		if (m->type != MEM_RAM)
+			continue;
+		if (m->base == 0)
+			lower = MIN(m->len, 640ull << 10) >> 10;
+		if (m->base <= 0x100000 && m->base + m->len > 0x100000)
+			upper = (m->base + m->len - 0x100000) >> 10;
+	}
+	put32(mi + 4, (uint32_t)lower);
+	put32(mi + 8, (uint32_t)MIN(upper, 0xffffffffull));
+	flags |= MI_MEM;
+	if (mp->n_mods) {
+		flags |= MI_MODS;
+		put32(mi + 20, (uint32_t)mp->n_mods);
+		put32(mi + 24, (uint32_t)(base + mp->o_mods));
+		for (int i = 0; i < mp->n_mods; i++) {
+			const struct lp_segment *s = &p->seg[mp->mod_seg0 + i];
+			uint8_t *m = mi + mp->o_mods + 16 * i;
+			/* spec 3.3: mod_end is the address just past the module. */
+			put32(m, (uint32_t)s->placed);
+			put32(m + 4, (uint32_t)(s->placed + s->memsz));
+			put32(m + 8, (uint32_t)(base + mp->o_modstr[i]));
+		}
+	}
+	if (mp->shdr_len) {
+		flags |= MI_ELF;
+		memcpy(mi + mp->o_shdr, mp->shdr, mp->shdr_len);
+		put32(mi + 28, mp->shnum);
+		put32(mi + 32, mp->shentsize);
+		put32(mi + 36, (uint32_t)(base + mp->o_shdr));
+		put32(mi + 40, mp->shstrndx);
+	}
+	int n = 0;
+	for (int i = 0; i < env->n_map && n < MI_MMAP_MAX; i++, n++) {
+		uint8_t *e = mi + mp->o_mmap + MI_MMAP_ENTRY * n;
+		/* spec 3.3: size excludes itself; mmap_addr points at the first size field. */
+		put32(e, MI_MMAP_ENTRY - 4);
+		put64(e + 4, env->map[i].base);
+		put64(e + 12, env->map[i].len);
+		put32(e + 20, env->map[i].type);
+	}
+	flags |= MI_MMAP;
+	put32(mi + 44, (uint32_t)(MI_MMAP_ENTRY * n));
+	put32(mi + 48, (uint32_t)(base + mp->o_mmap));
+	if ((mp->hflags & MB1_VIDEO) && env->have_fb && !(env->fb.base >> 32)) {
+		/* spec 3.3 framebuffer_type 1: direct RGB, with the field positions and sizes. */
+		const struct framebuffer *fb = &env->fb;
+		flags |= MI_FB;
+		put64(mi + 88, fb->base);
+		put32(mi + 96, fb->pitch);
+		put32(mi + 100, fb->width);
+		put32(mi + 104, fb->height);
+		mi[108] = fb->bpp;
+		mi[109] = 1;
+		mi[110] = fb->red_pos, mi[111] = fb->red_size;
+		mi[112] = fb->green_pos, mi[113] = fb->green_size;
+		mi[114] = fb->blue_pos, mi[115] = fb->blue_size;
+	}
+	put32(mi, flags);
+}
+
+static void mb1_free(void *priv)
+{
+	struct mb1_priv *mp = priv;
+
+	mem_free(mp->strings);
+	mem_free(mp->shdr);
+}
+
+static int mb1_plan(const struct lp_input *in, struct load_plan *p)
+{
+	const struct lp_file *k = &in->kernel;
+	uint32_t hoff;
+	uint64_t entry = 0, end = 0;
+	int r;
+
+	if (find_header(k, &hoff))
+		return err_set(E_FORMAT,
+			       "%s: no Multiboot header with a valid checksum in the first "
+			       "8 KiB",
+			       k->path);
+	const uint8_t *h = k->head + hoff;
+	uint32_t hflags = get32(h + 4);
+	/* spec 3.1.2: a requirement bit (0-15) the loader does not know makes it fail. */
+	if (hflags & 0xffff & ~MB1_KNOWN)
+		return err_set(E_UNSUPP,
+			       "%s: the Multiboot header requires features 0x%x that baton "
+			       "does not know",
+			       k->path, hflags & 0xffff & ~MB1_KNOWN);
+	if ((hflags & MB1_AOUT) && hoff + 32 > k->head_len)
+		return err_set(E_FORMAT, "%s: Multiboot header truncated", k->path);
+	struct mb1_priv *mp = mem_zalloc(sizeof(*mp));
+	if (!mp)
+		return err_set(E_NOMEM, "out of memory");
+	p->priv = mp;
+	p->free_priv = mb1_free;
+	mp->hflags = hflags;
+	p->format = "multiboot";
+	p->bootinfo_kind = "Multiboot information structure";
+	if (hflags & MB1_AOUT) {
+		p->entry_kind = "Multiboot 1, a.out kludge (header addresses)";
+		r = plan_aout(k, h, hoff, p, &entry, &end);
+	} else {
+		p->entry_kind = "Multiboot 1, ELF";
+		r = plan_elf(k, mp, p, &entry, &end);
+	}
+	if (r)
+		return r;
+	if (entry >> 32)
+		return err_set(E_RANGE, "%s: entry 0x%llx is above 4 GiB", k->path,
+			       (unsigned long long)entry);
+
+	/* Modules (spec 3.3): page aligned (we always do), above the kernel, below 4 GiB. */
+	uint64_t lo = MAX(ALIGN_UP(end, 4096), 0x100000ull);
+	mp->mod_seg0 = p->n_segs;
+	mp->n_mods = in->n_mods;
+	if (p->n_segs + in->n_mods + 1 > LP_MAX_SEGS)
+		return err_set(E_UNSUPP, "too many segments and modules");
+	for (int i = 0; i < in->n_mods; i++) {
+		int s = lp_add_seg(p, "module");
+		p->seg[s] = (struct lp_segment){.name = "module",
+						.place = LP_ANYWHERE,
+						.min = lo,
+						.max = 1ull << 32,
+						.align = 4096,
+						.memsz = in->mods[i].size};
+		if (in->mods[i].size)
+			p->seg[s].piece[p->seg[s].n_pieces++] =
+			    (struct lp_piece){.file = i + 1, .len = in->mods[i].size};
+	}
+
+	/* The info segment: fixed part, module list, strings, section headers, memory map. */
+	uint32_t at = MI_SIZE;
+	mp->o_mods = at;
+	at += 16 * in->n_mods;
+	mp->o_cmdline = at;
+	uint32_t sat = 0; /* offsets inside the strings block */
+	/* The baton convention (README): the command line starts with the kernel's path. */
+	add_string(NULL, &sat, k->path, in->cmdline);
+	uint32_t o_name = sat;
+	add_string(NULL, &sat, in->loader_name, NULL);
+	uint32_t o_mod[LP_MAX_FILES];
+	for (int i = 0; i < in->n_mods; i++) {
+		o_mod[i] = sat;
+		add_string(NULL, &sat, in->mods[i].path, in->mods[i].args);
+	}
+	mp->strings = mem_alloc(sat);
+	if (!mp->strings)
+		return err_set(E_NOMEM, "out of memory");
+	mp->strings_len = sat;
+	sat = 0;
+	add_string(mp->strings, &sat, k->path, in->cmdline);
+	add_string(mp->strings, &sat, in->loader_name, NULL);
+	for (int i = 0; i < in->n_mods; i++)
+		add_string(mp->strings, &sat, in->mods[i].path, in->mods[i].args);
+	mp->o_name = mp->o_cmdline + o_name;
+	for (int i = 0; i < in->n_mods; i++)
+		mp->o_modstr[i] = mp->o_cmdline + o_mod[i];
+	at = ALIGN_UP(at + sat, 8);
+	mp->o_shdr = at;
+	at = ALIGN_UP(at + mp->shdr_len, 8);
+	mp->o_mmap = at;
+	at += MI_MMAP_ENTRY * MI_MMAP_MAX;
+	int s = lp_add_seg(p, "multiboot_info");
+	p->seg[s] = (struct lp_segment){.name = "multiboot_info",
+					.place = LP_ANYWHERE,
+					.min = lo,
+					.max = 1ull << 32,
+					.align = 4096,
+					.memsz = at};
+	mp->info_seg = s;
+
+	/* spec 3.2: EAX = 0x2BADB002, EBX = the info structure, 32-bit protected mode, paging off.
+	 */
+	p->mode = LP_MODE_PROT32;
+	p->entry_seg = -1;
+	p->entry_off = entry;
+	lp_set_reg(p, LP_RAX, -1, MB1_BOOT_MAGIC);
+	lp_set_reg(p, LP_RBX, s, 0);
+	p->cs = 0x10;
+	p->ds = 0x18;
+	p->finish = mb1_finish;
+	return 0;
+}
+
+const struct format format_multiboot1 = {
+    .name = "multiboot",
+    .detect = mb1_detect,
+    .plan = mb1_plan,
+};
