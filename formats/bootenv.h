@@ -34,7 +34,10 @@ struct bootenv {
 	uint64_t efi_systab;
 	uint64_t efi_mmap, efi_mmap_size, efi_desc_size;
 	uint32_t efi_desc_version;
-	uint64_t acpi_rsdp; /* 0 when unknown */
+	uint64_t acpi_rsdp;	  /* 0 when unknown */
+	uint64_t smbios, smbios3; /* SMBIOS 2.x and 3.x entry points, 0 when absent */
+	uint64_t efi_image;	  /* baton's EFI image handle (UEFI) */
+	bool boot_services;	  /* the firmware's boot services still run (not left) */
 	bool have_fb;
 	struct framebuffer fb;
 };

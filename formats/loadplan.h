@@ -78,6 +78,9 @@ enum lp_mode {
 	/* seg[entry_seg] is a PE image the firmware loads and starts (LoadImage/StartImage), with
 	 * options as its load options and a LP_SERVED segment, if any, as its LoadFile2 initrd. */
 	LP_MODE_EFI_IMAGE,
+	/* 64-bit, firmware still running (Multiboot 2 EFI boot services tag): entered with the
+	 * firmware's page tables, GDT and stack, RCX = image handle, RDX = system table. */
+	LP_MODE_EFI64_BS,
 };
 
 /* A register value: a constant, or a placed segment's address plus an offset. */

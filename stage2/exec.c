@@ -224,6 +224,47 @@ static void build_gdt(const struct load_plan *p, uint64_t *gdt)
 	gdt[p->ds >> 3] = 0x00cf92000000ffffull; /* data: present, DPL0, read/write, 4 GiB */
 }
 
+/* Multiboot 2 with boot services (3.2 "EFI amd64 machine state"): a call-like stack. */
+static __attribute__((noreturn)) void enter_efi64(uint64_t entry, uint64_t rax, uint64_t rbx,
+						  uint64_t handle, uint64_t systab)
+{
+	__asm__ volatile("andq $-16, %%rsp\n\t"
+			 "subq $8, %%rsp\n\t"
+			 "jmp *%0"
+			 :
+			 : "r"(entry), "a"(rax), "b"(rbx), "c"(handle), "d"(systab)
+			 : "memory");
+	__builtin_unreachable();
+}
+
+/* LP_MODE_EFI64_BS: the boot information from the current map, then the jump. */
+static int exec_efi64_bs(struct load_plan *p)
+{
+	struct bootenv env;
+	int r;
+
+	for (int i = 0; i < p->n_segs; i++)
+		if (p->seg[i].reloc)
+			return err_set(
+			    E_NOMEM,
+			    "%s needs 0x%llx, which the firmware uses; with boot services "
+			    "kept running it cannot be moved there",
+			    p->seg[i].name, (unsigned long long)p->seg[i].placed);
+	memset(&env, 0, sizeof(env));
+	plat_fill_bootenv(&env);
+	r = plat_firmware_map(&env);
+	if (r)
+		return r;
+	uint64_t entry = lp_entry(p);
+	con_printf("Starting the kernel at 0x%llx (64-bit, boot services running)\n",
+		   (unsigned long long)entry);
+	bli_exec_time();
+	if (p->finish)
+		p->finish(p, &env);
+	enter_efi64(entry, lp_reg_value(p, LP_RAX), lp_reg_value(p, LP_RBX), env.efi_image,
+		    env.efi_systab);
+}
+
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 {
 	int r = 0;
@@ -232,7 +273,7 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 
 	for (int i = 0; i < p->n_segs; i++)
 		p->seg[i].placed = 0, p->seg[i].ptr = NULL, p->seg[i].reloc = false;
-	if (p->mode != LP_MODE_EFI_IMAGE) {
+	if (p->mode != LP_MODE_EFI_IMAGE && p->mode != LP_MODE_EFI64_BS) {
 		if (p->mode != LP_MODE_LONG64 && p->mode != LP_MODE_PROT32)
 			return err_set(E_UNSUPP, "%s: unknown entry mode %d", p->format, p->mode);
 		if ((p->cs >> 3) >= 8 || (p->ds >> 3) >= 8 || p->cs < 8 || p->ds < 8 ||
@@ -263,6 +304,10 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	if (p->mode == LP_MODE_EFI_IMAGE) {
 		r = exec_efi_image(p, files, n_files);
 		goto fail; /* it returned: the image failed or exited */
+	}
+	if (p->mode == LP_MODE_EFI64_BS) {
+		r = exec_efi64_bs(p);
+		goto fail;
 	}
 
 	/*

@@ -63,6 +63,8 @@ void plat_fill_bootenv(struct bootenv *env); /* systab, RSDP, framebuffer */
  */
 int plat_exit_firmware(struct bootenv *env);
 void plat_serial_puts(const char *s); /* works after plat_exit_firmware() */
+/* The memory map now, without leaving the firmware (a kernel that keeps boot services). */
+int plat_firmware_map(struct bootenv *env);
 
 /*
  * systemd's Boot Loader Interface: sets a variable (LoaderTimeInitUSec, ...) the booted system

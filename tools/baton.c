@@ -127,7 +127,9 @@ static int cmd_probe(int argc, char **argv)
 		printf("options:   \"%s\" (UTF-16 load options)\n", p.options ? p.options : "");
 	} else {
 		printf("entry:     %s, %s, at %s+0x%llx\n", p.entry_kind,
-		       p.mode == LP_MODE_LONG64 ? "64-bit long mode" : "32-bit protected mode",
+		       p.mode == LP_MODE_LONG64	    ? "64-bit long mode"
+		       : p.mode == LP_MODE_EFI64_BS ? "64-bit, EFI boot services running"
+						    : "32-bit protected mode, paging off",
 		       p.entry_seg >= 0 ? p.seg[p.entry_seg].name : "absolute",
 		       (unsigned long long)p.entry_off);
 		printf("selectors: CS=0x%x DS=ES=SS=0x%x\n", p.cs, p.ds);

@@ -52,13 +52,25 @@ static void fill_fb(struct bootenv *env)
 
 void plat_fill_bootenv(struct bootenv *env)
 {
+	/* SMBIOS_TABLE_GUID and SMBIOS3_TABLE_GUID (UEFI 4.6 "Industry Standard Configuration
+	 * Tables"). */
+	static const EFI_GUID smbios = {
+	    0xeb9d2d31, 0x2d88, 0x11d3, {0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d}};
+	static const EFI_GUID smbios3 = {
+	    0xf2fd1544, 0x9794, 0x4a2c, {0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94}};
+
 	env->efi_systab = (uint64_t)(uintptr_t)efi_st;
+	env->efi_image = (uint64_t)(uintptr_t)efi_image;
 	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &efi_st->ConfigurationTable[i];
 		if (efi_guid_eq(&t->VendorGuid, &efi_guid_acpi20))
 			env->acpi_rsdp = (uint64_t)(uintptr_t)t->VendorTable;
 		else if (!env->acpi_rsdp && efi_guid_eq(&t->VendorGuid, &efi_guid_acpi10))
 			env->acpi_rsdp = (uint64_t)(uintptr_t)t->VendorTable;
+		else if (efi_guid_eq(&t->VendorGuid, &smbios))
+			env->smbios = (uint64_t)(uintptr_t)t->VendorTable;
+		else if (efi_guid_eq(&t->VendorGuid, &smbios3))
+			env->smbios3 = (uint64_t)(uintptr_t)t->VendorTable;
 	}
 	fill_fb(env);
 }

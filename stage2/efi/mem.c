@@ -178,6 +178,28 @@ static int convert_map(const uint8_t *m, UINTN size, UINTN dsize, struct mem_ran
 
 void efi_console_booted_out(void);
 
+/* The memory map as it is, boot services kept (Multiboot 2 with the EFI boot services tag). */
+int plat_firmware_map(struct bootenv *env)
+{
+	UINTN size, dsize;
+	uint8_t *map = (uint8_t *)get_map(&size, &dsize);
+
+	if (!map)
+		return err_set(E_NOMEM, "cannot read the memory map");
+	int max_ranges = (int)(size / dsize) + 4;
+	struct mem_range *ranges = mem_alloc(sizeof(*ranges) * (size_t)max_ranges);
+	if (!ranges)
+		return err_set(E_NOMEM, "out of memory for the memory map");
+	env->efi_mmap = (uint64_t)(uintptr_t)map;
+	env->efi_mmap_size = size;
+	env->efi_desc_size = dsize;
+	env->efi_desc_version = EFI_MEMORY_DESCRIPTOR_VERSION;
+	env->map = ranges;
+	env->n_map = convert_map(map, size, dsize, ranges, max_ranges);
+	env->boot_services = true;
+	return 0;
+}
+
 int plat_exit_firmware(struct bootenv *env)
 {
 	UINTN size = 0, key, dsize;

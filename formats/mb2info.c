@@ -1,0 +1,242 @@
+/* mb2info.c: builds the Multiboot 2 information structure (Multiboot2 2.0, section 3.6). */
+#include "mb2.h"
+
+#define MMAP_MAX     128	/* entries of tag 6; a merged map has far fewer */
+#define EFI_MMAP_MAX (24 << 10) /* bytes of tag 17 */
+
+uint32_t mb2_info_provides(bool efi, bool boot_services)
+{
+	uint32_t t = 1u << MB2_TAG_CMDLINE | 1u << MB2_TAG_LOADER | 1u << MB2_TAG_MODULE |
+		     1u << MB2_TAG_MEMINFO | 1u << MB2_TAG_MMAP | 1u << MB2_TAG_FB |
+		     1u << MB2_TAG_ELF | 1u << MB2_TAG_SMBIOS | 1u << MB2_TAG_RSDP1 |
+		     1u << MB2_TAG_RSDP2 | 1u << MB2_TAG_LOAD_BASE;
+
+	if (efi)
+		t |= 1u << MB2_TAG_EFI64 | 1u << MB2_TAG_EFI64_IH |
+		     (boot_services ? 1u << MB2_TAG_EFI_BS : 1u << MB2_TAG_EFI_MMAP);
+	return t;
+}
+
+/* Appends "a b" (or "a" when b is empty or NULL) and a NUL; returns its offset. */
+static uint32_t add_string(char *buf, uint32_t *at, const char *a, const char *b)
+{
+	uint32_t o = *at;
+	size_t la = strlen(a), lb = b ? strlen(b) : 0;
+
+	if (buf) {
+		memcpy(buf + o, a, la);
+		if (lb) {
+			buf[o + la] = ' ';
+			memcpy(buf + o + la + 1, b, lb);
+		}
+		buf[o + la + (lb ? lb + 1 : 0)] = 0;
+	}
+	*at += (uint32_t)(la + (lb ? lb + 1 : 0) + 1);
+	return o;
+}
+
+static uint32_t strings(const struct lp_input *in, struct mb2_info *mi, char *buf)
+{
+	uint32_t at = 0;
+
+	/* The baton convention (README): the command line starts with the kernel's path. */
+	add_string(buf, &at, in->kernel.path, in->cmdline);
+	mi->o_name = add_string(buf, &at, in->loader_name, NULL);
+	for (int i = 0; i < in->n_mods; i++)
+		mi->o_mod[i] = add_string(buf, &at, in->mods[i].path, in->mods[i].args);
+	return at;
+}
+
+int mb2_info_plan(const struct lp_input *in, struct load_plan *p, struct mb2_info *mi, uint64_t lo)
+{
+	uint32_t n = strings(in, mi, NULL);
+
+	mi->strings = mem_alloc(n);
+	if (!mi->strings)
+		return err_set(E_NOMEM, "out of memory");
+	mi->strings_len = n;
+	strings(in, mi, mi->strings);
+	if (p->n_segs + in->n_mods + 1 > LP_MAX_SEGS)
+		return err_set(E_UNSUPP, "too many segments and modules");
+	mi->mod_seg0 = p->n_segs;
+	mi->n_mods = in->n_mods;
+	for (int i = 0; i < in->n_mods; i++) {
+		int s = lp_add_seg(p, "module");
+		/* Page aligned whether or not the module alignment tag asks (3.1.11). */
+		p->seg[s] = (struct lp_segment){.name = "module",
+						.place = LP_ANYWHERE,
+						.min = lo,
+						.max = 1ull << 32,
+						.align = 4096,
+						.memsz = in->mods[i].size};
+		if (in->mods[i].size)
+			p->seg[s].piece[p->seg[s].n_pieces++] =
+			    (struct lp_piece){.file = i + 1, .len = in->mods[i].size};
+	}
+	/* Room for every tag: each is 8-aligned (3.6.1), the maps get their maximum. */
+	uint64_t size = 8 + 16 + n + 16 * (uint64_t)in->n_mods + 16 + 16 + 16 + 24 * MMAP_MAX + 48 +
+			24 + mi->shdr_len + 16 + 48 + 32 + 48 + 16 + EFI_MMAP_MAX + 8 + 16 + 16 +
+			8 + 8 * 24;
+	int s = lp_add_seg(p, "multiboot2_info");
+	p->seg[s] = (struct lp_segment){.name = "multiboot2_info",
+					.place = LP_ANYWHERE,
+					.min = lo,
+					.max = 1ull << 32,
+					.align = 4096,
+					.memsz = ALIGN_UP(size, 8)};
+	mi->info_seg = s;
+	return 0;
+}
+
+int mb2_info_sections(const struct lp_file *k, uint64_t shoff, uint32_t shnum, uint32_t shentsize,
+		      uint32_t shstrndx, struct mb2_info *mi)
+{
+	uint64_t len = (uint64_t)shnum * shentsize;
+
+	if (!shnum || !shentsize || !shoff)
+		return 0;
+	if (len > 1 << 20 || shoff > k->size || len > k->size - shoff)
+		return err_set(E_FORMAT, "%s: the ELF section headers are past the end of the file",
+			       k->path);
+	mi->shdr = mem_alloc(len);
+	if (!mi->shdr)
+		return err_set(E_NOMEM, "out of memory");
+	mi->shdr_len = (uint32_t)len;
+	mi->shnum = shnum, mi->shentsize = shentsize, mi->shstrndx = shstrndx;
+	return lp_read(k, shoff, len, mi->shdr);
+}
+
+void mb2_info_free(struct mb2_info *mi)
+{
+	mem_free(mi->strings);
+	mem_free(mi->shdr);
+}
+
+/* Starts a tag at *at (8-aligned); returns its bytes. */
+static uint8_t *tag(uint8_t *b, uint32_t *at, uint32_t type, uint32_t size)
+{
+	uint8_t *t = b + *at;
+
+	memset(t, 0, ALIGN_UP(size, 8));
+	put32(t, type);
+	put32(t + 4, size);
+	*at += ALIGN_UP(size, 8);
+	return t;
+}
+
+void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_info *mi)
+{
+	uint8_t *b = p->seg[mi->info_seg].ptr;
+	uint64_t base = p->seg[mi->info_seg].placed, room = p->seg[mi->info_seg].memsz;
+	uint32_t at = 8, len;
+	uint8_t *t;
+
+	len = (uint32_t)strlen(mi->strings) + 1;
+	memcpy(tag(b, &at, MB2_TAG_CMDLINE, 8 + len) + 8, mi->strings, len);
+	len = (uint32_t)strlen(mi->strings + mi->o_name) + 1;
+	memcpy(tag(b, &at, MB2_TAG_LOADER, 8 + len) + 8, mi->strings + mi->o_name, len);
+	for (int i = 0; i < mi->n_mods; i++) {
+		const struct lp_segment *s = &p->seg[mi->mod_seg0 + i];
+		const char *str = mi->strings + mi->o_mod[i];
+		len = (uint32_t)strlen(str) + 1;
+		t = tag(b, &at, MB2_TAG_MODULE, 16 + len);
+		/* 3.6.6: mod_end is the address just past the module. */
+		put32(t + 8, (uint32_t)s->placed);
+		put32(t + 12, (uint32_t)(s->placed + s->memsz));
+		memcpy(t + 16, str, len);
+	}
+	/* 3.6.3: lower memory from 0 (at most 640 KiB), upper from 1 MiB to the first hole. */
+	uint64_t lower = 0, upper = 0;
+	for (int i = 0; i < env->n_map; i++) {
+		const struct mem_range *m = &env->map[i];
+		if (m->type != MEM_RAM)
+			continue;
+		if (m->base == 0)
+			lower = MIN(m->len, 640ull << 10) >> 10;
+		if (m->base <= 0x100000 && m->base + m->len > 0x100000)
+			upper = (m->base + m->len - 0x100000) >> 10;
+	}
+	t = tag(b, &at, MB2_TAG_MEMINFO, 16);
+	put32(t + 8, (uint32_t)lower);
+	put32(t + 12, (uint32_t)MIN(upper, 0xffffffffull));
+	/* 3.6.8: entry_size 24, entry_version 0; reserved zero. */
+	int n = MIN(env->n_map, MMAP_MAX);
+	t = tag(b, &at, MB2_TAG_MMAP, 16 + 24 * n);
+	put32(t + 8, 24);
+	for (int i = 0; i < n; i++) {
+		put64(t + 16 + 24 * i, env->map[i].base);
+		put64(t + 24 + 24 * i, env->map[i].len);
+		put32(t + 32 + 24 * i, env->map[i].type);
+	}
+	if (env->have_fb) {
+		/* 3.6.12: framebuffer_type 1 (direct RGB) with field positions and mask sizes. */
+		const struct framebuffer *fb = &env->fb;
+		t = tag(b, &at, MB2_TAG_FB, 38);
+		put64(t + 8, fb->base);
+		put32(t + 16, fb->pitch);
+		put32(t + 20, fb->width);
+		put32(t + 24, fb->height);
+		t[28] = fb->bpp;
+		t[29] = 1;
+		t[32] = fb->red_pos, t[33] = fb->red_size;
+		t[34] = fb->green_pos, t[35] = fb->green_size;
+		t[36] = fb->blue_pos, t[37] = fb->blue_size;
+	}
+	if (mi->shdr_len) {
+		/* 3.6.9 ELF-Symbols. The text draws num, entsize and shndx as u16 with a u16
+		 * reserved; the spec's own multiboot2.h (4.4.1), GRUB and every kernel use u32
+		 * each: so does baton. */
+		t = tag(b, &at, MB2_TAG_ELF, 20 + mi->shdr_len);
+		put32(t + 8, mi->shnum);
+		put32(t + 12, mi->shentsize);
+		put32(t + 16, mi->shstrndx);
+		memcpy(t + 20, mi->shdr, mi->shdr_len);
+	}
+	if (env->efi_systab) {
+		t = tag(b, &at, MB2_TAG_EFI64, 16);
+		put64(t + 8, env->efi_systab);
+	}
+	uint64_t sm = env->smbios3 ? env->smbios3 : env->smbios;
+	if (sm) {
+		/* 3.6.14: major, minor, 6 reserved bytes, then the entry point structure (SMBIOS
+		 * 3.x: version at 7/8, length at 6; 2.x: version at 6/7, length at 5). */
+		const uint8_t *e = (const uint8_t *)(uintptr_t)sm;
+		uint32_t elen = env->smbios3 ? e[6] : e[5];
+		elen = MIN(elen, 32u);
+		t = tag(b, &at, MB2_TAG_SMBIOS, 16 + elen);
+		t[8] = env->smbios3 ? e[7] : e[6];
+		t[9] = env->smbios3 ? e[8] : e[7];
+		memcpy(t + 16, e, elen);
+	}
+	if (env->acpi_rsdp) {
+		/* 3.6.15/16: copies of the RSDP, the v1 part and (revision 2+) the whole. */
+		const uint8_t *r = (const uint8_t *)(uintptr_t)env->acpi_rsdp;
+		memcpy(tag(b, &at, MB2_TAG_RSDP1, 8 + 20) + 8, r, 20);
+		if (r[15] >= 2) {
+			uint32_t rl = MIN(get32(r + 20), 36u);
+			memcpy(tag(b, &at, MB2_TAG_RSDP2, 8 + rl) + 8, r, rl);
+		}
+	}
+	if (env->boot_services) {
+		tag(b, &at, MB2_TAG_EFI_BS, 8);
+	} else if (env->efi_mmap && env->efi_mmap_size <= EFI_MMAP_MAX) {
+		/* 3.6.18: only once boot services are gone, when the map is final. */
+		t = tag(b, &at, MB2_TAG_EFI_MMAP, 16 + (uint32_t)env->efi_mmap_size);
+		put32(t + 8, (uint32_t)env->efi_desc_size);
+		put32(t + 12, env->efi_desc_version);
+		memcpy(t + 16, (const void *)(uintptr_t)env->efi_mmap, env->efi_mmap_size);
+	}
+	if (env->efi_image) {
+		t = tag(b, &at, MB2_TAG_EFI64_IH, 16);
+		put64(t + 8, env->efi_image);
+	}
+	if (mi->base_seg >= 0) {
+		t = tag(b, &at, MB2_TAG_LOAD_BASE, 12);
+		put32(t + 8, (uint32_t)p->seg[mi->base_seg].placed);
+	}
+	tag(b, &at, MB2_TAG_END, 8);
+	/* 3.6.1: total_size, then a reserved u32. */
+	put32(b, at);
+	put32(b + 4, 0);
+	(void)base, (void)room;
+}
