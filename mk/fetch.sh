@@ -46,6 +46,12 @@ if [ "$what" = all ] || [ "$what" = linux ]; then
 	ln -sf "$(cd linux && ls lib/modules/*/kernel/fs/efivarfs/efivarfs.ko | head -1)" linux/efivarfs.ko
 	get busybox-static busybox
 fi
+if [ "$what" = all ] || [ "$what" = xen ]; then
+	# Xen: a gzip'd Multiboot 2 kernel with the EFI boot services and amd64 entry tags.
+	xen=$(apt-cache depends xen-hypervisor-4.17-amd64 >/dev/null 2>&1 && echo xen-hypervisor-4.17-amd64)
+	get "${xen:-xen-hypervisor-4.17-amd64}" xen
+	ln -sf "boot/$(cd xen/boot && ls xen-*.gz | head -1)" xen/xen.gz
+fi
 if [ "$what" = bench ]; then
 	# `make bench`'s other loaders, unpacked and run from here (never installed): GRUB's EFI
 	# modules and grub-mkstandalone (with the shared libraries it needs), and systemd-boot.

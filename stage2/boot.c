@@ -1,11 +1,17 @@
 /* boot.c: turns a menu entry into a load plan: opens its files, asks the kernel's format. */
 #include "core.h"
 #include "platform.h"
+#include "gzip.h"
 
-/* lp_file.read over an open file: the handlers' way to bytes past the head. */
+/* lp_file.read over an open (maybe gzip'd) file: the handlers' way to bytes past the head. */
 static int file_read(const struct lp_file *f, uint64_t off, uint64_t len, void *buf)
 {
-	return fs_read(f->ctx, off, len, buf);
+	return exec_file_read(f->ctx, off, len, buf);
+}
+
+static int gz_src(void *ctx, uint64_t off, uint64_t len, void *buf)
+{
+	return fs_read(ctx, off, len, buf);
 }
 
 int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
@@ -44,21 +50,33 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	}
 
 	struct fs_file *k = files[0].f;
-	size_t hl = (size_t)MIN(k->size, (uint64_t)LP_HEAD_BYTES);
+	uint64_t ksize = k->size;
+	uint8_t magic[18];
+	/* A gzip'd kernel (GNU Mach, Xen) is inflated first: the formats see its contents. */
+	if (ksize >= sizeof(magic) && !fs_read(k, 0, sizeof(magic), magic) &&
+	    gz_detect(magic, sizeof(magic))) {
+		r = gz_open(&files[0].gz, ksize, gz_src, k, e->kernel);
+		if (r)
+			goto out;
+		ksize = gz_size(files[0].gz);
+		con_printf("%s: gzip, %llu bytes inflate to %llu\n", e->kernel,
+			   (unsigned long long)k->size, (unsigned long long)ksize);
+	}
+	size_t hl = (size_t)MIN(ksize, (uint64_t)LP_HEAD_BYTES);
 	head = mem_alloc(hl ? hl : 1);
 	if (!head) {
 		r = err_set(E_NOMEM, "out of memory");
 		goto out;
 	}
-	r = fs_read(k, 0, hl, head);
+	r = exec_file_read(&files[0], 0, hl, head);
 	if (r)
 		goto out;
 	in.kernel = (struct lp_file){.path = e->kernel,
-				     .size = k->size,
+				     .size = ksize,
 				     .head = head,
 				     .head_len = hl,
 				     .read = file_read,
-				     .ctx = k};
+				     .ctx = &files[0]};
 	for (int i = 1; i < nf; i++)
 		in.mods[i - 1] = (struct lp_file){
 		    .path = paths[i], .size = files[i].f->size, .args = e->args[i - 1]};
@@ -85,8 +103,10 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 out:
 	lp_free(&plan);
 	mem_free(head);
-	for (int i = 0; i < nf; i++)
+	for (int i = 0; i < nf; i++) {
+		gz_close(files[i].gz);
 		if (files[i].f)
 			fs_close(files[i].f);
+	}
 	return r;
 }

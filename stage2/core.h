@@ -39,7 +39,10 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol);
 struct exec_file {
 	struct fs_file *f;
 	const char *path;
+	struct gz *gz; /* a gzip'd kernel: its bytes are read through this */
 };
+/* Reads [off, off + len) of the file's (uncompressed) bytes into buf. */
+int exec_file_read(struct exec_file *x, uint64_t off, uint64_t len, void *buf);
 /* Executes a plan: places and fills segments, leaves the firmware, hands off. */
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files);
 

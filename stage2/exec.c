@@ -2,6 +2,12 @@
 #include "core.h"
 #include "platform.h"
 #include "handoff.h"
+#include "gzip.h"
+
+int exec_file_read(struct exec_file *x, uint64_t off, uint64_t len, void *buf)
+{
+	return x->gz ? gz_read(x->gz, off, len, buf) : fs_read(x->f, off, len, buf);
+}
 
 #define PAGE 4096ull
 
@@ -135,7 +141,8 @@ static int fill(struct lp_segment *s, struct exec_file *files, int n_files, uint
 				return err_set(E_INVAL, "bad load plan: file %d", pc->file);
 			/* One call for the whole piece: the filesystem turns it into few large
 			 * reads. */
-			int r = fs_read(files[pc->file].f, pc->off, pc->len, dst + pc->dst_off);
+			int r =
+			    exec_file_read(&files[pc->file], pc->off, pc->len, dst + pc->dst_off);
 			if (r) {
 				char tmp[200];
 				strlcpy_b(tmp, err_msg(), sizeof(tmp));
@@ -176,8 +183,8 @@ static int serve(void *ctx, uint64_t off, uint64_t len, void *buf)
 		/* Only the alignment gaps between files are zeroed: a memset of the whole buffer
 		 * would cost as much as reading it. */
 		memset(dst + (at - off), 0, a - at);
-		int r = fs_read(sv->files[pc->file].f, pc->off + (a - pc->dst_off), b - a,
-				dst + (a - off));
+		int r = exec_file_read(&sv->files[pc->file], pc->off + (a - pc->dst_off), b - a,
+				       dst + (a - off));
 		if (r) {
 			char tmp[200];
 			strlcpy_b(tmp, err_msg(), sizeof(tmp));
@@ -296,6 +303,10 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 			top = MAX(top, MAX(p->seg[i].placed, (uint64_t)(uintptr_t)p->seg[i].ptr) +
 					   p->seg[i].memsz);
 	}
+	/* A gzip'd file is checked whole (CRC-32, size) before anything runs. */
+	for (int i = 0; i < n_files; i++)
+		if (files[i].gz && (r = gz_finish(files[i].gz)) != 0)
+			goto fail;
 	uint64_t us = plat_time_us() - t0;
 	con_printf("loaded %llu KiB in %llu ms (%llu MiB/s), %llu device reads\n",
 		   (unsigned long long)(bytes >> 10), (unsigned long long)(us / 1000),

@@ -8,6 +8,7 @@
 #include "imgdev.h"
 #include "loadplan.h"
 #include "part.h"
+#include "gzip.h"
 
 static int usage(void)
 {
@@ -66,6 +67,37 @@ static const char *place_str(const struct lp_segment *s, char *b, size_t n)
 	return b;
 }
 
+static int mem_src(void *ctx, uint64_t off, uint64_t len, void *buf)
+{
+	memcpy(buf, (const uint8_t *)ctx + off, len);
+	return 0;
+}
+
+/* A gzip'd kernel is probed as what it inflates to (as stage2 does), CRC checked. */
+static unsigned char *gunzip(const char *path, unsigned char *data, size_t *len)
+{
+	struct gz *g;
+	uint64_t n;
+	unsigned char *out;
+
+	if (!gz_detect(data, *len))
+		return data;
+	if (gz_open(&g, *len, mem_src, data, path))
+		return NULL;
+	n = gz_size(g);
+	out = malloc(n ? n : 1);
+	if (!out || gz_read(g, 0, n, out) || gz_finish(g)) {
+		gz_close(g);
+		free(out);
+		return NULL;
+	}
+	gz_close(g);
+	printf("gzip:      %zu bytes inflate to %llu\n", *len, (unsigned long long)n);
+	free(data);
+	*len = n;
+	return out;
+}
+
 static int cmd_probe(int argc, char **argv)
 {
 	struct lp_input in;
@@ -83,6 +115,11 @@ static int cmd_probe(int argc, char **argv)
 	data[0] = slurp(argv[0], &len);
 	if (!data[0]) {
 		fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	data[0] = gunzip(argv[0], data[0], &len);
+	if (!data[0]) {
+		fprintf(stderr, "baton: %s\n", err_msg());
 		return 1;
 	}
 	/* The whole file is in memory: the head is all of it. */

@@ -11,10 +11,11 @@
 #   -f RE          fail at once when RE appears (besides the built-in fatal patterns)
 #   -m MIB         guest memory (default 512)
 #   -V             add a VGA device (OVMF then offers GOP)
+#   -c CPU         QEMU's -cpu model (Xen's PV dom0 needs "max,-smap" under TCG)
 # Exit status 0 on pass, 1 on fail. A one-line reason is printed either way.
 set -u
-timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=()
-while getopts "t:o:s:p:xf:m:V" o; do
+timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=() cpu=()
+while getopts "t:o:s:p:xf:m:Vc:" o; do
 	case $o in
 	t) timeout=$OPTARG ;;
 	o) log=$OPTARG ;;
@@ -24,6 +25,7 @@ while getopts "t:o:s:p:xf:m:V" o; do
 	f) fail_re=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	V) vga=(-device VGA) ;;
+	c) cpu=(-cpu "$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
@@ -40,7 +42,7 @@ mkfifo "$work/ser.in" "$work/ser.out"
 : >"$log"
 
 timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m "$mem" \
-	-display none -no-reboot "${vga[@]}" \
+	-display none -no-reboot "${vga[@]}" "${cpu[@]}" \
 	-drive "if=pflash,format=raw,readonly=on,file=$code" \
 	-drive "if=pflash,format=raw,file=$work/vars.fd" \
 	-drive "if=none,id=d0,format=raw,file=$disk" -device virtio-blk-pci,drive=d0 \

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys menu_default_timeout no_config config_syntax_error
-	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage"
+	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -84,6 +84,24 @@ case_debian_linux32() {
 	EOF
 	args=(-t 240 -s 'linux kernel, 32-bit entry|' -s '32-bit protected mode|'
 		-p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff' -f 'Kernel panic')
+}
+
+# Xen 4.17 from Debian: gzip'd, Multiboot 2 with the EFI boot services and amd64 entry tags and a
+# relocatable image; its dom0 (Debian's kernel and our initramfs, as modules) reaches userspace.
+# Xen strips the first word of module strings from loaders that are not GRUB 2: the path.
+case_xen_dom0() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry Xen 4.17 with a Linux dom0
+	  kernel /boot/xen.gz
+	  cmdline console=com1 com1=115200,8n1 dom0_mem=512M
+	  module /boot/vmlinuz console=hvc0 earlyprintk=xen baton.poweroff
+	  module /boot/initramfs.img
+	EOF
+	args=(-t 300 -m 1536 -c max,-smap -s 'EFI amd64 entry with boot services|'
+		-s '\(XEN\) Bootloader: baton|' -s '\(XEN\) Command line: console=com1 com1|'
+		-p 'BATON-USERSPACE-OK cmdline: console=hvc0 earlyprintk=xen baton.poweroff$'
+		-f 'Panic on CPU|Kernel panic')
 }
 
 # The countdown shows, a key stops it and acts: Down selects the second entry, Enter boots it.

@@ -26,8 +26,9 @@ head -c 1048576 "$CACHE/linux/vmlinuz" >"$base/k/trunc.bzImage"
 cp -L "$CACHE/linux/vmlinuz" "$base/k/corrupt.bzImage"
 dd if=/dev/zero of="$base/k/corrupt.bzImage" bs=64K seek=48 count=1 conv=notrunc status=none
 cp -L "$CACHE/linux/vmlinuz" "$base/boot/vmlinuz"
+cp -L "$CACHE/xen/xen.gz" "$base/boot/xen.gz"
 bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
-bash mk/mkdisk.sh "$out/base.img" 96 "$base"
+bash mk/mkdisk.sh "$out/base.img" 128 "$base"
 
 run_case() { # NAME: builds the test's disk from base.img and its config, boots it, records the verdict
 	local name=$1 dir=$out/$1
