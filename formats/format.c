@@ -1,7 +1,8 @@
 /* format.c: the table of kernel format handlers, detection order, and load-plan helpers. */
 #include "loadplan.h"
 
-extern const struct format format_linux, format_efi, format_multiboot1, format_multiboot2;
+extern const struct format format_linux, format_efi, format_multiboot1, format_multiboot2,
+    format_pvh;
 
 /*
  * Detection order (documented in README): formats whose magic can sit inside another format's
@@ -9,10 +10,7 @@ extern const struct format format_linux, format_efi, format_multiboot1, format_m
  * stub is also a PE image (Multiboot 2 before 1, as both may be present). ELF and PVH are next.
  */
 static const struct format *const formats[] = {
-    &format_multiboot2,
-    &format_multiboot1,
-    &format_linux,
-    &format_efi,
+    &format_multiboot2, &format_multiboot1, &format_linux, &format_pvh, &format_efi,
 };
 
 /* A forced protocol names a handler, or one of its entries: linux64 is the linux handler. */

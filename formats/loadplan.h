@@ -103,6 +103,8 @@ struct load_plan {
 	struct lp_reg reg[LP_NREGS];
 	/* GDT selectors the kernel expects in CS and in DS/ES/SS (and FS/GS). */
 	uint16_t cs, ds;
+	/* 32-bit entry: a selector for an active 32-bit TSS at base 0, limit 0x67 in TR (PVH). */
+	uint16_t tr;
 	/* The page tables must identity-map at least these placed segments (bit i = seg[i]). */
 	uint32_t idmap_segs;
 	const char *bootinfo_kind; /* "boot_params (zero page)" */

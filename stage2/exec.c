@@ -229,6 +229,8 @@ static void build_gdt(const struct load_plan *p, uint64_t *gdt)
 	/* code: present, DPL0, execute/read, G=1; L=1 for 64-bit, else D=1 (32-bit). */
 	gdt[p->cs >> 3] = p->mode == LP_MODE_LONG64 ? 0x00af9a000000ffffull : 0x00cf9a000000ffffull;
 	gdt[p->ds >> 3] = 0x00cf92000000ffffull; /* data: present, DPL0, read/write, 4 GiB */
+	if (p->tr)
+		gdt[p->tr >> 3] = 0x0000890000000067ull; /* 32-bit TSS, available, base 0 */
 }
 
 /* Multiboot 2 with boot services (3.2 "EFI amd64 machine state"): a call-like stack. */
@@ -284,7 +286,9 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 		if (p->mode != LP_MODE_LONG64 && p->mode != LP_MODE_PROT32)
 			return err_set(E_UNSUPP, "%s: unknown entry mode %d", p->format, p->mode);
 		if ((p->cs >> 3) >= 8 || (p->ds >> 3) >= 8 || p->cs < 8 || p->ds < 8 ||
-		    p->cs == p->ds || (p->cs & 7) || (p->ds & 7))
+		    p->cs == p->ds || (p->cs & 7) || (p->ds & 7) ||
+		    (p->tr && ((p->tr >> 3) >= 8 || (p->tr & 7) || p->tr == p->cs ||
+			       p->tr == p->ds || p->mode != LP_MODE_PROT32)))
 			return err_set(E_INVAL, "bad load plan: selectors 0x%x/0x%x", p->cs, p->ds);
 	}
 	/* Fixed destinations first, so every other allocation can keep clear of them. */
@@ -345,6 +349,7 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	put64(t + T_MODE, p->mode == LP_MODE_PROT32);
 	put64(t + T_CS, p->cs);
 	put64(t + T_DS, p->ds);
+	put16(t + T_TR, p->tr);
 	for (int i = 0; i < LP_NREGS; i++)
 		put64(t + T_REGS + 8 * i, p->reg[i].used ? lp_reg_value(p, (enum lp_regname)i) : 0);
 	uint64_t entry = lp_entry(p);

@@ -59,8 +59,7 @@ tramp_start:
 	.code32
 	/*
 	 * Leaving long mode (Intel SDM vol. 3, 10.8.5.4): in compatibility mode, from an identity-
-	 * mapped page, clear CR0.PG (EFER.LMA follows), then EFER.LME; CR4.PAE goes too, so the
-	 * kernel finds the CPU as a 32-bit loader leaves it.
+	 * mapped page, clear CR0.PG (EFER.LMA follows), then EFER.LME.
 	 */
 5:	movl	%cr0, %eax
 	andl	$0x7fffffff, %eax
@@ -69,10 +68,17 @@ tramp_start:
 	rdmsr
 	andl	$~0x100, %eax
 	wrmsr
-	movl	%cr4, %eax
-	andl	$~0x20, %eax
+	/* CR0 = PE (+ the fixed ET), CR4 = 0: the state PVH requires ("all other writeable
+	 * bits cleared"), and a clean one for every 32-bit protocol. */
+	movl	$0x11, %eax
+	movl	%eax, %cr0
+	xorl	%eax, %eax
 	movl	%eax, %cr4
-	movl	T_DS(%ebp), %eax
+	movzwl	T_TR(%ebp), %eax
+	testl	%eax, %eax
+	jz	6f
+	ltr	%ax
+6:	movl	T_DS(%ebp), %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss

@@ -9,6 +9,7 @@
 #define T_CS	  80
 #define T_DS	  88
 #define T_GDTR	  96 /* limit (2 bytes), base (8 bytes) */
+#define T_TR	  106 /* 32-bit entry: a TSS selector to load into TR, or 0 (2 bytes) */
 #define T_NCOPY	  112
 #define T_COPY	  120 /* dst, src, len: 8 bytes each */
 #define T_MAXCOPY 16

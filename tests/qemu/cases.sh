@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys menu_default_timeout no_config config_syntax_error
-	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0"
+	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0
+	debian_pvh"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -102,6 +103,20 @@ case_xen_dom0() {
 		-s '\(XEN\) Bootloader: baton|' -s '\(XEN\) Command line: console=com1 com1|'
 		-p 'BATON-USERSPACE-OK cmdline: console=hvc0 earlyprintk=xen baton.poweroff$'
 		-f 'Panic on CPU|Kernel panic')
+}
+
+# Debian's vmlinux (the ELF inside the bzImage) through its Xen PVH note, no Xen: an
+# hvm_start_info with the command line, the initramfs as module 0, the RSDP and the memory map.
+case_debian_pvh() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry Debian vmlinux through PVH
+	  kernel /boot/vmlinux
+	  module /boot/initramfs.img
+	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+	EOF
+	args=(-t 240 -s 'pvh kernel, Xen PVH|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
+		-f 'Kernel panic')
 }
 
 # The countdown shows, a key stops it and acts: Down selects the second entry, Enter boots it.
