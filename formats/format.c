@@ -2,15 +2,16 @@
 #include "loadplan.h"
 
 extern const struct format format_linux, format_efi, format_multiboot1, format_multiboot2,
-    format_pvh;
+    format_pvh, format_elf;
 
 /*
  * Detection order (documented in README): formats whose magic can sit inside another format's
  * file come first: a Multiboot header sits inside an ELF or any binary, and a bzImage with an EFI
- * stub is also a PE image (Multiboot 2 before 1, as both may be present). ELF and PVH are next.
+ * stub is also a PE image (Multiboot 2 before 1, as both may be present), an ELF with a PVH
+ * note is still an ELF.
  */
 static const struct format *const formats[] = {
-    &format_multiboot2, &format_multiboot1, &format_linux, &format_pvh, &format_efi,
+    &format_multiboot2, &format_multiboot1, &format_linux, &format_pvh, &format_elf, &format_efi,
 };
 
 /* A forced protocol names a handler, or one of its entries: linux64 is the linux handler. */
@@ -29,15 +30,14 @@ const struct format *format_find(const struct lp_file *k, const char *forced)
 	}
 	if (forced)
 		err_set(E_UNSUPP,
-			"unknown protocol '%s' (known: multiboot2, multiboot, linux, linux32, "
-			"linux64, efi)",
+			"unknown protocol '%s' (known: multiboot2, multiboot, linux, linux32, linux64, "
+			"pvh, elf, efi)",
 			forced);
 	else
-		err_set(
-		    E_FORMAT,
-		    "%s is not a kernel baton recognises (known formats: Multiboot 2, Multiboot 1, "
-		    "Linux bzImage, EFI application)",
-		    k->path);
+		err_set(E_FORMAT,
+			"%s is not a kernel baton recognises (known formats: Multiboot 2, Multiboot 1, "
+			"Linux bzImage, ELF with a Xen PVH note, ELF32/ELF64, EFI application)",
+			k->path);
 	return NULL;
 }
 

@@ -90,6 +90,12 @@ struct lp_reg {
 	uint64_t value;
 };
 
+/* A virtual range the 64-bit page tables map to physical memory (besides the 1:1 map). */
+struct lp_vmap {
+	uint64_t va, pa, len;
+};
+#define LP_MAX_VMAPS 12
+
 enum lp_regname { LP_RAX, LP_RBX, LP_RCX, LP_RDX, LP_RSI, LP_RDI, LP_RBP, LP_NREGS };
 
 struct load_plan {
@@ -107,6 +113,9 @@ struct load_plan {
 	uint16_t tr;
 	/* The page tables must identity-map at least these placed segments (bit i = seg[i]). */
 	uint32_t idmap_segs;
+	/* LP_MODE_LONG64: virtual mappings on top of the identity map (ELF64 p_vaddr). */
+	struct lp_vmap vmap[LP_MAX_VMAPS];
+	int n_vmap;
 	const char *bootinfo_kind; /* "boot_params (zero page)" */
 	const char *options;	   /* LP_MODE_EFI_IMAGE: the load options (command line) */
 	/*

@@ -47,9 +47,10 @@ int exec_file_read(struct exec_file *x, uint64_t off, uint64_t len, void *buf);
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files);
 
 /* --- paging (paging.c) and the trampoline (handoff.S) --- */
-/* Pages of tables paging_identity() needs for [0, top). */
-uint64_t paging_pages(uint64_t top);
-/* Writes tables identity-mapping [0, top) at base (below 4 GiB); CR3 = base. */
-int paging_identity(uint64_t top, uint64_t base);
+/* Pages of tables paging_identity() may need for [0, top) and the mappings. */
+uint64_t paging_pages(uint64_t top, const struct lp_vmap *maps, int n_maps);
+/* Writes tables at base (below 4 GiB) identity-mapping [0, top) and mapping each maps[i].va
+ * range to its pa; CR3 = base. */
+int paging_identity(uint64_t top, uint64_t base, const struct lp_vmap *maps, int n_maps);
 
 #endif

@@ -330,13 +330,13 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	 * read-only) and the trampoline page, below 4 GiB where 32-bit code reaches them, clear of
 	 * every destination the relocator writes.
 	 */
-	n_tables = paging_pages(top);
+	n_tables = paging_pages(top, p->vmap, p->n_vmap);
 	if (alloc_clear(p, &tables, n_tables, 0x100000, 1ull << 32, PAGE, true, false) ||
 	    alloc_clear(p, &tramp, 1, 0x100000, 1ull << 32, PAGE, true, true)) {
 		r = err_set(E_NOMEM, "out of memory for page tables");
 		goto fail;
 	}
-	r = paging_identity(top, tables);
+	r = paging_identity(top, tables, p->vmap, p->n_vmap);
 	if (r)
 		goto fail;
 	uint8_t *t = (uint8_t *)(uintptr_t)tramp;
