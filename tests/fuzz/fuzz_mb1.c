@@ -6,7 +6,7 @@
 #include "loadplan.h"
 #include "elf.h"
 
-extern const struct format format_multiboot1;
+extern const struct format format_multiboot1, format_pvh, format_elf;
 
 /* Bytes past the head come from the same buffer (as boot.c reads the rest of the file). */
 static int fuzz_read(const struct lp_file *f, uint64_t off, uint64_t len, void *buf)
@@ -51,32 +51,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 		}
 	}
-	memset(&p, 0, sizeof(p));
-	int r = format_multiboot1.plan(&in, &p);
-	if (!r) {
-		static uint8_t info[1 << 20];
-		static struct mem_range map[] = {{0, 0x9f000, MEM_RAM},
-						 {0x100000, 1 << 30, MEM_RAM}};
-		struct bootenv env = {.map = map, .n_map = 2};
-		int is = (int)p.reg[LP_RBX].seg;
-		if (p.mode != LP_MODE_PROT32 || is < 0 || p.seg[is].memsz > sizeof(info) ||
-		    p.entry_off >> 32)
+	static const struct format *const fmts[] = {&format_multiboot1, &format_pvh, &format_elf};
+	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		memset(&p, 0, sizeof(p));
+		int r = fmts[f]->plan(&in, &p);
+		if (!r) {
+			static uint8_t info[1 << 20];
+			static struct mem_range map[] = {{0, 0x9f000, MEM_RAM},
+							 {0x100000, 1 << 30, MEM_RAM}};
+			struct bootenv env = {.map = map, .n_map = 2};
+			int is = (int)p.reg[LP_RBX].seg;
+			if ((p.mode != LP_MODE_PROT32 && p.mode != LP_MODE_LONG64) || is < 0 ||
+			    is >= p.n_segs || p.seg[is].memsz > sizeof(info) ||
+			    (p.mode == LP_MODE_PROT32 && p.entry_off >> 32))
+				abort();
+			for (int i = 0; i < p.n_segs; i++) {
+				const struct lp_segment *s = &p.seg[i];
+				for (int j = 0; j < s->n_pieces; j++)
+					if (s->piece[j].dst_off + s->piece[j].len > s->memsz ||
+					    (s->piece[j].file == 0 &&
+					     s->piece[j].off + s->piece[j].len > size))
+						abort();
+				p.seg[i].placed = 0x100000ull * (i + 1);
+			}
+			p.seg[is].ptr = info;
+			p.finish(&p, &env);
+		} else if (r != E_FORMAT && r != E_UNSUPP && r != E_RANGE) {
 			abort();
-		for (int i = 0; i < p.n_segs; i++) {
-			const struct lp_segment *s = &p.seg[i];
-			for (int j = 0; j < s->n_pieces; j++)
-				if (s->piece[j].dst_off + s->piece[j].len > s->memsz ||
-				    (s->piece[j].file == 0 &&
-				     s->piece[j].off + s->piece[j].len > size))
-					abort();
-			p.seg[i].placed = 0x100000ull * (i + 1);
 		}
-		p.seg[is].ptr = info;
-		p.finish(&p, &env);
-	} else if (r != E_FORMAT && r != E_UNSUPP && r != E_RANGE) {
-		abort();
+		lp_free(&p);
 	}
-	lp_free(&p);
 	free(copy);
 	return 0;
 }

@@ -3,7 +3,7 @@
 
 CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys menu_default_timeout no_config config_syntax_error
 	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0
-	debian_pvh"
+	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -117,6 +117,30 @@ case_debian_pvh() {
 	EOF
 	args=(-t 240 -s 'pvh kernel, Xen PVH|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
 		-f 'Kernel panic')
+}
+
+# Smoke kernels (tests/kernels/smoke): one path each, to its "OK" line and a clean QEMU exit.
+smoke_case() { # DIR KERNEL CMDLINE STEP...
+	printf 'timeout 0\nentry smoke\n  kernel /k/%s\n  cmdline %s\n' "$2" "$3" >"$1/baton.cfg"
+	shift 3
+	args=(-x -t 60 "$@")
+}
+# gzip'd, ELF32 with a virtual entry, loaded where OVMF keeps data: inflated, relocated, entered.
+case_smoke_mb1_gz() {
+	smoke_case "$1" smoke-mb1.gz "one two" -s 'gzip, [0-9]+ bytes inflate|' \
+		-s 'moves to 0x1f000000 after the firmware is gone|' \
+		-s 'BATON-SMOKE mb1 OK cmdline=/k/smoke-mb1.gz one two|'
+}
+case_smoke_mb2() {
+	smoke_case "$1" smoke-mb2.elf "three" -s 'BATON-SMOKE mb2 OK cmdline=/k/smoke-mb2.elf three|'
+}
+case_smoke_mb2_efi() {
+	smoke_case "$1" smoke-mb2-efi.elf "" -s 'boot services running|' \
+		-s 'BATON-SMOKE mb2-efi OK: 64-bit entry, boot services running|'
+}
+case_smoke_elf64() {
+	smoke_case "$1" smoke-elf64.elf "" -s 'ELF64 \(64-bit, PT_LOADs mapped as linked\)|' \
+		-s 'BATON-SMOKE elf64 OK: higher half|'
 }
 
 # The countdown shows, a key stops it and acts: Down selects the second entry, Enter boots it.
