@@ -16,7 +16,9 @@ $(CACHE)/zlib/.done:
 	$(Q)bash mk/fetch.sh zlib
 $(CACHE)/linux/.done $(CACHE)/busybox/.done:
 	$(Q)bash mk/fetch.sh linux
-fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done
+$(CACHE)/xen/.done:
+	$(Q)bash mk/fetch.sh xen
+fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done $(CACHE)/xen/.done
 
 # --- sources shared by stage2 and the host tool ---
 CORE_SRCS := $(wildcard lib/fmt.c lib/util.c fs/*.c config/*.c formats/*.c)

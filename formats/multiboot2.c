@@ -124,6 +124,11 @@ static int parse_header(const struct lp_file *k, uint32_t off, bool efi, struct 
 				       k->path, type, size);
 		if (type == HT_END)
 			return 0;
+		/* Entry tags carry a u32 after the 8-byte tag header. */
+		if ((type == HT_ENTRY || type == HT_ENTRY_EFI64 || type == HT_ENTRY_EFI32) &&
+		    size < 12)
+			return err_set(E_FORMAT, "%s: Multiboot 2 %s tag too short", k->path,
+				       tag_name(type));
 		switch (type) {
 		case HT_INFO_REQ:
 			for (uint32_t i = 8; i + 4 <= size; i += 4) {

@@ -36,9 +36,12 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	for (nf = 0; nf < e->n_initrd + 1; nf++) {
 		r = volumes_open(paths[nf], cfgvol, &files[nf].f);
 		if (r) {
-			if (r == E_NOENT)
+			if (r == E_NOENT) {
+				char why[160]; /* err_msg() is the buffer err_set() writes */
+				strlcpy_b(why, err_msg(), sizeof(why));
 				err_set(r, "%s %s not found (%s)", nf ? "initrd" : "kernel",
-					paths[nf], err_msg());
+					paths[nf], why);
+			}
 			goto out;
 		}
 		files[nf].path = paths[nf];
@@ -51,26 +54,28 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 
 	struct fs_file *k = files[0].f;
 	uint64_t ksize = k->size;
-	uint8_t magic[18];
+	size_t hl = (size_t)MIN(ksize, (uint64_t)LP_HEAD_BYTES);
+	head = mem_alloc(LP_HEAD_BYTES);
+	if (!head) {
+		r = err_set(E_NOMEM, "out of memory");
+		goto out;
+	}
+	r = fs_read(k, 0, hl, head);
+	if (r)
+		goto out;
 	/* A gzip'd kernel (GNU Mach, Xen) is inflated first: the formats see its contents. */
-	if (ksize >= sizeof(magic) && !fs_read(k, 0, sizeof(magic), magic) &&
-	    gz_detect(magic, sizeof(magic))) {
+	if (gz_detect(head, hl)) {
 		r = gz_open(&files[0].gz, ksize, gz_src, k, e->kernel);
 		if (r)
 			goto out;
 		ksize = gz_size(files[0].gz);
 		con_printf("%s: gzip, %llu bytes inflate to %llu\n", e->kernel,
 			   (unsigned long long)k->size, (unsigned long long)ksize);
+		hl = (size_t)MIN(ksize, (uint64_t)LP_HEAD_BYTES);
+		r = exec_file_read(&files[0], 0, hl, head);
+		if (r)
+			goto out;
 	}
-	size_t hl = (size_t)MIN(ksize, (uint64_t)LP_HEAD_BYTES);
-	head = mem_alloc(hl ? hl : 1);
-	if (!head) {
-		r = err_set(E_NOMEM, "out of memory");
-		goto out;
-	}
-	r = exec_file_read(&files[0], 0, hl, head);
-	if (r)
-		goto out;
 	in.kernel = (struct lp_file){.path = e->kernel,
 				     .size = ksize,
 				     .head = head,

@@ -102,7 +102,7 @@ case_xen_dom0() {
 	args=(-t 300 -m 1536 -c max,-smap -s 'EFI amd64 entry with boot services|'
 		-s '\(XEN\) Bootloader: baton|' -s '\(XEN\) Command line: console=com1 com1|'
 		-p 'BATON-USERSPACE-OK cmdline: console=hvc0 earlyprintk=xen baton.poweroff$'
-		-f 'Panic on CPU|Kernel panic')
+		-f 'Panic on CPU|Kernel panic|error: cannot boot')
 }
 
 # Debian's vmlinux (the ELF inside the bzImage) through its Xen PVH note, no Xen: an
@@ -116,14 +116,14 @@ case_debian_pvh() {
 	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
 	EOF
 	args=(-t 240 -s 'pvh kernel, Xen PVH|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
-		-f 'Kernel panic')
+		-f 'Kernel panic|error: cannot boot')
 }
 
 # Smoke kernels (tests/kernels/smoke): one path each, to its "OK" line and a clean QEMU exit.
 smoke_case() { # DIR KERNEL CMDLINE STEP...
 	printf 'timeout 0\nentry smoke\n  kernel /k/%s\n  cmdline %s\n' "$2" "$3" >"$1/baton.cfg"
 	shift 3
-	args=(-x -t 60 "$@")
+	args=(-x -t 60 -f 'error: cannot boot' "$@")
 }
 # gzip'd, ELF32 with a virtual entry, loaded where OVMF keeps data: inflated, relocated, entered.
 case_smoke_mb1_gz() {

@@ -13,7 +13,8 @@ mkdir -p "$out"
 # shellcheck source=tests/qemu/cases.sh
 . "$here/cases.sh"
 
-# The files every test disk carries; each test adds its own baton.cfg.
+# The files every test disk carries; each test adds its own baton.cfg. A missing input stops here.
+set -e
 base=$out/base
 rm -rf "$base" && mkdir -p "$base/EFI/BOOT" "$base/k" "$base/boot"
 cp "$B/BOOTX64.EFI" "$base/EFI/BOOT/BOOTX64.EFI"
@@ -35,6 +36,7 @@ poff=$(od -An -tu4 -j $((0x248)) -N4 "$k") plen=$(od -An -tu4 -j $((0x24c)) -N4 
 tail -c +$((pm + poff + 1)) "$k" | head -c "$plen" | xz -dc --single-stream >"$base/boot/vmlinux"
 bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
 bash mk/mkdisk.sh "$out/base.img" 200 "$base"
+set +e
 
 run_case() { # NAME: builds the test's disk from base.img and its config, boots it, records the verdict
 	local name=$1 dir=$out/$1

@@ -1,4 +1,4 @@
-/* test_mb1.c: unit tests of the ELF reader and the Multiboot 1 handler on synthetic kernels. */
+/* test_mb1.c: unit tests of the ELF reader and the Multiboot 1, PVH and plain ELF handlers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include "loadplan.h"
 #include "elf.h"
 
-extern const struct format format_multiboot1, format_linux;
+extern const struct format format_multiboot1, format_linux, format_pvh, format_elf;
 
 #define IMG   0x3000
 #define HOFF  0x200 /* the Multiboot header's file offset */
@@ -71,6 +71,17 @@ static void expect_err(struct lp_input *in, int code, const char *msg)
 
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(format_multiboot1.plan(in, &p), code);
+	if (msg && !strstr(err_msg(), msg))
+		fail_msg("\"%s\" not in \"%s\"", msg, err_msg());
+	lp_free(&p);
+}
+
+static void expect_plan_fmt(const struct format *f, struct lp_input *in, int code, const char *msg)
+{
+	struct load_plan p;
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(f->plan(in, &p), code);
 	if (msg && !strstr(err_msg(), msg))
 		fail_msg("\"%s\" not in \"%s\"", msg, err_msg());
 	lp_free(&p);
@@ -228,13 +239,115 @@ static void test_aout_kludge(void **state)
 	expect_err(&in, E_FORMAT, "header_addr");
 }
 
+/* The same ELF without its Multiboot header: the baton ELF protocol (README). */
+static void test_plain_elf32(void **state)
+{
+	struct lp_input in = input(elf32(3), 1);
+	struct load_plan p;
+
+	memset(img + HOFF, 0, 12);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_elf);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_elf.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_PROT32);
+	assert_int_equal(p.entry_off, TEXTP + 0x400); /* virtual entry translated */
+	assert_int_equal(lp_reg_value(&p, LP_RAX), 0x36D76289);
+	assert_int_equal(p.n_vmap, 0);
+	lp_free(&p);
+}
+
+/* ELF64 linked higher-half: entered at the virtual e_entry, each PT_LOAD mapped. */
+static void test_plain_elf64(void **state)
+{
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\177ELF", 4);
+	img[4] = 2, img[5] = 1, img[6] = 1;
+	put16(img + 16, 2), put16(img + 18, 62), put32(img + 20, 1);
+	put64(img + 24, 0xffffffff80200010ull);
+	put64(img + 32, 64), put16(img + 54, 56), put16(img + 56, 1);
+	uint8_t *ph = img + 64;
+	put32(ph, 1), put64(ph + 8, 0x1000), put64(ph + 16, 0xffffffff80200000ull);
+	put64(ph + 24, 0x200000), put64(ph + 32, 0x1000), put64(ph + 40, 0x2000);
+	struct lp_input in =
+	    input((struct lp_file){.path = "/k/e64", .size = IMG, .head = img, .head_len = IMG}, 0);
+	struct load_plan p;
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_elf.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_LONG64);
+	assert_int_equal(p.entry_off, 0xffffffff80200010ull);
+	assert_int_equal(p.n_vmap, 1);
+	assert_int_equal(p.vmap[0].va, 0xffffffff80200000ull);
+	assert_int_equal(p.vmap[0].pa, 0x200000);
+	assert_int_equal(p.vmap[0].len, 0x2000);
+	assert_int_equal(lp_reg_value(&p, LP_RDI), 0x36D76289);
+	assert_int_equal(p.reg[LP_RSI].seg, p.reg[LP_RBX].seg);
+	lp_free(&p);
+	/* Virtual and physical addresses that differ within a page cannot be mapped. */
+	put64(ph + 24, 0x200800);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_elf.plan(&in, &p), E_FORMAT);
+	lp_free(&p);
+	/* A virtual range inside the 1:1 map at another address neither. */
+	put64(ph + 16, 0x40000000), put64(ph + 24, 0x200000), put64(img + 24, 0x40000010);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_elf.plan(&in, &p), E_FORMAT);
+	lp_free(&p);
+}
+
+/* A Xen PVH note (type 18, "Xen") makes it a PVH kernel with an hvm_start_info. */
+static void test_pvh(void **state)
+{
+	struct lp_input in = input(elf32(3), 1);
+	struct load_plan p;
+
+	memset(img + HOFF, 0, 12);
+	/* A PT_NOTE as the third program header, its note at 0x2f00. */
+	put16(img + 44, 3);
+	uint8_t *ph = img + 52 + 64, *n = img + 0x2f00;
+	put32(ph, 4), put32(ph + 4, 0x2f00), put32(ph + 16, 20);
+	put32(n, 4), put32(n + 4, 4), put32(n + 8, 18);
+	memcpy(n + 12, "Xen", 4);
+	put32(n + 16, TEXTP + 0x800);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_pvh);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_pvh.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_PROT32);
+	assert_int_equal(p.entry_off, TEXTP + 0x800);
+	assert_true(p.tr != 0);
+
+	static uint8_t si[16384];
+	struct mem_range map[] = {{0, 0x9f000, MEM_RAM}, {0x100000, 0x700000, MEM_RAM}};
+	struct bootenv env = {.map = map, .n_map = 2, .acpi_rsdp = 0xe0000};
+	int is = p.reg[LP_RBX].seg;
+	assert_true(p.seg[is].memsz <= sizeof(si));
+	p.seg[is].ptr = si, p.seg[is].placed = 0x500000;
+	p.seg[2].placed = 0x600000;
+	p.finish(&p, &env);
+	/* start_info.h: magic, version 1, modules, cmdline, RSDP, memory map. */
+	assert_int_equal(get32(si), 0x336ec578);
+	assert_int_equal(get32(si + 4), 1);
+	assert_int_equal(get32(si + 12), 1);
+	const uint8_t *m = si + get64(si + 16) - 0x500000;
+	assert_int_equal(get64(m), 0x600000);
+	assert_int_equal(get64(m + 8), 1000);
+	assert_string_equal((char *)si + get64(si + 24) - 0x500000, "console=com0 x=1");
+	assert_int_equal(get64(si + 32), 0xe0000);
+	assert_int_equal(get32(si + 48), 2);
+	assert_int_equal(get64(si + get64(si + 40) - 0x500000 + 24 + 8), 0x700000);
+	lp_free(&p);
+	/* An entry outside every segment. */
+	put32(n + 16, 0x12345678);
+	expect_plan_fmt(&format_pvh, &in, E_FORMAT, "PVH entry");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_elf_plan),
-	    cmocka_unit_test(test_header_rules),
-	    cmocka_unit_test(test_elf_errors),
-	    cmocka_unit_test(test_aout_kludge),
+	    cmocka_unit_test(test_elf_plan),	cmocka_unit_test(test_header_rules),
+	    cmocka_unit_test(test_elf_errors),	cmocka_unit_test(test_aout_kludge),
+	    cmocka_unit_test(test_plain_elf32), cmocka_unit_test(test_plain_elf64),
+	    cmocka_unit_test(test_pvh),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
