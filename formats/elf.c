@@ -183,3 +183,88 @@ int elf_add_segments(const struct elf_info *e, struct load_plan *p, uint64_t max
 	}
 	return 0;
 }
+
+#define SHT_NULL     0
+#define SHT_NOBITS   8
+#define SECTIONS_MAX (8u << 20) /* extra section bytes kept for the kernel */
+
+int elf_read_sections(const struct lp_file *k, const struct elf_info *e, struct elf_sections *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!e->shnum || !e->shoff)
+		return 0;
+	s->is64 = e->bits == 64;
+	if (e->shentsize != (s->is64 ? 64u : 40u))
+		return err_set(E_FORMAT, "%s: bad ELF section header size %u", k->path,
+			       e->shentsize);
+	uint64_t hl = (uint64_t)e->shnum * e->shentsize;
+	if (e->shoff > k->size || hl > k->size - e->shoff)
+		return err_set(E_FORMAT, "%s: the ELF section headers are past the end of the file",
+			       k->path);
+	uint8_t *h = mem_alloc(hl);
+	if (!h)
+		return err_set(E_NOMEM, "out of memory");
+	int r = lp_read(k, e->shoff, hl, h);
+	if (r) {
+		mem_free(h);
+		return r;
+	}
+	/* How much the unloaded sections add. */
+	uint64_t extra = 0;
+	for (uint32_t i = 0; i < e->shnum; i++) {
+		const uint8_t *sh = h + i * e->shentsize;
+		uint32_t type = get32(sh + 4);
+		uint64_t addr = s->is64 ? get64(sh + 16) : get32(sh + 12);
+		uint64_t off = s->is64 ? get64(sh + 24) : get32(sh + 16);
+		uint64_t size = s->is64 ? get64(sh + 32) : get32(sh + 20);
+		if (type == SHT_NULL || type == SHT_NOBITS || addr || !size || off > k->size ||
+		    size > k->size - off || s->n_moved == ARRAY_SIZE(s->moved) ||
+		    extra + ALIGN_UP(size, 8) > SECTIONS_MAX)
+			continue;
+		s->moved[s->n_moved++] = (uint16_t)i;
+		extra += ALIGN_UP(size, 8);
+	}
+	s->buf = mem_alloc(ALIGN_UP(hl, 8) + extra);
+	if (!s->buf) {
+		mem_free(h);
+		return err_set(E_NOMEM, "out of memory for the ELF sections");
+	}
+	memcpy(s->buf, h, hl);
+	mem_free(h);
+	uint64_t at = ALIGN_UP(hl, 8);
+	for (uint32_t m = 0; m < s->n_moved; m++) {
+		uint8_t *sh = s->buf + s->moved[m] * e->shentsize;
+		uint64_t off = s->is64 ? get64(sh + 24) : get32(sh + 16);
+		uint64_t size = s->is64 ? get64(sh + 32) : get32(sh + 20);
+		r = lp_read(k, off, size, s->buf + at);
+		if (r)
+			return r;
+		/* An offset in buf for now; elf_sections_place() makes it an address. */
+		if (s->is64)
+			put64(sh + 16, at);
+		else
+			put32(sh + 12, (uint32_t)at);
+		at += ALIGN_UP(size, 8);
+	}
+	s->len = (uint32_t)at;
+	s->shnum = e->shnum, s->shentsize = e->shentsize, s->shstrndx = e->shstrndx;
+	return 0;
+}
+
+void elf_sections_place(const struct elf_sections *s, uint8_t *dst, uint64_t dst_addr)
+{
+	memcpy(dst, s->buf, s->len);
+	for (uint32_t m = 0; m < s->n_moved; m++) {
+		uint8_t *sh = dst + s->moved[m] * s->shentsize;
+		if (s->is64)
+			put64(sh + 16, dst_addr + get64(sh + 16));
+		else
+			put32(sh + 12, (uint32_t)(dst_addr + get32(sh + 12)));
+	}
+}
+
+void elf_sections_free(struct elf_sections *s)
+{
+	mem_free(s->buf);
+	s->buf = NULL;
+}

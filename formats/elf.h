@@ -41,4 +41,21 @@ int elf_entry_phys(const struct elf_info *e, uint64_t *pa);
 /* Adds one LP_FIXED segment per PT_LOAD at its p_paddr (file bytes, then zeros). */
 int elf_add_segments(const struct elf_info *e, struct load_plan *p, uint64_t max);
 
+/*
+ * Multiboot's ELF symbols: the section header table and, after it (8-aligned), the bytes of
+ * every section no PT_LOAD brings in (sh_addr 0: symbol and string tables, the section names),
+ * whose sh_addr is set where they land, as GRUB does.
+ */
+struct elf_sections {
+	uint8_t *buf; /* headers, then the extra sections' bytes */
+	uint32_t len, shnum, shentsize, shstrndx;
+	bool is64;
+	uint16_t moved[64]; /* sections whose sh_addr is an offset in buf until placed */
+	uint32_t n_moved;
+};
+int elf_read_sections(const struct lp_file *k, const struct elf_info *e, struct elf_sections *s);
+/* Copies the blob to dst, which the kernel will see at dst_addr, and sets the moved sh_addr. */
+void elf_sections_place(const struct elf_sections *s, uint8_t *dst, uint64_t dst_addr);
+void elf_sections_free(struct elf_sections *s);
+
 #endif

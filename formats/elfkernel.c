@@ -46,7 +46,7 @@ static int elfk_plan(const struct lp_input *in, struct load_plan *p)
 	for (int i = 1; i < p->n_segs; i++)
 		if (p->seg[i].addr < p->seg[ep->mi.base_seg].addr)
 			ep->mi.base_seg = i;
-	r = mb2_info_sections(k, e.shoff, e.shnum, e.shentsize, e.shstrndx, &ep->mi);
+	r = mb2_info_sections(k, &e, &ep->mi);
 	if (r)
 		return r;
 	if (e.bits == 32) {

@@ -29,15 +29,17 @@ const struct format *format_find(const struct lp_file *k, const char *forced)
 			return formats[i];
 	}
 	if (forced)
-		err_set(E_UNSUPP,
-			"unknown protocol '%s' (known: multiboot2, multiboot, linux, linux32, linux64, "
-			"pvh, elf, efi)",
-			forced);
+		err_set(
+		    E_UNSUPP,
+		    "unknown protocol '%s' (known: multiboot2, multiboot, linux, linux32, linux64, "
+		    "pvh, elf, efi)",
+		    forced);
 	else
-		err_set(E_FORMAT,
-			"%s is not a kernel baton recognises (known formats: Multiboot 2, Multiboot 1, "
-			"Linux bzImage, ELF with a Xen PVH note, ELF32/ELF64, EFI application)",
-			k->path);
+		err_set(
+		    E_FORMAT,
+		    "%s is not a kernel baton recognises (known formats: Multiboot 2, Multiboot 1, "
+		    "Linux bzImage, ELF with a Xen PVH note, ELF32/ELF64, EFI application)",
+		    k->path);
 	return NULL;
 }
 

@@ -3,6 +3,7 @@
 #define BATON_MB2_H
 
 #include "loadplan.h"
+#include "elf.h"
 
 #define MB2_BOOT_MAGIC 0x36D76289u
 
@@ -36,9 +37,8 @@ struct mb2_info {
 	int info_seg, mod_seg0, n_mods;
 	char *strings; /* cmdline, loader name, module strings, each NUL-terminated */
 	uint32_t strings_len, o_name, o_mod[LP_MAX_FILES];
-	uint8_t *shdr; /* the ELF section headers, when the kernel has them */
-	uint32_t shdr_len, shnum, shentsize, shstrndx;
-	int base_seg; /* tag 21: the placed address of this segment (-1: none) */
+	struct elf_sections sec; /* tag 9, when the kernel has section headers */
+	int base_seg;		 /* tag 21: the placed address of this segment (-1: none) */
 	bool want_fb;
 };
 
@@ -47,9 +47,8 @@ struct mb2_info {
  * the strings; the info structure is written by mb2_info_finish() once the memory map is known.
  */
 int mb2_info_plan(const struct lp_input *in, struct load_plan *p, struct mb2_info *mi, uint64_t lo);
-/* Reads the ELF section headers for tag 9 (kept in mi). */
-int mb2_info_sections(const struct lp_file *k, uint64_t shoff, uint32_t shnum, uint32_t shentsize,
-		      uint32_t shstrndx, struct mb2_info *mi);
+/* Reads the ELF section headers and unloaded sections for tag 9 (kept in mi). */
+int mb2_info_sections(const struct lp_file *k, const struct elf_info *e, struct mb2_info *mi);
 void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_info *mi);
 void mb2_info_free(struct mb2_info *mi);
 /* Tag types mb2_info_finish() can provide in this environment (bit n = type n). */

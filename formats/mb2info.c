@@ -75,8 +75,8 @@ int mb2_info_plan(const struct lp_input *in, struct load_plan *p, struct mb2_inf
 	}
 	/* Room for every tag: each is 8-aligned (3.6.1), the maps get their maximum. */
 	uint64_t size = 8 + 16 + n + 16 * (uint64_t)in->n_mods + 16 + 16 + 16 + 24 * MMAP_MAX + 48 +
-			24 + mi->shdr_len + 16 + 48 + 32 + 48 + 16 + EFI_MMAP_MAX + 8 + 16 + 16 +
-			8 + 8 * 24;
+			24 + mi->sec.len + 16 + 48 + 32 + 48 + 16 + EFI_MMAP_MAX + 8 + 16 + 16 + 8 +
+			8 * 24;
 	int s = lp_add_seg(p, "multiboot2_info");
 	p->seg[s] = (struct lp_segment){.name = "multiboot2_info",
 					.place = LP_ANYWHERE,
@@ -88,28 +88,15 @@ int mb2_info_plan(const struct lp_input *in, struct load_plan *p, struct mb2_inf
 	return 0;
 }
 
-int mb2_info_sections(const struct lp_file *k, uint64_t shoff, uint32_t shnum, uint32_t shentsize,
-		      uint32_t shstrndx, struct mb2_info *mi)
+int mb2_info_sections(const struct lp_file *k, const struct elf_info *e, struct mb2_info *mi)
 {
-	uint64_t len = (uint64_t)shnum * shentsize;
-
-	if (!shnum || !shentsize || !shoff)
-		return 0;
-	if (len > 1 << 20 || shoff > k->size || len > k->size - shoff)
-		return err_set(E_FORMAT, "%s: the ELF section headers are past the end of the file",
-			       k->path);
-	mi->shdr = mem_alloc(len);
-	if (!mi->shdr)
-		return err_set(E_NOMEM, "out of memory");
-	mi->shdr_len = (uint32_t)len;
-	mi->shnum = shnum, mi->shentsize = shentsize, mi->shstrndx = shstrndx;
-	return lp_read(k, shoff, len, mi->shdr);
+	return elf_read_sections(k, e, &mi->sec);
 }
 
 void mb2_info_free(struct mb2_info *mi)
 {
 	mem_free(mi->strings);
-	mem_free(mi->shdr);
+	elf_sections_free(&mi->sec);
 }
 
 /* Starts a tag at *at (8-aligned); returns its bytes. */
@@ -182,15 +169,15 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 		t[34] = fb->green_pos, t[35] = fb->green_size;
 		t[36] = fb->blue_pos, t[37] = fb->blue_size;
 	}
-	if (mi->shdr_len) {
+	if (mi->sec.len) {
 		/* 3.6.9 ELF-Symbols. The text draws num, entsize and shndx as u16 with a u16
 		 * reserved; the spec's own multiboot2.h (4.4.1), GRUB and every kernel use u32
-		 * each: so does baton. */
-		t = tag(b, &at, MB2_TAG_ELF, 20 + mi->shdr_len);
-		put32(t + 8, mi->shnum);
-		put32(t + 12, mi->shentsize);
-		put32(t + 16, mi->shstrndx);
-		memcpy(t + 20, mi->shdr, mi->shdr_len);
+		 * each: so does baton. The unloaded sections' bytes follow the headers in the tag. */
+		t = tag(b, &at, MB2_TAG_ELF, 20 + mi->sec.len);
+		put32(t + 8, mi->sec.shnum);
+		put32(t + 12, mi->sec.shentsize);
+		put32(t + 16, mi->sec.shstrndx);
+		elf_sections_place(&mi->sec, t + 20, base + (uint64_t)(t + 20 - b));
 	}
 	if (env->efi_systab) {
 		t = tag(b, &at, MB2_TAG_EFI64, 16);
@@ -238,5 +225,5 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 	/* 3.6.1: total_size, then a reserved u32. */
 	put32(b, at);
 	put32(b + 4, 0);
-	(void)base, (void)room;
+	(void)room;
 }

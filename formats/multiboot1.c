@@ -31,11 +31,9 @@ struct mb1_priv {
 	int info_seg, mod_seg0, n_mods;
 	/* Offsets inside the info segment. */
 	uint32_t o_mods, o_cmdline, o_name, o_modstr[LP_MAX_FILES], o_shdr, o_mmap;
-	uint32_t shnum, shentsize, shstrndx;
 	char *strings; /* everything from o_cmdline on, up to o_shdr: built at plan time */
 	uint32_t strings_len;
-	uint8_t *shdr;
-	uint32_t shdr_len;
+	struct elf_sections sec;
 };
 
 static int find_header(const struct lp_file *k, uint32_t *off)
@@ -125,22 +123,10 @@ static int plan_elf(const struct lp_file *k, struct mb1_priv *mp, struct load_pl
 	if (r)
 		return r;
 	*end = e.highest;
-	/* The section headers, for info flag 5 (spec 3.3 "syms"), copied at plan time. */
-	if (e.shnum && e.shentsize && e.shoff) {
-		uint64_t len = (uint64_t)e.shnum * e.shentsize;
-		if (len > 1 << 20 || e.shoff > k->size || len > k->size - e.shoff)
-			return err_set(E_FORMAT,
-				       "%s: the ELF section headers are past the end of the file",
-				       k->path);
-		mp->shdr = mem_alloc(len);
-		if (!mp->shdr)
-			return err_set(E_NOMEM, "out of memory");
-		r = lp_read(k, e.shoff, len, mp->shdr);
-		if (r)
-			return r;
-		mp->shdr_len = (uint32_t)len;
-		mp->shnum = e.shnum, mp->shentsize = e.shentsize, mp->shstrndx = e.shstrndx;
-	}
+	/* The section headers and unloaded sections, for info flag 5 (spec 3.3 "syms"). */
+	r = elf_read_sections(k, &e, &mp->sec);
+	if (r)
+		return r;
 	return 0;
 }
 
@@ -200,13 +186,13 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 			put32(m + 8, (uint32_t)(base + mp->o_modstr[i]));
 		}
 	}
-	if (mp->shdr_len) {
+	if (mp->sec.len) {
 		flags |= MI_ELF;
-		memcpy(mi + mp->o_shdr, mp->shdr, mp->shdr_len);
-		put32(mi + 28, mp->shnum);
-		put32(mi + 32, mp->shentsize);
+		elf_sections_place(&mp->sec, mi + mp->o_shdr, base + mp->o_shdr);
+		put32(mi + 28, mp->sec.shnum);
+		put32(mi + 32, mp->sec.shentsize);
 		put32(mi + 36, (uint32_t)(base + mp->o_shdr));
-		put32(mi + 40, mp->shstrndx);
+		put32(mi + 40, mp->sec.shstrndx);
 	}
 	int n = 0;
 	for (int i = 0; i < env->n_map && n < MI_MMAP_MAX; i++, n++) {
@@ -242,7 +228,7 @@ static void mb1_free(void *priv)
 	struct mb1_priv *mp = priv;
 
 	mem_free(mp->strings);
-	mem_free(mp->shdr);
+	elf_sections_free(&mp->sec);
 }
 
 static int mb1_plan(const struct lp_input *in, struct load_plan *p)
@@ -336,7 +322,7 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 		mp->o_modstr[i] = mp->o_cmdline + o_mod[i];
 	at = ALIGN_UP(at + sat, 8);
 	mp->o_shdr = at;
-	at = ALIGN_UP(at + mp->shdr_len, 8);
+	at = ALIGN_UP(at + mp->sec.len, 8);
 	mp->o_mmap = at;
 	at += MI_MMAP_ENTRY * MI_MMAP_MAX;
 	int s = lp_add_seg(p, "multiboot_info");

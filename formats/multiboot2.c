@@ -253,7 +253,7 @@ static int plan_image(const struct lp_input *in, const struct mb2_hdr *h, struct
 	int r = elf_parse(k, &e);
 	if (r)
 		return r;
-	r = mb2_info_sections(k, e.shoff, e.shnum, e.shentsize, e.shstrndx, &mp->mi);
+	r = mb2_info_sections(k, &e, &mp->mi);
 	if (r)
 		return r;
 	r = elf_add_segments(&e, p, 1ull << 32);

@@ -91,9 +91,9 @@ static int place(struct load_plan *p, struct lp_segment *s)
 		if (!plat_mem_reclaimable(s->addr, s->memsz ? s->memsz : 1))
 			return err_set(E_NOMEM,
 				       "%s needs %llu KiB at 0x%llx, which is not free memory "
-				       "(the firmware keeps part of it)",
+				       "(the firmware keeps part of it: %s)",
 				       s->name, (unsigned long long)(pages * 4),
-				       (unsigned long long)s->addr);
+				       (unsigned long long)s->addr, plat_mem_owner(s->addr));
 		s->reloc = true;
 		s->placed = s->addr;
 		if (alloc_clear(p, &a, pages, 0x100000, UINT64_MAX, PAGE, true, code)) {
@@ -256,9 +256,10 @@ static int exec_efi64_bs(struct load_plan *p)
 		if (p->seg[i].reloc)
 			return err_set(
 			    E_NOMEM,
-			    "%s needs 0x%llx, which the firmware uses; with boot services "
+			    "%s needs 0x%llx, which holds %s now; with boot services "
 			    "kept running it cannot be moved there",
-			    p->seg[i].name, (unsigned long long)p->seg[i].placed);
+			    p->seg[i].name, (unsigned long long)p->seg[i].placed,
+			    plat_mem_owner(p->seg[i].placed));
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);
 	r = plat_firmware_map(&env);

@@ -46,6 +46,8 @@ void plat_free_pages(uint64_t addr, uint64_t pages);
 /* true when [addr, addr + len) is RAM that is free once the firmware is left (UEFI: loader and
  * boot services memory too), so a segment may be moved there at the last moment. */
 bool plat_mem_reclaimable(uint64_t addr, uint64_t len);
+/* Who holds addr now, for messages: "firmware data", "baton's data", "ACPI tables", ... */
+const char *plat_mem_owner(uint64_t addr);
 
 /* --- block devices --- */
 /* All disks the firmware offers (whole disks, not partitions). */

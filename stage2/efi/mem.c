@@ -95,6 +95,26 @@ int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint6
 	return E_NOMEM;
 }
 
+const char *plat_mem_owner(uint64_t addr)
+{
+	static const char *const names[] = {
+	    "reserved memory", "baton's code",	  "baton's data",     "firmware code",
+	    "firmware data",   "runtime code",	  "runtime data",     "free memory",
+	    "unusable memory", "ACPI tables",	  "ACPI NVS memory",  "MMIO",
+	    "MMIO port space", "PAL code",	  "persistent memory"};
+	UINTN size, dsize;
+	EFI_MEMORY_DESCRIPTOR *map = get_map(&size, &dsize);
+	const char *r = "no memory at all";
+
+	for (UINTN off = 0; map && off + dsize <= size; off += dsize) {
+		EFI_MEMORY_DESCRIPTOR *d = (void *)((uint8_t *)map + off);
+		if (addr >= d->PhysicalStart && addr - d->PhysicalStart < d->NumberOfPages * 4096)
+			r = d->Type < ARRAY_SIZE(names) ? names[d->Type] : "firmware memory";
+	}
+	mem_free(map);
+	return r;
+}
+
 bool plat_mem_reclaimable(uint64_t addr, uint64_t len)
 {
 	UINTN size, dsize;

@@ -3,7 +3,8 @@
 
 CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys menu_default_timeout no_config config_syntax_error
 	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0
-	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64"
+	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64 mb1_elf mb1_video mb1_aout mb2
+	mb2_efi pvh elf32 elf64"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -117,6 +118,58 @@ case_debian_pvh() {
 	EOF
 	args=(-t 240 -s 'pvh kernel, Xen PVH|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
 		-f 'Kernel panic|error: cannot boot')
+}
+
+# The Multiboot conformance kernels (tests/kernels/mb1, mb2): every promise, PASS/FAIL lines, and a
+# verdict through isa-debug-exit. Their command line: the path (baton's convention), tokens, sum.
+conf_entry() { # DIR KERNEL TOKENS [MODULE-LINES] [VGA]
+	local t="$3"
+	{
+		printf 'timeout 0\nentry conformance\n  kernel /k/%s\n' "$2"
+		printf '  cmdline %s sum=%s\n' "$t" "$(fnv1a "$t")"
+		printf '%s' "${4:-}"
+	} >"$1/baton.cfg"
+}
+MODS='  module /k/i1.bin seed=11
+  module /k/i2.bin seed=22
+'
+case_mb1_elf() {
+	conf_entry "$1" mb1.elf "expect.mods=2 expect.name=baton expect.mmap=1 expect.elfsyms=1" "$MODS"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+case_mb1_video() {
+	conf_entry "$1" mb1-video.elf "expect.mods=0 expect.name=baton expect.mmap=1 expect.fb=1"
+	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+case_mb1_aout() {
+	conf_entry "$1" mb1-aout.bin "expect.mods=2 expect.name=baton expect.mmap=1" "$MODS"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+case_mb2() {
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton" "$MODS"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# Entered with boot services kept: at its fixed address (32 MiB), which OVMF leaves free.
+case_mb2_efi() {
+	conf_entry "$1" mb2-efi.elf "expect.mods=2 expect.name=baton" "$MODS"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+
+# PVH (tests/kernels/pvh): the command line as it is, one module with its string.
+case_pvh() {
+	conf_entry "$1" pvh.elf "expect.mods=1 expect.memmap=1 expect.rsdp=1 expect.modcmd=1" \
+		'  module /k/i1.bin seed=11
+'
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# The baton ELF protocol (tests/kernels/elf): ELF32 and ELF64, under UEFI.
+case_elf32() {
+	conf_entry "$1" elf32.elf "expect.mods=2 expect.efi=1 expect.rsdp=1" "$MODS"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+case_elf64() {
+	conf_entry "$1" elf64.elf "expect.mods=2 expect.efi=1 expect.rsdp=1" "$MODS"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 
 # Smoke kernels (tests/kernels/smoke): one path each, to its "OK" line and a clean QEMU exit.

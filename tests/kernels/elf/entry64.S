@@ -1,0 +1,91 @@
+/* entry64.S: elf64 kernel: higher-half entry (records the state), exception stubs. */
+#include "elf.h"
+
+	.section .boot, "ax"
+	.ascii	ELF_MARK0
+	.code64
+/* README, ELF64 machine state: RAX = RDI = magic, RBX = RSI = info, no stack promised. */
+	.globl	elf_entry
+elf_entry:
+	movq	%rax, elf_boot + B_AX(%rip)
+	movq	%rbx, elf_boot + B_BX(%rip)
+	movq	%rdi, elf_boot + B_DI(%rip)
+	movq	%rsi, elf_boot + B_SI(%rip)
+	movq	%rsp, elf_boot + B_SP(%rip)
+	leaq	elf_early_stack(%rip), %rsp
+	pushfq
+	popq	elf_boot + B_FLAGS(%rip)
+	movw	%cs, elf_boot + B_SEL + 0(%rip)
+	movw	%ds, elf_boot + B_SEL + 2(%rip)
+	movw	%es, elf_boot + B_SEL + 4(%rip)
+	movw	%fs, elf_boot + B_SEL + 6(%rip)
+	movw	%gs, elf_boot + B_SEL + 8(%rip)
+	movw	%ss, elf_boot + B_SEL + 10(%rip)
+	leaq	elf_entry(%rip), %rax		/* where this really runs */
+	movq	%rax, elf_boot + B_ENTRY(%rip)
+	cld
+	leaq	_bss_start(%rip), %rsi
+	leaq	_bss_end(%rip), %rcx
+2:	cmpq	%rcx, %rsi
+	jae	4f
+	cmpb	$0, (%rsi)
+	jne	3f
+	incq	%rsi
+	jmp	2b
+3:	movq	%rsi, elf_boot + B_BSS_BAD(%rip)
+4:	leaq	_bss_start(%rip), %rdi
+	leaq	_bss_end(%rip), %rcx
+	subq	%rdi, %rcx
+	xorl	%eax, %eax
+	rep stosb
+	leaq	elf_stack_top(%rip), %rsp
+	call	elf_main
+5:	cli
+	hlt
+	jmp	5b
+
+	.text
+	.balign	16
+	.globl	elf_isr_stubs
+elf_isr_stubs:
+	vec = 0
+	.rept	32
+	.balign	16
+	.if	(vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	.else
+	pushq	$0
+	.endif
+	pushq	$vec
+	jmp	isr_common
+	vec = vec + 1
+	.endr
+isr_common:
+	movq	%rsp, %rdi			/* frame: vector, error, rip, cs, rflags */
+	andq	$-16, %rsp
+	call	elf_trap
+6:	cli
+	hlt
+	jmp	6b
+
+	.section .mark1, "aw"
+	.ascii	ELF_MARK1
+
+	.section .data, "aw"
+	.balign	8
+	.globl	elf_boot
+elf_boot:
+	.fill	B_SIZE, 1, 0
+	.fill	EARLY_STACK, 1, 0
+	.balign	16
+elf_early_stack:
+
+	.section .tail, "a"
+	.ascii	ELF_TAIL
+
+	.section .bss, "aw", @nobits
+	.balign	16
+	.skip	16384
+	.globl	elf_stack_top
+elf_stack_top:
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,53 @@
+# build.mk: the PVH conformance kernel (pvh.elf) and the checks' host selftest (pvh-selftest).
+# Included by the main Makefile (which defines B and Q); everything builds under $(B)/kernels/.
+# The checks share tests/kernels/elf/ckutil.c (tokens, BTNI, RSDP, descriptors) with the elf kernels.
+
+PVH_SRC := tests/kernels/pvh
+PVH_OUT := $(B)/kernels/pvh
+PVH_CK  := tests/kernels/elf
+PVH_COMMON := tests/kernels/common
+
+# 32-bit freestanding code linked at its physical address (paging is off at the PVH entry).
+PVH_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -m32 -fno-pic -fno-pie \
+	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
+	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -nostdlib -MMD -MP \
+	-I$(PVH_SRC) -I$(PVH_CK) -I$(PVH_COMMON)
+PVH_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
+	-I$(PVH_SRC) -I$(PVH_CK) -I$(PVH_COMMON)
+PVH_OBJS := $(addprefix $(PVH_OUT)/,entry.o main.o checks.o ckutil.o udiv64.o report.o kstring.o)
+
+$(PVH_OUT)/%.o: $(PVH_SRC)/%.c
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
+$(PVH_OUT)/%.o: $(PVH_SRC)/%.S
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
+$(PVH_OUT)/%.o: $(PVH_CK)/%.c
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
+$(PVH_OUT)/%.o: $(PVH_COMMON)/%.c
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
+
+# Linked as ELF32 at 0x200000, then made an ELF64 like vmlinux: EM_X86_64, p_vaddr = p_paddr +
+# 0xffffffff80000000 (a loader must load by p_paddr and enter through the note).
+$(PVH_OUT)/pvh32.elf: $(PVH_OBJS) $(PVH_SRC)/pvh.lds
+	$(Q)ld -m elf_i386 -z noexecstack --no-warn-rwx-segments -T $(PVH_SRC)/pvh.lds \
+		$(PVH_OBJS) -o $@
+$(B)/kernels/pvh.elf: $(PVH_OUT)/pvh32.elf
+	$(Q)objcopy -O elf64-x86-64 --change-section-vma '*+0xffffffff80000000' \
+		--change-start 0xffffffff80000000 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+# The same check code on the host, against synthetic boots; also reads pvh.elf's headers.
+$(B)/kernels/pvh-selftest: $(PVH_SRC)/selftest.c $(PVH_SRC)/checks.c $(PVH_CK)/ckutil.c \
+		$(PVH_COMMON)/report.c $(B)/kernels/pvh.elf
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(PVH_HOSTCFLAGS) -DPVH_IMAGE='"$(B)/kernels/pvh.elf"' $(filter %.c,$^) -o $@
+
+-include $(wildcard $(PVH_OUT)/*.d $(B)/kernels/pvh-selftest.d)
+
+KERNELS += $(B)/kernels/pvh.elf $(B)/kernels/pvh-selftest
+.PHONY: pvh
+pvh: $(B)/kernels/pvh.elf $(B)/kernels/pvh-selftest $(B)/kernels/mkinitrd
