@@ -171,7 +171,7 @@ int elf_add_segments(const struct elf_info *e, struct load_plan *p, uint64_t max
 				       (unsigned long long)max);
 		if (p->n_segs == LP_MAX_SEGS)
 			return err_set(E_UNSUPP, "too many segments");
-		int k = lp_add_seg(p, "segment");
+		int k = lp_add_seg(p, "kernel");
 		struct lp_segment *g = &p->seg[k];
 		g->place = LP_FIXED;
 		g->addr = s->paddr;

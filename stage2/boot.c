@@ -97,14 +97,18 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 		goto out;
 	}
 	r = fmt->plan(&in, &plan);
+	if (!r) {
+		con_printf("%s: %s kernel, %s\n", e->kernel, plan.format, plan.entry_kind);
+		r = exec_plan(&plan, files, nf);
+	}
 	if (r) {
 		char tmp[256];
 		strlcpy_b(tmp, err_msg(), sizeof(tmp));
-		err_set(r, "%s: %s", e->kernel, tmp);
-		goto out;
+		/* Name the kernel once: most handlers' messages start with its path already. */
+		size_t kl = strlen(e->kernel);
+		if (strncmp(tmp, e->kernel, kl) || tmp[kl] != ':')
+			err_set(r, "%s: %s", e->kernel, tmp);
 	}
-	con_printf("%s: %s kernel, %s\n", e->kernel, plan.format, plan.entry_kind);
-	r = exec_plan(&plan, files, nf);
 out:
 	lp_free(&plan);
 	mem_free(head);

@@ -69,6 +69,9 @@ static int alloc_clear(const struct load_plan *p, uint64_t *a, uint64_t pages, u
 	return r;
 }
 
+/* Pages of RAM the OS could use, for "bigger than memory" messages; set by exec_plan. */
+static uint64_t ram_pages;
+
 static int place(struct load_plan *p, struct lp_segment *s)
 {
 	uint64_t pages = seg_pages(s);
@@ -77,6 +80,11 @@ static int place(struct load_plan *p, struct lp_segment *s)
 
 	if (s->place == LP_SERVED)
 		return 0;
+	if (pages > ram_pages)
+		return err_set(E_NOMEM,
+			       "%s needs %llu MiB, more than the %llu MiB of memory this machine has",
+			       s->name, (unsigned long long)((pages + 255) >> 8),
+			       (unsigned long long)(ram_pages >> 8));
 	if (s->place == LP_FIXED) {
 		a = s->addr - seg_off(s);
 		if (!plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code)) {
@@ -88,12 +96,14 @@ static int place(struct load_plan *p, struct lp_segment *s)
 		 * Busy now, but maybe only until the firmware is gone (boot services memory): load
 		 * it elsewhere and let the trampoline move it into place (the relocator).
 		 */
-		if (!plat_mem_reclaimable(s->addr, s->memsz ? s->memsz : 1))
+		uint64_t bad;
+		if (!plat_mem_reclaimable(s->addr, s->memsz ? s->memsz : 1, &bad))
 			return err_set(E_NOMEM,
-				       "%s needs %llu KiB at 0x%llx, which is not free memory "
-				       "(the firmware keeps part of it: %s)",
+				       "%s needs %llu KiB at 0x%llx, but 0x%llx is %s, which the "
+				       "firmware keeps",
 				       s->name, (unsigned long long)(pages * 4),
-				       (unsigned long long)s->addr, plat_mem_owner(s->addr));
+				       (unsigned long long)s->addr, (unsigned long long)bad,
+				       plat_mem_owner(bad));
 		s->reloc = true;
 		s->placed = s->addr;
 		if (alloc_clear(p, &a, pages, 0x100000, UINT64_MAX, PAGE, true, code)) {
@@ -254,12 +264,11 @@ static int exec_efi64_bs(struct load_plan *p)
 
 	for (int i = 0; i < p->n_segs; i++)
 		if (p->seg[i].reloc)
-			return err_set(
-			    E_NOMEM,
-			    "%s needs 0x%llx, which holds %s now; with boot services "
-			    "kept running it cannot be moved there",
-			    p->seg[i].name, (unsigned long long)p->seg[i].placed,
-			    plat_mem_owner(p->seg[i].placed));
+			return err_set(E_NOMEM,
+				       "%s needs 0x%llx, which holds %s now; with boot services "
+				       "kept running it cannot be moved there",
+				       p->seg[i].name, (unsigned long long)p->seg[i].placed,
+				       plat_mem_owner(p->seg[i].placed));
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);
 	r = plat_firmware_map(&env);
@@ -292,6 +301,18 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 			       p->tr == p->ds || p->mode != LP_MODE_PROT32)))
 			return err_set(E_INVAL, "bad load plan: selectors 0x%x/0x%x", p->cs, p->ds);
 	}
+	/* A kernel bigger than memory is named as such, not as a busy address. */
+	uint64_t need = 0;
+	ram_pages = plat_mem_total() / PAGE;
+	for (int i = 0; i < p->n_segs; i++)
+		if (p->seg[i].place != LP_SERVED)
+			need += seg_pages(&p->seg[i]);
+	if (need > ram_pages)
+		return err_set(E_NOMEM,
+			       "the kernel and its modules need %llu MiB, more than the %llu MiB of "
+			       "memory this machine has",
+			       (unsigned long long)((need + 255) >> 8),
+			       (unsigned long long)(ram_pages >> 8));
 	/* Fixed destinations first, so every other allocation can keep clear of them. */
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < p->n_segs; i++)

@@ -44,8 +44,11 @@ int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint6
 		     uint64_t max, uint64_t align, bool top_down, bool code);
 void plat_free_pages(uint64_t addr, uint64_t pages);
 /* true when [addr, addr + len) is RAM that is free once the firmware is left (UEFI: loader and
- * boot services memory too), so a segment may be moved there at the last moment. */
-bool plat_mem_reclaimable(uint64_t addr, uint64_t len);
+ * boot services memory too), so a segment may be moved there at the last moment. Else *bad is
+ * the first address that is not. */
+bool plat_mem_reclaimable(uint64_t addr, uint64_t len, uint64_t *bad);
+/* Bytes of RAM an OS could use once the firmware is left, to tell "bigger than memory" apart. */
+uint64_t plat_mem_total(void);
 /* Who holds addr now, for messages: "firmware data", "baton's data", "ACPI tables", ... */
 const char *plat_mem_owner(uint64_t addr);
 

@@ -98,10 +98,10 @@ int plat_alloc_pages(uint64_t *addr, uint64_t pages, enum alloc_kind kind, uint6
 const char *plat_mem_owner(uint64_t addr)
 {
 	static const char *const names[] = {
-	    "reserved memory", "baton's code",	  "baton's data",     "firmware code",
-	    "firmware data",   "runtime code",	  "runtime data",     "free memory",
-	    "unusable memory", "ACPI tables",	  "ACPI NVS memory",  "MMIO",
-	    "MMIO port space", "PAL code",	  "persistent memory"};
+	    "reserved memory", "baton's code", "baton's data",	   "firmware code",
+	    "firmware data",   "runtime code", "runtime data",	   "free memory",
+	    "unusable memory", "ACPI tables",  "ACPI NVS memory",  "MMIO",
+	    "MMIO port space", "PAL code",     "persistent memory"};
 	UINTN size, dsize;
 	EFI_MEMORY_DESCRIPTOR *map = get_map(&size, &dsize);
 	const char *r = "no memory at all";
@@ -115,7 +115,24 @@ const char *plat_mem_owner(uint64_t addr)
 	return r;
 }
 
-bool plat_mem_reclaimable(uint64_t addr, uint64_t len)
+uint64_t plat_mem_total(void)
+{
+	UINTN size, dsize;
+	EFI_MEMORY_DESCRIPTOR *map = get_map(&size, &dsize);
+	uint64_t total = 0;
+
+	for (UINTN off = 0; map && off + dsize <= size; off += dsize) {
+		EFI_MEMORY_DESCRIPTOR *d = (void *)((uint8_t *)map + off);
+		if (d->Type == EfiConventionalMemory || d->Type == EfiBootServicesCode ||
+		    d->Type == EfiBootServicesData || d->Type == EfiLoaderCode ||
+		    d->Type == EfiLoaderData)
+			total += d->NumberOfPages * 4096;
+	}
+	mem_free(map);
+	return total;
+}
+
+bool plat_mem_reclaimable(uint64_t addr, uint64_t len, uint64_t *bad)
 {
 	UINTN size, dsize;
 	EFI_MEMORY_DESCRIPTOR *map = get_map(&size, &dsize);
@@ -141,6 +158,8 @@ bool plat_mem_reclaimable(uint64_t addr, uint64_t len)
 		}
 	}
 	mem_free(map);
+	if (bad)
+		*bad = at;
 	return at >= end;
 }
 

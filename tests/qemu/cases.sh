@@ -4,7 +4,8 @@
 CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys menu_default_timeout no_config config_syntax_error
 	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0
 	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64 mb1_elf mb1_video mb1_aout mb2
-	mb2_efi pvh elf32 elf64"
+	mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
+	bad_huge bad_mb2_sum bad_mb2_required bad_gzip"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -119,6 +120,23 @@ case_debian_pvh() {
 	args=(-t 240 -s 'pvh kernel, Xen PVH|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
 		-f 'Kernel panic|error: cannot boot')
 }
+
+# Broken kernels made by mkbad.py: each a clear message, then the menu boots the good entry.
+case_bad_elf_trunc() { bad_input_case "$1" broken "  kernel /bad/trunc.elf" 'past the end of the file'; }
+case_bad_elf_beyond() { bad_input_case "$1" broken "  kernel /bad/beyond.elf" 'past the end of the file'; }
+case_bad_elf_overlap() { bad_input_case "$1" broken "  kernel /bad/overlap.elf" 'segments overlap'; }
+case_bad_elf_entry() {
+	bad_input_case "$1" broken "  kernel /bad/entry.elf" 'outside every loadable segment'
+}
+case_bad_huge() { bad_input_case "$1" broken "  kernel /bad/huge.elf" 'MiB of memory this machine has'; }
+case_bad_mb2_sum() {
+	bad_input_case "$1" broken "  kernel /bad/badsum.elf
+  protocol multiboot2" 'no Multiboot 2 header with a valid checksum'
+}
+case_bad_mb2_required() {
+	bad_input_case "$1" broken "  kernel /bad/mb2req.elf" 'requires the Multiboot 2 APM table tag'
+}
+case_bad_gzip() { bad_input_case "$1" broken "  kernel /bad/corrupt.gz" 'corrupt gzip data'; }
 
 # The Multiboot conformance kernels (tests/kernels/mb1, mb2): every promise, PASS/FAIL lines, and a
 # verdict through isa-debug-exit. Their command line: the path (baton's convention), tokens, sum.
