@@ -81,10 +81,10 @@ static int place(struct load_plan *p, struct lp_segment *s)
 	if (s->place == LP_SERVED)
 		return 0;
 	if (pages > ram_pages)
-		return err_set(E_NOMEM,
-			       "%s needs %llu MiB, more than the %llu MiB of memory this machine has",
-			       s->name, (unsigned long long)((pages + 255) >> 8),
-			       (unsigned long long)(ram_pages >> 8));
+		return err_set(
+		    E_NOMEM, "%s needs %llu MiB, more than the %llu MiB of memory this machine has",
+		    s->name, (unsigned long long)((pages + 255) >> 8),
+		    (unsigned long long)(ram_pages >> 8));
 	if (s->place == LP_FIXED) {
 		a = s->addr - seg_off(s);
 		if (!plat_alloc_pages(&a, pages, ALLOC_AT, 0, 0, 0, false, code)) {
@@ -308,11 +308,11 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 		if (p->seg[i].place != LP_SERVED)
 			need += seg_pages(&p->seg[i]);
 	if (need > ram_pages)
-		return err_set(E_NOMEM,
-			       "the kernel and its modules need %llu MiB, more than the %llu MiB of "
-			       "memory this machine has",
-			       (unsigned long long)((need + 255) >> 8),
-			       (unsigned long long)(ram_pages >> 8));
+		return err_set(
+		    E_NOMEM,
+		    "the kernel and its modules need %llu MiB, more than the %llu MiB of "
+		    "memory this machine has",
+		    (unsigned long long)((need + 255) >> 8), (unsigned long long)(ram_pages >> 8));
 	/* Fixed destinations first, so every other allocation can keep clear of them. */
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < p->n_segs; i++)
