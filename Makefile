@@ -18,7 +18,12 @@ $(CACHE)/linux/.done $(CACHE)/busybox/.done:
 	$(Q)bash mk/fetch.sh linux
 $(CACHE)/xen/.done:
 	$(Q)bash mk/fetch.sh xen
-fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done $(CACHE)/xen/.done
+$(CACHE)/memtest/.done:
+	$(Q)bash mk/fetch.sh memtest
+$(CACHE)/linux686/.done $(CACHE)/busybox386/.done:
+	$(Q)bash mk/fetch.sh i386
+fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done $(CACHE)/xen/.done $(CACHE)/memtest/.done \
+	$(CACHE)/linux686/.done
 
 # --- sources shared by stage2 and the host tool ---
 CORE_SRCS := $(wildcard lib/fmt.c lib/util.c fs/*.c config/*.c formats/*.c)
@@ -52,6 +57,9 @@ EFI_CFLAGS = -nostdinc -isystem $(GCCINC) $(INCS) -I$(EFIINC) -I$(EFIINC)/x86_64
 	-mno-red-zone -mgeneral-regs-only -ffreestanding -fno-stack-protector -fno-stack-check \
 	-fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
 	-DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO
+# The shared object's sections that make a PE32+ EFI application (subsystem 10).
+EFI_PE := objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
+	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T /usr/lib/elf_x86_64_efi.lds /usr/lib/crt0-efi-x86_64.o
 ZLIB_SRCS := inflate.c inftrees.c inffast.c adler32.c crc32.c zutil.c
@@ -72,8 +80,7 @@ $(B)/efi/zlib/%.o: $(ZLIB)/.done
 $(B)/BOOTX64.so: $(EFI_OBJS)
 	$(Q)ld $(EFI_LDFLAGS) $^ -o $@ -L/usr/lib -lgnuefi
 $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
-	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
-		-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	$(Q)$(EFI_PE) $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 # --- tests ---

@@ -9,6 +9,7 @@ struct linux_priv {
 	uint8_t params[BP_SIZE]; /* the zero page as planned; finish() completes the placed copy */
 	bool has_initrd;
 	uint64_t initrd_size;
+	int setup_seg; /* room for a SETUP_E820_EXT node, or -1 */
 };
 
 static bool linux_detect(const struct lp_file *k)
@@ -17,19 +18,35 @@ static bool linux_detect(const struct lp_file *k)
 	       !memcmp(k->head + LX_HEADER, "HdrS", 4);
 }
 
-static void put_e820(uint8_t *bp, const struct bootenv *env)
+static void put_e820_entries(uint8_t *e, const struct mem_range *m, int n)
 {
-	int n = 0;
-
-	/* The map is sorted and merged already; more than 128 entries needs SETUP_E820_EXT (issue
-	 * 5). */
-	for (int i = 0; i < env->n_map && n < BP_E820_MAX; i++, n++) {
-		uint8_t *e = bp + BP_E820_TABLE + n * 20;
-		put64(e, env->map[i].base);
-		put64(e + 8, env->map[i].len);
-		put32(e + 16, env->map[i].type);
+	for (int i = 0; i < n; i++, e += 20) { /* struct boot_e820_entry: addr, size, type */
+		put64(e, m[i].base);
+		put64(e + 8, m[i].len);
+		put32(e + 16, m[i].type);
 	}
+}
+
+/*
+ * The map (sorted and merged already) into the zero page's 128-entry e820_table; the rest into
+ * a SETUP_E820_EXT node linked at the head of the setup_data chain (zero-page.rst, boot.rst
+ * "setup_data"), which the kernel appends to the table.
+ */
+static void put_e820(uint8_t *bp, const struct bootenv *env, struct lp_segment *ext)
+{
+	int n = MIN(env->n_map, BP_E820_MAX);
+	int more = ext ? MIN(env->n_map - n, E820_EXT_MAX) : 0;
+
+	put_e820_entries(bp + BP_E820_TABLE, env->map, n);
 	bp[BP_E820_ENTRIES] = (uint8_t)n;
+	if (more <= 0)
+		return;
+	uint8_t *sd = ext->ptr;
+	put64(sd, get64(bp + LX_SETUP_DATA)); /* next: whatever chain was there */
+	put32(sd + 8, SETUP_E820_EXT);
+	put32(sd + 12, (uint32_t)more * 20);
+	put_e820_entries(sd + SETUP_HDR_SIZE, env->map + n, more);
+	put64(bp + LX_SETUP_DATA, ext->placed);
 }
 
 /* zero-page.rst / include/uapi/linux/screen_info.h: describe a GOP framebuffer as VIDEO_TYPE_EFI.
@@ -75,7 +92,7 @@ static void linux_finish(struct load_plan *p, const struct bootenv *env)
 		put32(bp + LX_RAMDISK_SIZE, (uint32_t)lp->initrd_size);
 		put32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(lp->initrd_size >> 32));
 	}
-	put_e820(bp, env);
+	put_e820(bp, env, lp->setup_seg >= 0 ? &p->seg[lp->setup_seg] : NULL);
 	if (env->efi_systab) {
 		/* zero-page.rst efi_info: "EL64" tells a 64-bit kernel the map is from 64-bit
 		 * firmware. */
@@ -218,6 +235,17 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 		rd->max = (uint64_t)h.initrd_addr_max + 1;
 		lp->has_initrd = true;
 		lp->initrd_size = rd->memsz;
+	}
+	/* Room for the memory map beyond 128 entries (setup_data exists from protocol 2.09). */
+	lp->setup_seg = -1;
+	if (h.version >= 0x0209) {
+		s = lp->setup_seg = lp_add_seg(p, "setup_data");
+		p->seg[s] = (struct lp_segment){.name = "setup_data",
+						.place = LP_ANYWHERE,
+						.min = 0x1000,
+						.max = top,
+						.align = 4096,
+						.memsz = SETUP_HDR_SIZE + 20 * E820_EXT_MAX};
 	}
 
 	/* boot.rst 64-bit protocol: enter at the load address + 0x200, RSI = boot_params. */

@@ -43,6 +43,12 @@
 #define BP_E820_MAX	     128
 #define BP_SIZE		     4096
 
+/* boot.rst "setup_data" (2.09+): a chain of struct setup_data {u64 next; u32 type, len; data}. */
+#define SETUP_HDR_SIZE 16
+#define SETUP_E820_EXT 1
+/* E820 entries baton can pass past the zero page's 128: room reserved in every plan. */
+#define E820_EXT_MAX 896
+
 #define LX_LOADED_HIGH		   0x01
 #define XLF_KERNEL_64		   (1 << 0)
 #define XLF_CAN_BE_LOADED_ABOVE_4G (1 << 1)

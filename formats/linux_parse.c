@@ -28,9 +28,12 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
 		return err_set(E_FORMAT,
 			       "truncated bzImage: file ends (%llu bytes) inside the setup code",
 			       (unsigned long long)file_size);
-	/* syssize counts the protected-mode code; signatures may follow it, so load the rest of the
-	 * file. */
-	if (h->version >= 0x0204 && h->kernel_off + h->syssize_bytes > file_size)
+	/*
+	 * syssize counts the protected-mode code in 16-byte paragraphs, rounded up: a file may end
+	 * up to 15 bytes short of it (memtest86+ does), the rest being zero-filled room. Signatures
+	 * may follow the code, so load the rest of the file.
+	 */
+	if (h->version >= 0x0204 && h->kernel_off + h->syssize_bytes > file_size + 15)
 		return err_set(
 		    E_FORMAT,
 		    "truncated bzImage: header says %llu bytes of kernel, the file has %llu",

@@ -52,6 +52,36 @@ if [ "$what" = all ] || [ "$what" = xen ]; then
 	get "${xen:-xen-hypervisor-4.17-amd64}" xen
 	ln -sf "boot/$(cd xen/boot && ls xen-*.gz | head -1)" xen/xen.gz
 fi
+if [ "$what" = all ] || [ "$what" = memtest ]; then
+	# memtest86+: a Linux-protocol .bin and a PE .efi of the same program.
+	get memtest86+ memtest
+fi
+if [ "$what" = all ] || [ "$what" = i386 ]; then
+	# Debian's 686 kernel and an i386 busybox, resolved through a private apt state for the
+	# i386 architecture, so the system's architectures and package lists stay untouched.
+	a=$PWD/apt-i386
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial" && touch "$a/status"
+	apt386() { # apt386 apt-get|apt-cache ARGS...
+		"$1" -q $sandbox -o APT::Architecture=i386 -o APT::Architectures::=i386 \
+			-o Dir::State::Lists="$a/lists" -o Dir::Cache="$a/cache" \
+			-o Dir::State::status="$a/status" "${@:2}"
+	}
+	if [ ! -e linux686/.done ] || [ ! -e busybox386/.done ]; then
+		# An index that fails (a mirror mid-sync) is not fatal: the main one is enough.
+		apt386 apt-get update >/dev/null 2>&1 || true
+		ver=$(apt386 apt-cache show linux-image-686 2>/dev/null |
+			awk '/^Depends:/ {for (i = 2; i <= NF; i++) if ($i ~ /^linux-image-[0-9]/) {print $i; exit}}')
+		[ -n "$ver" ] || { echo "fetch: no linux-image-686 in the i386 index" >&2; exit 1; }
+		for p in "$ver:linux686" "busybox-static:busybox386"; do
+			[ -e "${p#*:}/.done" ] && continue
+			(cd deb && rm -f "${p%%:*}"_*_i386.deb && apt386 apt-get download "${p%%:*}:i386" >/dev/null)
+			rm -rf "${p#*:}" && mkdir -p "${p#*:}"
+			dpkg-deb -x deb/"${p%%:*}"_*_i386.deb "${p#*:}"
+			touch "${p#*:}/.done"
+		done
+	fi
+	ln -sf "boot/$(cd linux686/boot && ls vmlinuz-* | head -1)" linux686/vmlinuz
+fi
 if [ "$what" = bench ]; then
 	# `make bench`'s other loaders, unpacked and run from here (never installed): GRUB's EFI
 	# modules and grub-mkstandalone (with the shared libraries it needs), and systemd-boot.

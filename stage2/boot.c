@@ -45,6 +45,9 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 			goto out;
 		}
 		files[nf].path = paths[nf];
+		struct bvol *bv;
+		if (!volumes_resolve(paths[nf], cfgvol, &bv, &files[nf].vpath))
+			files[nf].vol = &bv->v;
 		if (files[nf].f->is_dir) {
 			r = err_set(E_INVAL, "%s is a directory, not a file", paths[nf]);
 			nf++;

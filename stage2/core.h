@@ -34,12 +34,15 @@ int menu_run(const struct config *cfg, int def, int timeout, char **errors, int 
 void menu_error(const char *title, const char *msg);
 
 /* --- boot (boot.c, exec.c) --- */
-/* Loads and starts an entry; returns only on error, with err_msg() set. */
+/* Loads and starts an entry; returns 0 when an EFI application ran and returned, else an error
+ * with err_msg() set. */
 int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol);
 struct exec_file {
 	struct fs_file *f;
 	const char *path;
 	struct gz *gz; /* a gzip'd kernel: its bytes are read through this */
+	const struct volume *vol; /* where it lives, and its path there (EFI images' device path) */
+	const char *vpath;
 };
 /* Reads [off, off + len) of the file's (uncompressed) bytes into buf. */
 int exec_file_read(struct exec_file *x, uint64_t off, uint64_t len, void *buf);

@@ -226,10 +226,17 @@ static int exec_efi_image(struct load_plan *p, struct exec_file *files, int n_fi
 			sv.s = &p->seg[i];
 	if (sv.s)
 		initrd = (struct plat_source){.size = sv.s->memsz, .read = serve, .ctx = &sv};
+	bool is_linux = !strcmp(p->format, "linux");
 	bli_exec_time();
-	return plat_start_image(im->ptr, im->memsz, p->options, sv.s ? &initrd : NULL,
-				strcmp(p->format, "linux") ? "Starting the EFI application\n"
-							   : "Starting the kernel's EFI stub\n");
+	int r = plat_start_image(im->ptr, im->memsz, p->options, sv.s ? &initrd : NULL,
+				 is_linux ? "Starting the kernel's EFI stub\n"
+				       : "Starting the EFI application\n",
+				 files[0].vol, files[0].vpath);
+	/* An application that returns is done (a tool, a shell): back to the menu. A kernel's
+	 * stub that returns never started its kernel. */
+	if (!r && is_linux)
+		r = err_set(E_IO, "the kernel's EFI stub returned without starting the kernel");
+	return r;
 }
 
 /* The descriptors the plan's selectors name (boot.rst, Multiboot 3.2: flat 4 GiB). */

@@ -115,10 +115,10 @@ void baton_main(void)
 			struct cfg_entry *e = &cfg.entries[sel];
 			plat_clear();
 			con_printf("Booting '%s'\n", e->title);
-			boot_entry(e, bv);
-			/* Only returns on failure: tell the user, then back to the menu without a
-			 * countdown. */
-			menu_error(e->title, err_msg());
+			/* Returns on failure (tell the user) or when an EFI application is done;
+			 * either way back to the menu without a countdown. */
+			if (boot_entry(e, bv))
+				menu_error(e->title, err_msg());
 			timeout = -1;
 		}
 	}

@@ -89,11 +89,13 @@ bool plat_can_start_images(void);
 /*
  * Loads the PE image in memory and starts it with options (UTF-8, converted to the UTF-16 load
  * options) and, when initrd is not NULL, a LoadFile2 protocol on the LINUX_EFI_INITRD_MEDIA_GUID
- * device path serving its bytes. Prints banner once the image is loaded, as it starts. Returns
- * only when the image could not start or exited, with err_msg() set.
+ * device path serving its bytes. The image's device path names path on vol (NULL: none), so it
+ * can find its own files. Prints banner once the image is loaded, as it starts. Returns 0 when
+ * the image ran and returned EFI_SUCCESS, else an error with err_msg() set.
  */
 int plat_start_image(const void *image, uint64_t size, const char *options,
-		     const struct plat_source *initrd, const char *banner);
+		     const struct plat_source *initrd, const char *banner,
+		     const struct volume *vol, const char *path);
 
 /* Reboot or power off after a fatal error (before leaving the firmware). */
 void plat_reboot(void);

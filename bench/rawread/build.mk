@@ -6,6 +6,5 @@ $(B)/bench/rawread.o: bench/rawread/rawread.c
 $(B)/bench/rawread.so: $(B)/bench/rawread.o
 	$(Q)ld $(EFI_LDFLAGS) $^ -o $@ -L/usr/lib -lgnuefi
 $(B)/bench/rawread.efi: $(B)/bench/rawread.so
-	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
-		-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+	$(Q)$(EFI_PE) $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"

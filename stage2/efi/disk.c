@@ -121,3 +121,73 @@ int plat_boot_volume(struct blockdev **dev, uint64_t *start_block)
 	}
 	return err_set(E_NOENT, "baton's boot disk was not found among the block devices");
 }
+
+/* UEFI spec 10.3.5.1 "Hard Drive Media Device Path": names a partition by number and extent. */
+static bool hd_node_matches(const EFI_DEVICE_PATH *n, const struct volume *v)
+{
+	const uint8_t *b = (const uint8_t *)n;
+
+	return n->Type == MEDIA_DEVICE_PATH && n->SubType == MEDIA_HARDDRIVE_DP &&
+	       get16(n->Length) >= 42 && get64(b + 8) == v->start && get64(b + 16) == v->blocks;
+}
+
+EFI_DEVICE_PATH *efi_volume_dp(const struct volume *v, size_t *len)
+{
+	struct efi_disk *d = v->dev->priv;
+	EFI_DEVICE_PATH *found = NULL, *dp;
+	EFI_HANDLE *h = NULL;
+	UINTN n = 0;
+	uint8_t *out;
+
+	if (!v->index) { /* the whole disk */
+		*len = d->dp_len;
+		out = mem_alloc(d->dp_len + 4);
+		if (out)
+			memcpy(out, d->dp, d->dp_len);
+		return (EFI_DEVICE_PATH *)out;
+	}
+	/* The firmware's own partition handle, when it made one: its path is the canonical one. */
+	if (efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &n, &h) == EFI_SUCCESS) {
+		for (UINTN i = 0; i < n && !found; i++) {
+			if (efi_bs->HandleProtocol(h[i], &efi_guid_device_path, (void **)&dp))
+				continue;
+			size_t l = efi_dp_len(dp);
+			if (l > d->dp_len && !memcmp(dp, d->dp, d->dp_len) &&
+			    hd_node_matches((EFI_DEVICE_PATH *)((uint8_t *)dp + d->dp_len), v))
+				found = dp;
+		}
+		efi_bs->FreePool(h);
+	}
+	if (found) {
+		*len = efi_dp_len(found);
+		out = mem_alloc(*len + 4);
+		if (out)
+			memcpy(out, found, *len);
+		return (EFI_DEVICE_PATH *)out;
+	}
+	/* None (a logical partition the firmware skipped, say): the disk's path + our own node. */
+	*len = d->dp_len + 42;
+	out = mem_zalloc(*len + 4);
+	if (!out)
+		return NULL;
+	memcpy(out, d->dp, d->dp_len);
+	uint8_t *hd = out + d->dp_len;
+	hd[0] = MEDIA_DEVICE_PATH, hd[1] = MEDIA_HARDDRIVE_DP, put16(hd + 2, 42);
+	put32(hd + 4, (uint32_t)v->index);
+	put64(hd + 8, v->start);
+	put64(hd + 16, v->blocks);
+	if (v->scheme == PART_GPT) {
+		memcpy(hd + 24, v->part_guid, 16);
+		hd[40] = MBR_TYPE_EFI_PARTITION_TABLE_HEADER, hd[41] = SIGNATURE_TYPE_GUID;
+	} else {
+		/* The MBR's disk signature (offset 440) names the disk. */
+		uint8_t *s0 = mem_alloc(v->dev->block_size);
+		if (s0 && !v->dev->read(v->dev, 0, 1, s0)) {
+			memcpy(hd + 24, s0 + 440, 4);
+			hd[41] = SIGNATURE_TYPE_MBR;
+		}
+		mem_free(s0);
+		hd[40] = MBR_TYPE_PCAT;
+	}
+	return (EFI_DEVICE_PATH *)out;
+}

@@ -20,6 +20,9 @@ bool efi_guid_eq(const EFI_GUID *a, const EFI_GUID *b);
 size_t efi_dp_len(const EFI_DEVICE_PATH *dp);
 /* "SECURITY_VIOLATION", ... for messages. */
 const char *efi_status_str(EFI_STATUS st);
+struct volume;
+/* A volume's device path without its end node (allocated, 4 spare bytes); *len its bytes. */
+EFI_DEVICE_PATH *efi_volume_dp(const struct volume *v, size_t *len);
 #define EFI_DP_NEXT(n) ((EFI_DEVICE_PATH *)((uint8_t *)(n) + get16((n)->Length)))
 
 #endif

@@ -82,16 +82,64 @@ static CHAR16 *utf16(const char *s, UINT32 *bytes)
 	return w;
 }
 
+/*
+ * The device path of a file: its volume's path, a File Path Media node (UEFI spec 10.3.5.4:
+ * a NUL-terminated UTF-16 path with backslashes) and the end node. LoadImage records it, so the
+ * image's EFI_LOADED_IMAGE names its device handle and file, as when the firmware loads it.
+ */
+static EFI_DEVICE_PATH *file_dp(const struct volume *vol, const char *path)
+{
+	size_t vlen, n = strlen(path) + (path[0] != '/');
+	uint8_t *dp;
+	EFI_DEVICE_PATH *v = efi_volume_dp(vol, &vlen);
+	size_t flen = 4 + (n + 1) * 2;
+
+	if (!v || flen > 0xffff) {
+		mem_free(v);
+		return NULL;
+	}
+	dp = mem_alloc(vlen + flen + 4);
+	if (dp) {
+		memcpy(dp, v, vlen);
+		uint8_t *f = dp + vlen;
+		f[0] = MEDIA_DEVICE_PATH, f[1] = MEDIA_FILEPATH_DP, put16(f + 2, (uint16_t)flen);
+		CHAR16 *w = (CHAR16 *)(f + 4);
+		size_t i = 0;
+		if (path[0] != '/')
+			w[i++] = '\\';
+		for (const char *c = path; *c; c++)
+			w[i++] = *c == '/' ? '\\' : (uint8_t)*c;
+		w[i] = 0;
+		f += flen;
+		f[0] = 0x7f, f[1] = 0xff, put16(f + 2, 4); /* end of the whole path (10.3.1) */
+	}
+	mem_free(v);
+	return (EFI_DEVICE_PATH *)dp;
+}
+
+/* The first line of an image's exit data (UEFI 7.4 Exit: a UTF-16 string, then any bytes). */
+static void exit_text(const CHAR16 *w, UINTN bytes, char *out, size_t cap)
+{
+	size_t i = 0;
+
+	for (; w && i + 1 < cap && (i + 1) * 2 <= bytes && w[i] && w[i] != '\n'; i++)
+		out[i] = w[i] < 0x20 || w[i] > 0x7e ? '?' : (char)w[i];
+	out[i] = 0;
+}
+
 int plat_start_image(const void *image, uint64_t size, const char *options,
-		     const struct plat_source *initrd, const char *banner)
+		     const struct plat_source *initrd, const char *banner,
+		     const struct volume *vol, const char *path)
 {
 	EFI_HANDLE h = NULL, rd_handle = NULL;
 	EFI_LOADED_IMAGE *li = NULL;
+	EFI_DEVICE_PATH *dp = vol && path ? file_dp(vol, path) : NULL;
 	CHAR16 *opts = NULL;
 	EFI_STATUS st;
 	int r = 0;
 
-	st = efi_bs->LoadImage(FALSE, efi_image, NULL, (void *)image, size, &h);
+	st = efi_bs->LoadImage(FALSE, efi_image, dp, (void *)image, size, &h);
+	mem_free(dp);
 	if (st != EFI_SUCCESS)
 		/* EFI_SECURITY_VIOLATION: Secure Boot refused the image. */
 		return err_set(E_IO, "the firmware refused to load the image (LoadImage: %s)",
@@ -127,15 +175,17 @@ int plat_start_image(const void *image, uint64_t size, const char *options,
 	plat_puts(banner);
 	st = efi_bs->StartImage(h, &exit_size, &exit_data);
 	h = NULL; /* UEFI 7.4 Exit(): an application that exits is unloaded */
+	char why[96];
+	exit_text(exit_data, exit_size, why, sizeof(why));
 	if (exit_data)
 		efi_bs->FreePool(exit_data);
 	if (serve_error)
 		r = err_set(serve_error, "%s", serve_msg);
+	else if (st != EFI_SUCCESS && why[0])
+		r = err_set(E_IO, "the image stopped with %s: %s", efi_status_str(st), why);
 	else if (st != EFI_SUCCESS)
 		r = err_set(E_IO, "the image stopped with %s (its own messages are above)",
 			    efi_status_str(st));
-	else
-		r = err_set(E_IO, "the image exited");
 out:
 	if (rd_handle)
 		efi_bs->UninstallMultipleProtocolInterfaces(

@@ -5,7 +5,8 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0
 	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64 mb1_elf mb1_video mb1_aout mb2
 	mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
-	bad_huge bad_mb2_sum bad_mb2_required bad_gzip"
+	bad_huge bad_mb2_sum bad_mb2_required bad_gzip debian_linux686 memtest_bin memtest_efi
+	efi_chainload efi_chainload_fails"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -60,65 +61,74 @@ case_debian_linux() {
 		-p "$bli LoaderDevicePartUUID=[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}" -f 'Kernel panic')
 }
 
-# The same kernel through boot.rst's own 64-bit entry instead of its EFI stub (the default).
-case_debian_linux64() {
-	cat >"$1/baton.cfg" <<-'EOF'
-	timeout 0
-	entry Debian GNU/Linux, 64-bit boot protocol
-	  kernel /boot/vmlinuz
-	  initrd /boot/initramfs.img
-	  protocol linux64
-	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
-	EOF
-	args=(-t 240 -s 'linux kernel, 64-bit entry|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
+# A Debian kernel to its userspace marker: KERNEL INITRD ENTRY-KIND [PROTOCOL]; -s steps may follow.
+debian_entry() {
+	local dir=$1 kernel=$2 initrd=$3 kind=$4 proto=${5:-}
+	{
+		printf 'timeout 0\nentry Debian GNU/Linux (%s)\n' "$kind"
+		printf '  kernel %s\n  initrd %s\n' "$kernel" "$initrd"
+		[ -z "$proto" ] || printf '  protocol %s\n' "$proto"
+		printf '  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff\n'
+	} >"$dir/baton.cfg"
+	args=(-t 240 -s "linux kernel, $kind|" -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
 		-f 'Kernel panic')
 }
+
+# The same kernel through boot.rst's own 64-bit entry instead of its EFI stub (the default).
+case_debian_linux64() { debian_entry "$1" /boot/vmlinuz /boot/initramfs.img "64-bit entry" linux64; }
 
 # And through boot.rst's 32-bit entry: baton leaves long mode through its trampoline, the kernel's
 # startup_32 builds its own page tables.
 case_debian_linux32() {
-	cat >"$1/baton.cfg" <<-'EOF'
-	timeout 0
-	entry Debian GNU/Linux, 32-bit boot protocol
-	  kernel /boot/vmlinuz
-	  initrd /boot/initramfs.img
-	  protocol linux32
-	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
-	EOF
-	args=(-t 240 -s 'linux kernel, 32-bit entry|' -s '32-bit protected mode|'
-		-p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff' -f 'Kernel panic')
+	debian_entry "$1" /boot/vmlinuz /boot/initramfs.img "32-bit entry" linux32
+	args+=(-s '32-bit protected mode|')
 }
 
-# Xen 4.17 from Debian: gzip'd, Multiboot 2 with the EFI boot services and amd64 entry tags and a
-# relocatable image; its dom0 (Debian's kernel and our initramfs, as modules) reaches userspace.
-# Xen strips the first word of module strings from loaders that are not GRUB 2: the path.
-case_xen_dom0() {
-	cat >"$1/baton.cfg" <<-'EOF'
-	timeout 0
-	entry Xen 4.17 with a Linux dom0
-	  kernel /boot/xen.gz
-	  cmdline console=com1 com1=115200,8n1 dom0_mem=512M
-	  module /boot/vmlinuz console=hvc0 earlyprintk=xen baton.poweroff
-	  module /boot/initramfs.img
-	EOF
-	args=(-t 300 -m 1536 -c max,-smap -s 'EFI amd64 entry with boot services|'
-		-s '\(XEN\) Bootloader: baton|' -s '\(XEN\) Command line: console=com1 com1|'
-		-p 'BATON-USERSPACE-OK cmdline: console=hvc0 earlyprintk=xen baton.poweroff$'
-		-f 'Panic on CPU|Kernel panic|error: cannot boot')
+# Debian's linux-image-686: a 32-bit kernel (no XLF_KERNEL_64), so the 32-bit entry without asking.
+case_debian_linux686() {
+	debian_entry "$1" /boot/vmlinuz-686 /boot/initramfs-686.img "32-bit entry"
 }
 
-# Debian's vmlinux (the ELF inside the bzImage) through its Xen PVH note, no Xen: an
-# hvm_start_info with the command line, the initramfs as module 0, the RSDP and the memory map.
-case_debian_pvh() {
+# memtest86+ (kernels.md): the .bin by the Linux boot protocol (fixed at 1 MiB, not relocatable),
+# the .efi started by the firmware as an EFI application; each to its banner on serial.
+case_memtest_bin() {
 	cat >"$1/baton.cfg" <<-'EOF'
 	timeout 0
-	entry Debian vmlinux through PVH
-	  kernel /boot/vmlinux
-	  module /boot/initramfs.img
-	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+	entry memtest86+
+	  kernel /boot/memtest86+x64.bin
+	  cmdline console=ttyS0,115200
 	EOF
-	args=(-t 240 -s 'pvh kernel, Xen PVH|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
-		-f 'Kernel panic|error: cannot boot')
+	args=(-t 120 -s 'linux kernel|' -p 'Memtest86\+ v[0-9]')
+}
+case_memtest_efi() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry memtest86+ (EFI)
+	  kernel /boot/memtest86+x64.efi
+	  protocol efi
+	  cmdline console=ttyS0,115200
+	EOF
+	args=(-V -t 120 -s 'efi kernel|' -p 'Memtest86\+ v[0-9]')
+}
+
+# EFI chainload of our own application (tests/kernels/efiapp): it checks its load options, parent,
+# device path and that it can open its own file, then returns; baton shows the menu again, and
+# the good entry then boots. Told to, it leaves through Exit(EFI_ABORTED) with a reason baton shows.
+chain_entries() { # EXTRA-TOKENS
+	printf 'timeout 30\nentry app\n  kernel /k/efiapp.efi\n'
+	printf '  cmdline expect.path=\\k\\efiapp.efi %s\n' "$1"
+	good_entry good
+}
+case_efi_chainload() {
+	chain_entries "" >"$1/baton.cfg"
+	args=(-x -t 120 -s "Booting 'app' in|\r" -s 'BATON-EFIAPP done: [0-9]+ passed, 0 failed|'
+		-s "choose what to boot|$DOWN" -s "> good|\r" -f 'FAIL: ')
+}
+case_efi_chainload_fails() {
+	chain_entries "exit=aborted" >"$1/baton.cfg"
+	args=(-x -t 120 -s "Booting 'app' in|\r" -s 'BATON-EFIAPP done: [0-9]+ passed, 0 failed|'
+		-s 'the image stopped with ABORTED: efiapp: asked to fail|x'
+		-s "choose what to boot|$DOWN" -s "> good|\r" -f 'FAIL: ')
 }
 
 # Broken kernels made by mkbad.py: each a clear message, then the menu boots the good entry.

@@ -20,7 +20,7 @@ rm -rf "$base" && mkdir -p "$base/EFI/BOOT" "$base/k" "$base/boot"
 cp "$B/BOOTX64.EFI" "$base/EFI/BOOT/BOOTX64.EFI"
 cp "$B/kernels/linux64.bzImage" "$base/k/linux64.bzImage"
 for f in smoke-mb1.gz smoke-mb2.elf smoke-mb2-efi.elf smoke-elf64.elf mb1.elf mb1-video.elf \
-	mb1-aout.bin mb2.elf mb2-efi.elf pvh.elf elf32.elf elf64.elf; do cp "$B/kernels/$f" "$base/k/"; done
+	mb1-aout.bin mb2.elf mb2-efi.elf pvh.elf elf32.elf elf64.elf efiapp.efi; do cp "$B/kernels/$f" "$base/k/"; done
 mkdir -p "$base/bad" && python3 "$here/mkbad.py" "$B/kernels" "$base/bad"
 "$B/kernels/mkinitrd" "$base/k/i1.bin" 11 100000
 "$B/kernels/mkinitrd" "$base/k/i2.bin" 22 3001
@@ -37,6 +37,10 @@ pm=$((($(od -An -tu1 -j $((0x1f1)) -N1 "$k") + 1) * 512))
 poff=$(od -An -tu4 -j $((0x248)) -N4 "$k") plen=$(od -An -tu4 -j $((0x24c)) -N4 "$k")
 tail -c +$((pm + poff + 1)) "$k" | head -c "$plen" | xz -dc --single-stream >"$base/boot/vmlinux"
 bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
+# Debian's 686 kernel with an i386 busybox; memtest86+ as a Linux-protocol .bin and a PE .efi.
+cp -L "$CACHE/linux686/vmlinuz" "$base/boot/vmlinuz-686"
+bash mk/initramfs.sh "$base/boot/initramfs-686.img" "$CACHE/busybox386/bin/busybox"
+cp "$CACHE/memtest/boot/memtest86+x64.bin" "$CACHE/memtest/boot/memtest86+x64.efi" "$base/boot/"
 bash mk/mkdisk.sh "$out/base.img" 200 "$base"
 set +e
 

@@ -226,6 +226,8 @@ static void test_parse_errors(void **state)
 	/* Truncated: the file ends inside the setup code, or before syssize says. */
 	expect_parse(b, SYN_SIZE, SYN_KOFF, E_FORMAT, "inside the setup code");
 	expect_parse(b, SYN_SIZE, SYN_SIZE - 16, E_FORMAT, "truncated bzImage");
+	/* syssize rounds up to a paragraph: up to 15 bytes short is a whole file (memtest86+). */
+	expect_parse(b, SYN_SIZE, SYN_SIZE - 15, 0, "");
 	put32(b + LX_SYSSIZE, 0x01000000); /* 256 MiB of kernel in a 12 KiB file */
 	expect_parse(b, SYN_SIZE, SYN_SIZE, E_FORMAT, "truncated bzImage");
 	put32(b + LX_SYSSIZE, (SYN_SIZE - SYN_KOFF) / 16);
@@ -419,7 +421,9 @@ static void check_plan_shape(const struct load_plan *p, const struct linux_hdr *
 	for (int i = 0; i < p->n_segs; i++) {
 		const struct lp_segment *s = &p->seg[i];
 		uint64_t at = 0;
-		assert_true(s->n_pieces >= 1 && s->n_pieces <= LP_MAX_PIECES);
+		/* setup_data is room finish() fills; every other segment has bytes. */
+		assert_true(s->n_pieces >= !!strcmp(s->name, "setup_data") &&
+			    s->n_pieces <= LP_MAX_PIECES);
 		for (int j = 0; j < s->n_pieces; j++) {
 			assert_true(s->piece[j].dst_off >= at);
 			assert_true(s->piece[j].dst_off + s->piece[j].len <= s->memsz);
@@ -443,7 +447,7 @@ static void test_plan_real(void **state)
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(format_linux.plan(&in, &p), 0);
 	check_plan_shape(&p, &h, cmdline, &ks, &bs, &cs);
-	assert_int_equal(p.n_segs, 4);
+	assert_int_equal(p.n_segs, 5); /* kernel, boot_params, cmdline, initrd, setup_data */
 
 	const struct lp_segment *k = &p.seg[ks];
 	assert_int_equal(k->align, get32(real + LX_KERNEL_ALIGNMENT));
@@ -489,7 +493,7 @@ static void test_plan_4g(void **state)
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(format_linux.plan(&in, &p), 0);
 	check_plan_shape(&p, &h, "", &ks, &bs, &cs);
-	assert_int_equal(p.n_segs, 3);
+	assert_int_equal(p.n_segs, 4); /* no initrd */
 	assert_int_equal(find_seg(&p, "initrd"), -1);
 	assert_int_equal(p.seg[ks].max, 0x100000000ull);
 	assert_int_equal(p.seg[bs].max, 0x100000000ull);
@@ -774,18 +778,48 @@ static void test_finish_high_and_options(void **state)
 	expected_zero_page(want, b, &env, 0x1c0001000ull, 0x2f0000000ull, 0x100000010ull);
 	assert_zero_page(zp, want);
 
-	/* The e820 table holds 128 entries; the rest need SETUP_E820_EXT, not written here. */
-	struct mem_range *big = calloc(200, sizeof(*big));
-	for (int i = 0; i < 200; i++)
+	/* The e820 table holds 128 entries; the other 72 go into a SETUP_E820_EXT node at the
+	 * head of the setup_data chain (zero-page.rst e820_table, boot.rst setup_data). */
+	struct mem_range *big = calloc(2000, sizeof(*big));
+	for (int i = 0; i < 2000; i++)
 		big[i] =
 		    (struct mem_range){(uint64_t)i << 20, 1 << 20, i % 2 ? MEM_RAM : MEM_RESERVED};
+	int ss = find_seg(&p, "setup_data");
+	assert_true(ss >= 0);
+	assert_int_equal(p.seg[ss].n_pieces, 0);
+	assert_true(p.seg[ss].memsz >= 16 + 20 * 72);
+	uint8_t *sd = calloc(1, p.seg[ss].memsz);
+	p.seg[ss].ptr = sd;
+	p.seg[ss].placed = 0x3456000;
 	env.map = big;
 	env.n_map = 200;
+	put64(zp + 0x250, 0);
 	p.finish(&p, &env);
 	assert_int_equal(zp[0x1e8], 128);
 	assert_int_equal(get64(zp + 0x2d0 + 20 * 127), 127ull << 20);
+	assert_int_equal(get64(zp + 0x250), 0x3456000); /* setup_data -> the node */
+	assert_int_equal(get64(sd), 0);			/* next: the end of the chain */
+	assert_int_equal(get32(sd + 8), 1);		/* SETUP_E820_EXT */
+	assert_int_equal(get32(sd + 12), 72 * 20);
+	for (int i = 0; i < 72; i++) {
+		assert_int_equal(get64(sd + 16 + 20 * i), (uint64_t)(128 + i) << 20);
+		assert_int_equal(get64(sd + 16 + 20 * i + 8), 1 << 20);
+		assert_int_equal(get32(sd + 16 + 20 * i + 16), i % 2 ? MEM_RAM : MEM_RESERVED);
+	}
+	/* Beyond the room reserved, the rest is dropped, not written past it. */
+	env.n_map = 2000;
+	put64(zp + 0x250, 0);
+	p.finish(&p, &env);
+	uint32_t len = get32(sd + 12);
+	assert_true(16 + len <= p.seg[ss].memsz && len < (2000 - 128) * 20);
+	/* 128 entries or fewer: no node, setup_data untouched. */
+	env.n_map = 128;
+	put64(zp + 0x250, 0);
+	p.finish(&p, &env);
+	assert_int_equal(get64(zp + 0x250), 0);
 	expected_zero_page(want, b, &env, 0x1c0001000ull, 0x2f0000000ull, 0x100000010ull);
 	assert_zero_page(zp, want);
+	free(sd);
 	free(big);
 	lp_free(&p);
 
