@@ -56,7 +56,7 @@ EFI_CFLAGS = -nostdinc -isystem $(GCCINC) $(INCS) -I$(EFIINC) -I$(EFIINC)/x86_64
 	-std=gnu11 -Os -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -fpic -fshort-wchar \
 	-mno-red-zone -mgeneral-regs-only -ffreestanding -fno-stack-protector -fno-stack-check \
 	-fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
-	-DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO
+	-DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO -fvisibility=hidden
 # The shared object's sections that make a PE32+ EFI application (subsystem 10).
 EFI_PE := objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10

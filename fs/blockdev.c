@@ -86,7 +86,8 @@ struct chunk {
 	uint8_t *data;
 };
 
-static struct chunk cache[CACHE_N];
+/* Allocated on first use: a static array would be zeros stored in BOOTX64.EFI's .data. */
+static struct chunk *cache;
 static uint64_t cache_clock;
 static struct chunk *cache_last; /* the most recent hit, tried first */
 
@@ -172,6 +173,8 @@ int vol_read_meta(struct volume *v, uint64_t off, size_t len, void *buf)
 
 	if (r)
 		return r;
+	if (!cache && !(cache = mem_zalloc(sizeof(*cache) * CACHE_N)))
+		return err_set(E_NOMEM, "out of memory");
 	uint64_t pos = v->start * dev->block_size + off; /* byte offset on the device */
 	while (len) {
 		uint64_t idx = pos / cs;
@@ -190,7 +193,7 @@ int vol_read_meta(struct volume *v, uint64_t off, size_t len, void *buf)
 
 void meta_cache_drop(struct blockdev *dev)
 {
-	for (int i = 0; i < CACHE_N; i++) {
+	for (int i = 0; cache && i < CACHE_N; i++) {
 		if (dev && cache[i].dev != dev)
 			continue;
 		mem_free(cache[i].data);

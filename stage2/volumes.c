@@ -5,7 +5,8 @@
 
 #define MAX_VOLS 64
 
-static struct bvol vols[MAX_VOLS];
+/* Allocated by the first scan: a static array would be zeros stored in BOOTX64.EFI's .data. */
+static struct bvol *vols;
 static int n_vols;
 
 int volumes_scan(void)
@@ -14,6 +15,8 @@ int volumes_scan(void)
 	uint64_t bstart = 0;
 	int nd = plat_disks(&disks);
 
+	if (!vols && !(vols = mem_zalloc(sizeof(*vols) * MAX_VOLS)))
+		return 0;
 	if (plat_boot_volume(&bdev, &bstart))
 		con_printf("warning: %s\n", err_msg());
 	/* A rescan (the no-config screen looks again) starts from nothing. */

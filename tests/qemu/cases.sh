@@ -89,6 +89,38 @@ case_debian_linux686() {
 	debian_entry "$1" /boot/vmlinuz-686 /boot/initramfs-686.img "32-bit entry"
 }
 
+# Xen 4.17 from Debian: gzip'd, Multiboot 2 with the EFI boot services and amd64 entry tags and a
+# relocatable image; its dom0 (Debian's kernel and our initramfs, as modules) reaches userspace.
+# Xen strips the first word of module strings from loaders that are not GRUB 2: the path.
+case_xen_dom0() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry Xen 4.17 with a Linux dom0
+	  kernel /boot/xen.gz
+	  cmdline console=com1 com1=115200,8n1 dom0_mem=512M
+	  module /boot/vmlinuz console=hvc0 earlyprintk=xen baton.poweroff
+	  module /boot/initramfs.img
+	EOF
+	args=(-t 300 -m 1536 -c max,-smap -s 'EFI amd64 entry with boot services|'
+		-s '\(XEN\) Bootloader: baton|' -s '\(XEN\) Command line: console=com1 com1|'
+		-p 'BATON-USERSPACE-OK cmdline: console=hvc0 earlyprintk=xen baton.poweroff$'
+		-f 'Panic on CPU|Kernel panic|error: cannot boot')
+}
+
+# Debian's vmlinux (the ELF inside the bzImage) through its Xen PVH note, no Xen: an
+# hvm_start_info with the command line, the initramfs as module 0, the RSDP and the memory map.
+case_debian_pvh() {
+	cat >"$1/baton.cfg" <<-'EOF'
+	timeout 0
+	entry Debian vmlinux through PVH
+	  kernel /boot/vmlinux
+	  module /boot/initramfs.img
+	  cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+	EOF
+	args=(-t 240 -s 'pvh kernel, Xen PVH|' -p 'BATON-USERSPACE-OK cmdline: .*baton.poweroff'
+		-f 'Kernel panic|error: cannot boot')
+}
+
 # memtest86+ (kernels.md): the .bin by the Linux boot protocol (fixed at 1 MiB, not relocatable),
 # the .efi started by the firmware as an EFI application; each to its banner on serial.
 case_memtest_bin() {
