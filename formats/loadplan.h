@@ -83,6 +83,25 @@ enum lp_mode {
 	LP_MODE_EFI64_BS,
 };
 
+/* Consoles a kernel can use (Multiboot 2 3.1.9 and 3.1.10 name these two). */
+enum lp_console {
+	LP_CON_FB = 1,	 /* a linear framebuffer */
+	LP_CON_TEXT = 2, /* EGA text mode (80x25 cells at 0xB8000) */
+};
+
+/*
+ * A kernel's wish for the display (Multiboot 1 header flag 2, Multiboot 2 header tags 4 and 5).
+ * The platform sets a mode for it just before it builds the boot information (plat_set_video),
+ * choosing among the firmware's modes with video_choose() (video.h).
+ */
+struct lp_video {
+	unsigned prefer;	       /* LP_CON_FB or LP_CON_TEXT; 0: no wish, the mode stays */
+	unsigned accept;	       /* every console the kernel can use (LP_CON_*) */
+	uint32_t width, height, depth; /* the preferred mode, 0 = no preference (text: cells) */
+	bool required;		       /* no console in accept: the load fails */
+	const char *source;	       /* what asks, for messages: "Multiboot header flag 2" */
+};
+
 /* A register value: a constant, or a placed segment's address plus an offset. */
 struct lp_reg {
 	bool used;
@@ -118,6 +137,7 @@ struct load_plan {
 	int n_vmap;
 	const char *bootinfo_kind; /* "boot_params (zero page)" */
 	const char *options;	   /* LP_MODE_EFI_IMAGE: the load options (command line) */
+	struct lp_video video;	   /* the display mode the kernel asks for, if any */
 	/*
 	 * Builds the boot information once the final memory map is known, writing through the
 	 * segments' ptr. Runs after the firmware is gone: it must not fail or allocate.

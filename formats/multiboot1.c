@@ -130,6 +130,29 @@ static int plan_elf(const struct lp_file *k, struct mb1_priv *mp, struct load_pl
 	return 0;
 }
 
+/*
+ * spec 3.1.4, the graphics fields (flag 2): mode_type 0 linear graphics, 1 EGA text; width and
+ * height (pixels or cells) and depth, 0 = no preference. It is "only a recommended mode": the
+ * loader may choose another, so either console does and neither is required.
+ */
+static int plan_video(const struct lp_file *k, const uint8_t *h, struct lp_video *v)
+{
+	uint32_t type = get32(h + 32);
+
+	if (type > 1)
+		return err_set(E_UNSUPP,
+			       "%s: Multiboot video mode_type %u is reserved (spec 3.1.4: 0 is "
+			       "linear graphics, 1 EGA text)",
+			       k->path, type);
+	*v = (struct lp_video){.prefer = type ? LP_CON_TEXT : LP_CON_FB,
+			       .accept = LP_CON_FB | LP_CON_TEXT,
+			       .width = get32(h + 36),
+			       .height = get32(h + 40),
+			       .depth = type ? 0 : get32(h + 44),
+			       .source = "Multiboot header flag 2"};
+	return 0;
+}
+
 /* Appends "a b" (or "a" when b is empty or NULL) and a NUL to the strings; returns its offset. */
 static uint32_t add_string(char *buf, uint32_t *at, const char *a, const char *b)
 {
@@ -207,7 +230,8 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 	put32(mi + 44, (uint32_t)(MI_MMAP_ENTRY * n));
 	put32(mi + 48, (uint32_t)(base + mp->o_mmap));
 	if ((mp->hflags & MB1_VIDEO) && env->have_fb && !(env->fb.base >> 32)) {
-		/* spec 3.3 framebuffer_type 1: direct RGB, with the field positions and sizes. */
+		/* spec 3.3 framebuffer_type 1: direct RGB, with the field positions and sizes. Also
+		 * for an EGA text request, which UEFI cannot meet: the type tells the kernel. */
 		const struct framebuffer *fb = &env->fb;
 		flags |= MI_FB;
 		put64(mi + 88, fb->base);
@@ -251,7 +275,8 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 			       "%s: the Multiboot header requires features 0x%x that baton "
 			       "does not know",
 			       k->path, hflags & 0xffff & ~MB1_KNOWN);
-	if ((hflags & MB1_AOUT) && hoff + 32 > k->head_len)
+	/* The address fields end at 32, the graphics fields at 48 (spec 3.1.1). */
+	if (hoff + ((hflags & MB1_VIDEO) ? 48 : (hflags & MB1_AOUT) ? 32 : 12) > k->head_len)
 		return err_set(E_FORMAT, "%s: Multiboot header truncated", k->path);
 	struct mb1_priv *mp = mem_zalloc(sizeof(*mp));
 	if (!mp)
@@ -273,6 +298,8 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 	if (entry >> 32)
 		return err_set(E_RANGE, "%s: entry 0x%llx is above 4 GiB", k->path,
 			       (unsigned long long)entry);
+	if ((hflags & MB1_VIDEO) && (r = plan_video(k, h, &p->video)))
+		return r;
 
 	/* Modules (spec 3.3): page aligned (we always do), above the kernel, below 4 GiB. */
 	uint64_t lo = MAX(ALIGN_UP(end, 4096), 0x100000ull);

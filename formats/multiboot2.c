@@ -26,7 +26,9 @@ struct mb2_hdr {
 	uint32_t off, len;
 	uint32_t requested; /* info tags asked for (bit n = type n) */
 	uint32_t required;  /* of those, the ones the request does not mark optional */
-	bool has_addr, has_entry, efi_bs, has_efi64, has_reloc, want_fb;
+	bool has_addr, has_entry, efi_bs, has_efi64, has_reloc;
+	bool has_console, console_optional, has_fb, fb_optional;
+	uint32_t console_flags, fb_width, fb_height, fb_depth;
 	uint32_t header_addr, load_addr, load_end, bss_end, entry, efi64_entry;
 	uint32_t reloc_min, reloc_max, reloc_align, reloc_pref;
 };
@@ -124,9 +126,11 @@ static int parse_header(const struct lp_file *k, uint32_t off, bool efi, struct 
 				       k->path, type, size);
 		if (type == HT_END)
 			return 0;
-		/* Entry tags carry a u32 after the 8-byte tag header. */
-		if ((type == HT_ENTRY || type == HT_ENTRY_EFI64 || type == HT_ENTRY_EFI32) &&
-		    size < 12)
+		/* Entry and console tags carry a u32 after the 8-byte tag header (3.1.6 - 3.1.9),
+		 * the framebuffer tag three (3.1.10). */
+		bool u32_tag = type == HT_ENTRY || type == HT_ENTRY_EFI64 ||
+			       type == HT_ENTRY_EFI32 || type == HT_CONSOLE;
+		if ((u32_tag && size < 12) || (type == HT_FB && size < 20))
 			return err_set(E_FORMAT, "%s: Multiboot 2 %s tag too short", k->path,
 				       tag_name(type));
 		switch (type) {
@@ -158,11 +162,20 @@ static int parse_header(const struct lp_file *k, uint32_t off, bool efi, struct 
 			h->has_entry = true;
 			h->entry = get32(t + 8);
 			break;
-		case HT_CONSOLE:
 		case HT_MOD_ALIGN:
-			/* Modules are always page aligned; consoles are what the firmware has. */
+			/* Modules are always page aligned. */
 			break;
-		case HT_FB: h->want_fb = true; break;
+		case HT_CONSOLE:
+			h->has_console = true;
+			h->console_optional = optional;
+			h->console_flags = get32(t + 8);
+			break;
+		case HT_FB:
+			h->has_fb = true;
+			h->fb_optional = optional;
+			h->fb_width = get32(t + 8), h->fb_height = get32(t + 12);
+			h->fb_depth = get32(t + 16);
+			break;
 		case HT_EFI_BS:
 			if (efi)
 				h->efi_bs = true;
@@ -193,6 +206,45 @@ static int parse_header(const struct lp_file *k, uint32_t off, bool efi, struct 
 		at += ALIGN_UP(size, 8);
 	}
 	return err_set(E_FORMAT, "%s: Multiboot 2 header has no end tag", k->path);
+}
+
+/*
+ * The display the kernel asks for. 3.1.9 console flags: bit 0, a console must be present; bit 1,
+ * the kernel supports EGA text (without the tag, EGA text is taken as supported, as GRUB does).
+ * 3.1.10 framebuffer tag: the kernel supports a framebuffer (3.6.12: EGA text is one of its
+ * types), with a preferred mode, 0 = no preference. A loader may ignore an optional tag it
+ * cannot honour (3.1.3), so only a required framebuffer tag, or bit 0 in a required console
+ * flags tag, makes a missing console fail the load.
+ */
+static int plan_video(const struct lp_file *k, const struct mb2_hdr *h, struct lp_video *v)
+{
+	bool con_req = h->has_console && !h->console_optional && (h->console_flags & 1);
+	unsigned accept = !h->has_console || (h->console_flags & 2) ? LP_CON_TEXT : 0;
+	const char *source = "Multiboot 2 framebuffer tag";
+
+	if (!h->has_fb && !h->has_console)
+		return 0;
+	if (h->has_fb)
+		accept |= LP_CON_FB;
+	if (!accept && con_req)
+		return err_set(E_UNSUPP,
+			       "%s: the kernel requires a console (Multiboot 2 console flags tag) "
+			       "but supports neither EGA text nor a framebuffer",
+			       k->path);
+	if (!accept)
+		return 0; /* a console flags tag that neither requires nor supports one */
+	if (!h->has_fb)
+		source = "Multiboot 2 console flags tag";
+	else if (con_req)
+		source = "Multiboot 2 framebuffer and console flags tags";
+	*v = (struct lp_video){.prefer = h->has_fb ? LP_CON_FB : LP_CON_TEXT,
+			       .accept = accept,
+			       .width = h->has_fb ? h->fb_width : 0,
+			       .height = h->has_fb ? h->fb_height : 0,
+			       .depth = h->has_fb ? h->fb_depth : 0,
+			       .required = (h->has_fb && !h->fb_optional) || con_req,
+			       .source = source};
+	return 0;
 }
 
 static void mb2_finish(struct load_plan *p, const struct bootenv *env)
@@ -301,6 +353,9 @@ static int mb2_plan(const struct lp_input *in, struct load_plan *p)
 	p->format = "multiboot2";
 	p->bootinfo_kind = "Multiboot 2 information structure";
 	r = plan_image(in, &h, mp, p, &entry, &lo, &hi);
+	if (r)
+		return r;
+	r = plan_video(k, &h, &p->video);
 	if (r)
 		return r;
 	int n_img = p->n_segs;

@@ -276,6 +276,10 @@ static int exec_efi64_bs(struct load_plan *p)
 				       "kept running it cannot be moved there",
 				       p->seg[i].name, (unsigned long long)p->seg[i].placed,
 				       plat_mem_owner(p->seg[i].placed));
+	/* The kernel's display mode, before the framebuffer is reported. */
+	r = plat_set_video(&p->video);
+	if (r)
+		return r;
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);
 	r = plat_firmware_map(&env);
@@ -407,6 +411,11 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	}
 	put64(t + T_NCOPY, n);
 
+	/* The kernel's display mode, as late as can still fail: the framebuffer reported next is
+	 * the new mode. */
+	r = plat_set_video(&p->video);
+	if (r)
+		goto fail;
 	struct bootenv env;
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);

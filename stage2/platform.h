@@ -62,6 +62,15 @@ int plat_boot_volume(struct blockdev **dev, uint64_t *start_block);
 void plat_fill_bootenv(struct bootenv *env); /* systab, RSDP, framebuffer */
 
 /*
+ * Sets the display mode a kernel asks for (the plan's video request; the mode chosen with
+ * video_choose()) and says on the console what the kernel gets. Called just before
+ * plat_fill_bootenv(), so the framebuffer reported is the new mode. Fails (E_UNSUPP, with a
+ * message) only when the request is required and no console it accepts can be given.
+ */
+struct lp_video;
+int plat_set_video(const struct lp_video *req);
+
+/*
  * Leaves the firmware: takes the final memory map (into env) and ends boot services with the
  * retry loop the spec requires. Buffers for the map come from plat_reserve_map() before.
  * After this only plat_serial_puts() and plat_handoff() may be called.

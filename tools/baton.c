@@ -9,6 +9,7 @@
 #include "loadplan.h"
 #include "part.h"
 #include "gzip.h"
+#include "video.h"
 
 static int usage(void)
 {
@@ -178,6 +179,11 @@ static int cmd_probe(int argc, char **argv)
 			       p.reg[i].seg >= 0 ? p.seg[p.reg[i].seg].name : "0",
 			       (unsigned long long)p.reg[i].value);
 	printf("bootinfo:  %s\n", p.bootinfo_kind);
+	if (p.video.prefer) {
+		char b[240];
+		video_describe(&p.video, b, sizeof(b));
+		printf("video:     %s\n", b);
+	}
 	for (int i = 0; i < p.n_segs; i++) {
 		char b[200];
 		const struct lp_segment *s = &p.seg[i];

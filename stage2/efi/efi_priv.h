@@ -18,6 +18,8 @@ void efi_time_init(void);
 bool efi_guid_eq(const EFI_GUID *a, const EFI_GUID *b);
 /* Length in bytes of a device path up to (not including) its end node. */
 size_t efi_dp_len(const EFI_DEVICE_PATH *dp);
+/* Bits per pixel of a GOP mode's linear framebuffer; 0 when it has none (PixelBltOnly). */
+uint32_t efi_gop_bpp(const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi);
 /* "SECURITY_VIOLATION", ... for messages. */
 const char *efi_status_str(EFI_STATUS st);
 struct volume;

@@ -41,12 +41,13 @@ static void fill_fb(struct bootenv *env)
 	mask_bits(g, &fb->green_pos, &fb->green_size);
 	mask_bits(b, &fb->blue_pos, &fb->blue_size);
 	mask_bits(x, &fb->rsvd_pos, &fb->rsvd_size);
-	fb->bpp = 32;
+	fb->bpp = (uint8_t)efi_gop_bpp(mi);
 	fb->base = gop->Mode->FrameBufferBase;
 	fb->size = gop->Mode->FrameBufferSize;
 	fb->width = mi->HorizontalResolution;
 	fb->height = mi->VerticalResolution;
-	fb->pitch = mi->PixelsPerScanLine * 4;
+	/* A bit-mask pixel need not be 32 bits: the pitch follows its size. */
+	fb->pitch = mi->PixelsPerScanLine * ((fb->bpp + 7) / 8);
 	env->have_fb = true;
 }
 

@@ -4,9 +4,9 @@
 CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys menu_default_timeout no_config config_syntax_error
 	missing_kernel missing_initrd not_a_kernel truncated_bzimage corrupt_bzimage xen_dom0
 	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64 mb1_elf mb1_video mb1_aout mb2
-	mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
-	bad_huge bad_mb2_sum bad_mb2_required bad_gzip debian_linux686 memtest_bin memtest_efi
-	efi_chainload efi_chainload_fails"
+	mb2_video mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
+	bad_huge bad_mb2_sum bad_mb2_required bad_mb2_fb_required bad_gzip debian_linux686 memtest_bin
+	memtest_efi efi_chainload efi_chainload_fails"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -178,6 +178,11 @@ case_bad_mb2_sum() {
 case_bad_mb2_required() {
 	bad_input_case "$1" broken "  kernel /bad/mb2req.elf" 'requires the Multiboot 2 APM table tag'
 }
+# A required framebuffer tag (3.1.3) on a machine without graphics output (no -V: no GOP).
+case_bad_mb2_fb_required() {
+	bad_input_case "$1" broken "  kernel /bad/mb2fbreq.elf" \
+		'requires a framebuffer \(Multiboot 2 framebuffer tag\), but the firmware has no graphics output'
+}
 case_bad_gzip() { bad_input_case "$1" broken "  kernel /bad/corrupt.gz" 'corrupt gzip data'; }
 
 # The Multiboot conformance kernels (tests/kernels/mb1, mb2): every promise, PASS/FAIL lines, and a
@@ -197,17 +202,29 @@ case_mb1_elf() {
 	conf_entry "$1" mb1.elf "expect.mods=2 expect.name=baton expect.mmap=1 expect.elfsyms=1" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
+# The header asks for 1024x768x32; OVMF starts in another mode (1280x800 with QEMU's VGA), so
+# "was" in the message and expect.fbmode=1 in the kernel show that baton switched.
 case_mb1_video() {
-	conf_entry "$1" mb1-video.elf "expect.mods=0 expect.name=baton expect.mmap=1 expect.fb=1"
-	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot')
+	conf_entry "$1" mb1-video.elf \
+		"expect.mods=0 expect.name=baton expect.mmap=1 expect.fb=1 expect.fbmode=1"
+	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot'
+		-s 'video: 1024x768x32 for the kernel \(asked 1024x768x32; was [0-9x]+\)|')
 }
 case_mb1_aout() {
 	conf_entry "$1" mb1-aout.bin "expect.mods=2 expect.name=baton expect.mmap=1" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
+# No VGA, no GOP: the framebuffer tag is optional, so the kernel boots without a framebuffer.
 case_mb2() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton" "$MODS"
-	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=0" "$MODS"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot'
+		-s 'video: the firmware has no graphics output .*: the kernel gets no framebuffer|')
+}
+# With VGA: the framebuffer tag's 800x600x32 (not OVMF's first mode) is set and reported.
+case_mb2_video() {
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=1 expect.fbmode=1" "$MODS"
+	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot'
+		-s 'video: 800x600x32 for the kernel \(asked 800x600x32; was [0-9x]+\)|')
 }
 # Entered with boot services kept: at its fixed address (32 MiB), which OVMF leaves free.
 case_mb2_efi() {

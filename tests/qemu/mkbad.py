@@ -47,6 +47,17 @@ def main():
     b = bytearray(mb2)
     struct.pack_into("<I", b, off + 24, 10)  # the information request's first type: APM
     bad["mb2req.elf"] = b
+    # Multiboot 2: the conformance kernel's framebuffer tag made required (3.1.3: flags bit 0
+    # clear), for a machine without graphics output.
+    conf = bytearray(open(f"{kd}/mb2.elf", "rb").read())
+    off = conf.find(struct.pack("<I", 0xE85250D6))
+    at, end = off + 16, off + struct.unpack_from("<I", conf, off + 8)[0]
+    while at < end and struct.unpack_from("<H", conf, at)[0] not in (0, 5):
+        at += (struct.unpack_from("<I", conf, at + 4)[0] + 7) & ~7
+    if at >= end or struct.unpack_from("<H", conf, at)[0] != 5:
+        sys.exit("mkbad.py: mb2.elf has no framebuffer tag")
+    struct.pack_into("<H", conf, at + 2, 0)
+    bad["mb2fbreq.elf"] = conf
     # gzip: a flipped byte inside the deflate data.
     b = bytearray(gz)
     b[len(b) // 2] ^= 0xFF

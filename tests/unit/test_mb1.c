@@ -341,13 +341,58 @@ static void test_pvh(void **state)
 	expect_plan_fmt(&format_pvh, &in, E_FORMAT, "PVH entry");
 }
 
+/* spec 3.1.4: the graphics fields (flag 2) become the plan's video request, never required. */
+static void test_video_request(void **state)
+{
+	struct lp_input in = input(elf32(3), 0);
+	struct load_plan p;
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_multiboot1.plan(&in, &p), 0);
+	assert_int_equal(p.video.prefer, 0); /* no flag 2: no request */
+	lp_free(&p);
+
+	in = input(elf32(7), 0);
+	put32(img + HOFF + 32, 0), put32(img + HOFF + 36, 1024);
+	put32(img + HOFF + 40, 768), put32(img + HOFF + 44, 32);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_multiboot1.plan(&in, &p), 0);
+	assert_int_equal(p.video.prefer, LP_CON_FB);
+	assert_int_equal(p.video.accept, LP_CON_FB | LP_CON_TEXT);
+	assert_int_equal(p.video.width, 1024);
+	assert_int_equal(p.video.height, 768);
+	assert_int_equal(p.video.depth, 32);
+	assert_false(p.video.required);
+	assert_non_null(strstr(p.video.source, "flag 2"));
+	lp_free(&p);
+
+	/* EGA text: columns and rows, no depth (the field is 0 in text mode). */
+	put32(img + HOFF + 32, 1), put32(img + HOFF + 36, 80);
+	put32(img + HOFF + 40, 25), put32(img + HOFF + 44, 8);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_multiboot1.plan(&in, &p), 0);
+	assert_int_equal(p.video.prefer, LP_CON_TEXT);
+	assert_int_equal(p.video.width, 80);
+	assert_int_equal(p.video.height, 25);
+	assert_int_equal(p.video.depth, 0);
+	assert_false(p.video.required);
+	lp_free(&p);
+
+	/* Reserved mode types, and a header cut before its graphics fields. */
+	put32(img + HOFF + 32, 2);
+	expect_err(&in, E_UNSUPP, "mode_type 2");
+	put32(img + HOFF + 32, 0);
+	in.kernel.head_len = HOFF + 40;
+	expect_err(&in, E_FORMAT, "truncated");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_elf_plan),	cmocka_unit_test(test_header_rules),
 	    cmocka_unit_test(test_elf_errors),	cmocka_unit_test(test_aout_kludge),
 	    cmocka_unit_test(test_plain_elf32), cmocka_unit_test(test_plain_elf64),
-	    cmocka_unit_test(test_pvh),
+	    cmocka_unit_test(test_pvh),		cmocka_unit_test(test_video_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,6 +210,107 @@ static void test_efi_bs_and_reloc(void **state)
 	lp_free(&p);
 }
 
+/* A plan of a header with the tags add() writes; its video request in *v. */
+static int video_of(void (*add)(void), struct lp_video *v)
+{
+	struct load_plan p;
+
+	elf();
+	add();
+	struct lp_input in = input(close_header(), true);
+	int r = plan(&in, &p);
+	*v = p.video;
+	lp_free(&p);
+	return r;
+}
+
+static void fb_opt(void)
+{
+	uint8_t *t = htag(5, 1, 20);
+	put32(t + 8, 1024), put32(t + 12, 768), put32(t + 16, 32);
+}
+static void fb_req(void)
+{
+	htag(5, 0, 20);
+}
+static void fb_short(void)
+{
+	htag(5, 1, 12);
+}
+static void con(uint16_t flags, uint32_t console_flags)
+{
+	put32(htag(4, flags, 12) + 8, console_flags);
+}
+static void con_opt_req_ega(void)
+{
+	con(1, 3);
+}
+static void con_req_fb(void)
+{
+	con(0, 1);
+	fb_opt();
+}
+static void con_req_nothing(void)
+{
+	con(0, 1);
+}
+static void con_none(void)
+{
+	con(0, 0);
+}
+static void con_req_ega(void)
+{
+	con(0, 3);
+}
+static void no_tags(void)
+{
+}
+
+/* 3.1.9 console flags and 3.1.10 framebuffer tags become the plan's video request. */
+static void test_video_request(void **state)
+{
+	struct lp_video v;
+
+	assert_int_equal(video_of(no_tags, &v), 0);
+	assert_int_equal(v.prefer, 0);
+	/* An optional framebuffer tag: its mode preferred; EGA text assumed supported. */
+	assert_int_equal(video_of(fb_opt, &v), 0);
+	assert_int_equal(v.prefer, LP_CON_FB);
+	assert_int_equal(v.accept, LP_CON_FB | LP_CON_TEXT);
+	assert_int_equal(v.width, 1024);
+	assert_int_equal(v.height, 768);
+	assert_int_equal(v.depth, 32);
+	assert_false(v.required);
+	assert_string_equal(v.source, "Multiboot 2 framebuffer tag");
+	/* A required one (3.1.3): no console means no boot. */
+	assert_int_equal(video_of(fb_req, &v), 0);
+	assert_true(v.required);
+	assert_int_equal(v.width, 0);
+	assert_int_equal(video_of(fb_short, &v), E_FORMAT);
+	assert_non_null(strstr(err_msg(), "framebuffer tag too short"));
+	/* Console flags: an optional tag's "console required" may be ignored. */
+	assert_int_equal(video_of(con_opt_req_ega, &v), 0);
+	assert_int_equal(v.prefer, LP_CON_TEXT);
+	assert_int_equal(v.accept, LP_CON_TEXT);
+	assert_false(v.required);
+	/* Required console, no EGA text: only the framebuffer, required. */
+	assert_int_equal(video_of(con_req_fb, &v), 0);
+	assert_int_equal(v.prefer, LP_CON_FB);
+	assert_int_equal(v.accept, LP_CON_FB);
+	assert_true(v.required);
+	assert_string_equal(v.source, "Multiboot 2 framebuffer and console flags tags");
+	assert_int_equal(video_of(con_req_ega, &v), 0);
+	assert_int_equal(v.prefer, LP_CON_TEXT);
+	assert_int_equal(v.accept, LP_CON_TEXT);
+	assert_true(v.required);
+	/* A console required, none supported: refused at once. */
+	assert_int_equal(video_of(con_req_nothing, &v), E_UNSUPP);
+	assert_non_null(strstr(err_msg(), "supports neither EGA text nor a framebuffer"));
+	/* Neither required nor supported: no request. */
+	assert_int_equal(video_of(con_none, &v), 0);
+	assert_int_equal(v.prefer, 0);
+}
+
 static int mem_src(void *ctx, uint64_t off, uint64_t len, void *buf)
 {
 	memcpy(buf, (const uint8_t *)ctx + off, len);
@@ -266,10 +367,9 @@ static void test_gzip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_plan_and_info),
-	    cmocka_unit_test(test_required_tags),
-	    cmocka_unit_test(test_efi_bs_and_reloc),
-	    cmocka_unit_test(test_gzip),
+	    cmocka_unit_test(test_plan_and_info),    cmocka_unit_test(test_required_tags),
+	    cmocka_unit_test(test_efi_bs_and_reloc), cmocka_unit_test(test_gzip),
+	    cmocka_unit_test(test_video_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,8 @@ struct ck {
 	uint32_t flags;
 	const char *cmd; /* NULL: none or unusable */
 	uint32_t cmd_len;
-	int exp_path, exp_mmap, exp_elfsyms, exp_fb, exp_bootdev; /* -1: not on the command line */
+	/* -1: not on the command line */
+	int exp_path, exp_mmap, exp_elfsyms, exp_fb, exp_fbmode, exp_bootdev;
 	long exp_mods;
 	const char *exp_name;
 	uint32_t exp_name_len;
@@ -311,6 +312,7 @@ static void check_cmdline(struct ck *c)
 	c->exp_mmap = flag_token(c, "expect.mmap=");
 	c->exp_elfsyms = flag_token(c, "expect.elfsyms=");
 	c->exp_fb = flag_token(c, "expect.fb=");
+	c->exp_fbmode = flag_token(c, "expect.fbmode=");
 	c->exp_bootdev = flag_token(c, "expect.bootdev=");
 	c->exp_mods = -1;
 	const char *s = token_in(c->cmd, c->cmd_len, "expect.mods=", &vl);
@@ -654,6 +656,30 @@ static void check_misc(struct ck *c)
 	}
 }
 
+/* 3.1.4: the header's graphics fields ask for a mode; a loader may choose another, so only a
+ * command line token (the test knows the machine offers it) demands it. */
+static void check_fbmode(struct ck *c)
+{
+	const struct mb1_state *st = c->st;
+	const char *what = "framebuffer is the width and height the header asks for (3.1.4, "
+			   "expect.fbmode=1)";
+
+	if (c->exp_fbmode != 1)
+		return;
+	if (!(st->header_flags & MB1_HF_VIDEO) || !st->video_width || !st->video_height) {
+		rp_fail(c->r, what, "the header asks for no mode (flags 0x%x, %ux%u)",
+			st->header_flags, st->video_width, st->video_height);
+		return;
+	}
+	if (!(c->flags & MB1_IF_FB)) {
+		rp_fail(c->r, what, "flags bit 12 clear, no framebuffer");
+		return;
+	}
+	uint32_t w = f32(c, MI_FB_WIDTH), h = f32(c, MI_FB_HEIGHT);
+	rp_check(c->r, w == st->video_width && h == st->video_height, what, "%ux%u, asked %ux%u", w,
+		 h, st->video_width, st->video_height);
+}
+
 static void check_fb(struct ck *c)
 {
 	struct report *r = c->r;
@@ -775,5 +801,6 @@ void mb1_run_checks(const struct mb1_state *st, struct report *r)
 	check_mmap(&c);
 	check_misc(&c);
 	check_fb(&c);
+	check_fbmode(&c);
 	check_overlaps(&c);
 }

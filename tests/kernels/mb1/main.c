@@ -12,6 +12,7 @@
  * expect.mmap=1   a memory map (flags bit 6)
  * expect.elfsyms=1 ELF section headers (flags bit 5; mb1-elf only)
  * expect.fb=1     a linear graphics framebuffer (flags bit 12, type 0 or 1)
+ * expect.fbmode=1 the framebuffer has the width and height the header's graphics fields ask for
  * expect.bootdev=1 boot_device (flags bit 1)
  * sum=XXXXXXXX    FNV-1a (fnv1a32, FNV1A_INIT) of the text after PATH's space up to " sum=";
  *                 `build/kernels/mkinitrd --sum TEXT` prints it. Always the last token.
@@ -136,6 +137,8 @@ void mb1_main(void)
 #endif
 	const uint8_t *hdr = (const uint8_t *)((uintptr_t)mb1_header - MB1_VOFF); /* physical */
 	st.header_flags = ld32(hdr + 4);
+	st.video_width = ld32(hdr + 36);
+	st.video_height = ld32(hdr + 40);
 	st.video_depth = ld32(hdr + 44);
 	st.eax = ld32(mb1_boot + BOOT_EAX);
 	st.ebx = ld32(mb1_boot + BOOT_EBX);

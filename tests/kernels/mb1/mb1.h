@@ -78,7 +78,7 @@ struct mb1_state {
 	const char *name; /* "mb1-elf", "mb1-aout", "mb1-video" */
 	bool elf;	  /* ELF image (else a.out kludge) */
 	uint32_t header_flags;
-	uint32_t video_depth; /* the header's requested depth (0: none requested) */
+	uint32_t video_width, video_height, video_depth; /* the header's mode (0: none asked) */
 	/* Registers at entry, captured by entry.S before anything changed them. */
 	uint32_t eax, ebx, eflags, esp;
 	uint16_t sel[SEG_N];

@@ -477,6 +477,35 @@ MUT(fb_text_not_graphics)
 	good_ega_text(mc);
 	set_cmdline(mc, "/k/mb1.elf", GOOD_CMD);
 }
+/* mb1-video asks for 1024x768x32 (header flag 2); the synthetic boot's framebuffer is that. */
+MUT(good_fbmode)
+{
+	mc->st.name = "mb1-video";
+	mc->st.header_flags |= MB1_HF_VIDEO;
+	mc->st.video_width = 1024, mc->st.video_height = 768, mc->st.video_depth = 32;
+	set_cmdline(mc, "/k/mb1-video.elf", GOOD_CMD " expect.fbmode=1");
+}
+MUT(fbmode_other_size)
+{
+	good_fbmode(mc);
+	st32(mi(mc) + MI_FB_PITCH, 5120);
+	st32(mi(mc) + MI_FB_WIDTH, 1280);
+	st32(mi(mc) + MI_FB_HEIGHT, 800);
+}
+MUT(fbmode_other_height)
+{
+	good_fbmode(mc);
+	st32(mi(mc) + MI_FB_HEIGHT, 600);
+}
+MUT(fbmode_no_fb)
+{
+	good_fbmode(mc);
+	flag_off(mc, MB1_IF_FB);
+}
+MUT(fbmode_header_asks_none)
+{
+	set_cmdline(mc, "/k/mb1.elf", GOOD_CMD " expect.fbmode=1");
+}
 MUT(cmdline_in_kernel)
 {
 	uint32_t a = mc->st.bss_lo;
@@ -511,6 +540,7 @@ static const struct tcase cases[] = {
     GOOD(good_mmap_split),
     GOOD(good_aout),
     GOOD(good_ega_text),
+    GOOD(good_fbmode),
     BAD(bad_eax, "EAX holds the magic"),
     BAD(if_set, "EFLAGS.IF clear"),
     BAD(vm_set, "EFLAGS.VM clear"),
@@ -568,6 +598,10 @@ static const struct tcase cases[] = {
     BAD(fb_mask_past_bpp, "framebuffer: type, bpp, pitch"),
     BAD(fb_color_at_112, "framebuffer: type, bpp, pitch"),
     BAD(fb_text_not_graphics, "linear graphics"),
+    BAD(fbmode_other_size, "the width and height the header asks for"),
+    BAD(fbmode_other_height, "the width and height the header asks for"),
+    BAD(fbmode_no_fb, "the width and height the header asks for"),
+    BAD(fbmode_header_asks_none, "the width and height the header asks for"),
     BAD(cmdline_in_kernel, "boot information does not overlap the kernel"),
     BAD(info_in_kernel, "boot information does not overlap the kernel"),
 };

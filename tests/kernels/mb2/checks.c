@@ -37,7 +37,7 @@ struct ck {
 	struct range kernel; /* [run, run + memsz) */
 	const char *cmd;     /* command line, NUL-terminated within its tag (or NULL) */
 	bool sum_ok;	     /* expectations only count when sum= vouches for them */
-	int exp_path, exp_mods, exp_fb, exp_rsdp; /* -1: no token */
+	int exp_path, exp_mods, exp_fb, exp_fbmode, exp_rsdp; /* -1: no token */
 	const char *exp_name;
 	size_t exp_name_len;
 };
@@ -360,6 +360,8 @@ static void parse_tokens(struct ck *c, const char *s, size_t n)
 					c->exp_mods = (int)(v > MAX_MODS ? MAX_MODS + 1 : v);
 				else if (tok_is(t, kl, "expect.fb"))
 					c->exp_fb = v != 0;
+				else if (tok_is(t, kl, "expect.fbmode"))
+					c->exp_fbmode = v != 0;
 				else if (tok_is(t, kl, "expect.rsdp"))
 					c->exp_rsdp = v != 0;
 			}
@@ -687,6 +689,26 @@ static void check_fb(struct ck *c)
 		 bpp, pitch, type, sz);
 }
 
+/* 3.1.10: the mode is only a preference; the token says this machine offers it. */
+static void check_fbmode(struct ck *c)
+{
+	const char *what = "framebuffer is the width and height our framebuffer tag asks for "
+			   "(3.1.10, expect.fbmode=1)";
+	uint32_t sz;
+	const uint8_t *t = mb2_tag(c->st, T_FB, &sz);
+
+	if (c->exp_fbmode != 1)
+		return;
+	if (!c->st->fb_width || !c->st->fb_height)
+		rp_fail(c->r, what, "this kernel's header asks for no mode");
+	else if (!t)
+		rp_fail(c->r, what, "no framebuffer tag");
+	else
+		rp_check(c->r, ld32(t + 20) == c->st->fb_width && ld32(t + 24) == c->st->fb_height,
+			 what, "%ux%u, asked %ux%u", ld32(t + 20), ld32(t + 24), c->st->fb_width,
+			 c->st->fb_height);
+}
+
 /* --- the image: where it runs, intact, bss (3.1.13, 3.6.23, ELF loading) --- */
 
 static void check_image(struct ck *c)
@@ -768,8 +790,13 @@ static void check_efi(struct ck *c)
 
 void mb2_run_checks(const struct mb2_state *st, struct report *r)
 {
-	struct ck c = {
-	    .st = st, .r = r, .exp_path = 1, .exp_mods = -1, .exp_fb = -1, .exp_rsdp = -1};
+	struct ck c = {.st = st,
+		       .r = r,
+		       .exp_path = 1,
+		       .exp_mods = -1,
+		       .exp_fb = -1,
+		       .exp_fbmode = -1,
+		       .exp_rsdp = -1};
 
 	c.seal = rd(&c, st->run + st->seal_off, SEAL_SIZE);
 	if (c.seal && !c_memeq(c.seal, MB2_SEAL_MAGIC, 8))
@@ -794,6 +821,7 @@ void mb2_run_checks(const struct mb2_state *st, struct report *r)
 		check_elf(&c);
 		check_rsdp(&c);
 		check_fb(&c);
+		check_fbmode(&c);
 	}
 	check_image(&c);
 	if (st->variant == MB2_EFI64)

@@ -39,11 +39,11 @@ mb2_header:
 	.long	12
 	.long	0
 #ifndef MB2_EFI
-/* 3.1.10 framebuffer, optional (flags 1), no preferred mode: a loader may ignore it. */
+/* 3.1.10 framebuffer, optional (flags 1): a loader may ignore it, or give another mode. */
 	.balign	8
 	.short	5, 1
 	.long	20
-	.long	0, 0, 0
+	.long	MB2_FB_WIDTH, MB2_FB_HEIGHT, MB2_FB_DEPTH
 /* 3.1.13 relocatable: anywhere in [min, max] at this alignment, preferably high. */
 	.balign	8
 	.short	10, 0

@@ -22,9 +22,10 @@ module2 /k/i2.bin seed=12
 boot
 CFG
 libs=$BL/libefiboot1/usr/lib/x86_64-linux-gnu:$BL/libefivar1/usr/lib/x86_64-linux-gnu:$BL/libdevmapper1.02.1/lib/x86_64-linux-gnu
+# efi_gop: GRUB sets the framebuffer tag's mode too ("grub-run.sh mb2 ' expect.fbmode=1'").
 LD_LIBRARY_PATH=$libs $BL/grub-common/usr/bin/grub-mkstandalone -O x86_64-efi \
-	-d $BL/grub-efi-amd64-bin/usr/lib/grub/x86_64-efi --modules="part_gpt fat" \
-	--install-modules="multiboot2 search search_fs_file part_gpt fat normal boot" \
+	-d $BL/grub-efi-amd64-bin/usr/lib/grub/x86_64-efi --modules="part_gpt fat efi_gop" \
+	--install-modules="efi_gop video video_fb multiboot2 search search_fs_file part_gpt fat normal boot" \
 	--locales= --fonts= --themes= -o "$W/esp/EFI/BOOT/BOOTX64.EFI" "boot/grub/grub.cfg=$W/grub.cfg"
 bash mk/mkdisk.sh "$W/disk.img" 64 "$W/esp"
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$W/vars.fd"

@@ -12,6 +12,7 @@
  * expect.mods=N    exactly N module tags
  * expect.name=S    the boot loader name begins with S
  * expect.fb=0|1    a framebuffer tag must be absent / present (no token: either)
+ * expect.fbmode=1  the framebuffer has the width and height our framebuffer tag asks for
  * expect.rsdp=0    the machine has no ACPI: requested tags 14/15 may be missing
  * sum=XXXXXXXX     FNV-1a (fnv1a32, FNV1A_INIT) of the text after the first space up to
  *                  " sum="; `build/kernels/mkinitrd --sum TEXT` prints it. Always last.
@@ -156,6 +157,7 @@ void mb2_main(void)
 {
 	rep.putc = com1_putc;
 	st.variant = MB2_I386;
+	st.fb_width = MB2_FB_WIDTH, st.fb_height = MB2_FB_HEIGHT;
 	capture_common();
 	probe_a20();
 	own_tables();

@@ -40,6 +40,12 @@
 /* mb2-efi: ELF64, linked and loaded at a fixed address (EFI memory, allocated by the loader). */
 #define MB2_EFI_LINK 0x2000000 /* OVMF keeps firmware data at 12-24 MiB while boot services run */
 
+/* mb2: the framebuffer tag's preferred mode (3.1.10), not OVMF's first mode (1280x800), so a
+ * loader that honours it visibly switches. */
+#define MB2_FB_WIDTH  800
+#define MB2_FB_HEIGHT 600
+#define MB2_FB_DEPTH  32
+
 #define MB2_STACK 131072 /* UEFI wants 128 KiB for boot service calls */
 
 /* The seal mb2seal writes into the image after the link (see mb2seal.c). */
@@ -90,6 +96,7 @@ struct mb2_state {
 	uint64_t seal_off, bss_off, bss_size, bss_bad;
 	uint32_t requested; /* bit n: tag type n asked for by a required information request */
 	bool relocatable;
+	uint32_t fb_width, fb_height; /* the framebuffer tag's preferred mode (0: no tag) */
 	/* EFI variant: results of boot service calls made by main (status; ~0: not called). */
 	uint64_t efi_getmemmap, efi_handleprot;
 	uint64_t efi_memmap_count;

@@ -164,6 +164,7 @@ static void build(struct world *w, const struct image *im, uint64_t run)
 		st->efi_getmemmap = st->efi_handleprot = 0;
 	} else {
 		st->cr0 = 0x11;
+		st->fb_width = MB2_FB_WIDTH, st->fb_height = MB2_FB_HEIGHT;
 		for (int i = 0; i < 6; i++)
 			st->seg[i] =
 			    (struct mb2_seg){i ? 0x18 : 0x10,
@@ -175,7 +176,8 @@ static void build(struct world *w, const struct image *im, uint64_t run)
 					     i ? 0x00cf93000000ffffull : 0x00cf9b000000ffffull};
 	}
 	w->ip = INFO + 8;
-	snprintf(text, sizeof(text), "expect.mods=2 expect.name=baton expect.fb=%d", efi ? 0 : 1);
+	snprintf(text, sizeof(text), "expect.mods=2 expect.name=baton expect.fb=%d%s", efi ? 0 : 1,
+		 efi ? "" : " expect.fbmode=1");
 	snprintf(line, sizeof(line), "/k/mb2.elf %s sum=%08x", text,
 		 fnv1a32(FNV1A_INIT, text, strlen(text)));
 	str_tag(w, T_CMDLINE, line);
@@ -225,7 +227,8 @@ static void build(struct world *w, const struct image *im, uint64_t run)
 		st32(t + 8, 48), st32(t + 12, 1);
 	} else {
 		t = tag(w, T_FB, 8 + 24 + 6);
-		st64(t + 8, 0xfd000000), st32(t + 16, 4096), st32(t + 20, 1024), st32(t + 24, 768);
+		st64(t + 8, 0xfd000000), st32(t + 16, MB2_FB_WIDTH * 4);
+		st32(t + 20, MB2_FB_WIDTH), st32(t + 24, MB2_FB_HEIGHT);
 		t[28] = 32, t[29] = 1;
 		t = tag(w, T_LOAD_BASE, 12);
 		st32(t + 8, (uint32_t)run);
@@ -304,6 +307,18 @@ static const char *mutate(struct world *w, int k)
 		memcpy(M + run + 0x2000, M + INFO, 4096);
 		st->info = run + 0x2000;
 		return "boot information does not overlap";
+	case 40:
+		st32(w->tag[T_FB] + 20, 1024), st32(w->tag[T_FB] + 16, 4096);
+		return "framebuffer is the width and height our framebuffer tag asks for";
+	case 41:
+		st32(w->tag[T_FB] + 24, MB2_FB_HEIGHT + 1);
+		return "framebuffer is the width and height our framebuffer tag asks for";
+	case 42:
+		st32(w->tag[T_FB], 99);
+		return "framebuffer is the width and height our framebuffer tag asks for";
+	case 43:
+		st->fb_width = st->fb_height = 0;
+		return "framebuffer is the width and height our framebuffer tag asks for";
 	}
 	return NULL;
 }
