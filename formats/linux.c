@@ -82,6 +82,14 @@ static void linux_finish(struct load_plan *p, const struct bootenv *env)
 	uint64_t cmd = p->seg[SEG_CMDLINE].placed;
 
 	memcpy(bp, lp->params, BP_SIZE);
+	/*
+	 * boot.rst relocatable_kernel: "After loading, the boot loader must set the code32_start
+	 * field to point to the loaded code" (code32_start "defaults to the load address"). It is
+	 * the 32-bit entry's address: a kernel placed above 4 GiB (64-bit entry) has none to give.
+	 */
+	uint64_t kernel = p->seg[SEG_KERNEL].placed;
+	if (!(kernel >> 32))
+		put32(bp + LX_CODE32_START, (uint32_t)kernel);
 	/* boot.rst: cmd_line_ptr, with the high half in ext_cmd_line_ptr (zero-page.rst 0x0c8). */
 	put32(bp + LX_CMD_LINE_PTR, (uint32_t)cmd);
 	put32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(cmd >> 32));

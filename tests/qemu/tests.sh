@@ -20,7 +20,8 @@ rm -rf "$base" && mkdir -p "$base/EFI/BOOT" "$base/k" "$base/boot"
 cp "$B/BOOTX64.EFI" "$base/EFI/BOOT/BOOTX64.EFI"
 cp "$B/kernels/linux64.bzImage" "$base/k/linux64.bzImage"
 for f in smoke-mb1.gz smoke-mb2.elf smoke-mb2-efi.elf smoke-elf64.elf mb1.elf mb1-video.elf \
-	mb1-aout.bin mb2.elf mb2-efi.elf pvh.elf elf32.elf elf64.elf efiapp.efi; do cp "$B/kernels/$f" "$base/k/"; done
+	mb1-aout.bin mb2.elf mb2-efi.elf pvh.elf elf32.elf elf64.elf efiapp.efi linux32.bzImage \
+	linux32-k64.bzImage; do cp "$B/kernels/$f" "$base/k/"; done
 mkdir -p "$base/bad" && python3 "$here/mkbad.py" "$B/kernels" "$base/bad"
 "$B/kernels/mkinitrd" "$base/k/i1.bin" 11 100000
 "$B/kernels/mkinitrd" "$base/k/i2.bin" 22 3001

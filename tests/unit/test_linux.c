@@ -622,7 +622,7 @@ static struct bootenv test_env(void)
 
 /* The zero page boot.rst and zero-page.rst ask for, built independently of linux.c. */
 static void expected_zero_page(uint8_t *z, const uint8_t *kernel, const struct bootenv *env,
-			       uint64_t cmd, uint64_t rd, uint64_t rd_size)
+			       uint64_t load, uint64_t cmd, uint64_t rd, uint64_t rd_size)
 {
 	unsigned hdr_end = MIN(0x202u + kernel[0x201], 0x290u);
 
@@ -630,6 +630,8 @@ static void expected_zero_page(uint8_t *z, const uint8_t *kernel, const struct b
 	memcpy(z + 0x1f1, kernel + 0x1f1, hdr_end - 0x1f1);
 	z[0x210] = 0xff;	  /* type_of_loader: undefined */
 	put16(z + 0x1fa, 0xffff); /* vid_mode: normal */
+	if (load && !(load >> 32))
+		put32(z + 0x214, (uint32_t)load); /* code32_start: where the kernel was loaded */
 	put32(z + 0x228, (uint32_t)cmd);
 	put32(z + 0x0c8, (uint32_t)(cmd >> 32));
 	if (rd_size) {
@@ -693,16 +695,17 @@ static void test_finish_real(void **state)
 	fake_exec(&p, &x, placed, files);
 
 	/* What the executor copied is the plan's zero page: header in, the rest zero. */
-	expected_zero_page(want, real, &(struct bootenv){0}, 0, 0, 0);
+	expected_zero_page(want, real, &(struct bootenv){0}, 0, 0, 0, 0);
 	assert_zero_page(x.buf[bs], want);
 
 	p.finish(&p, &env);
-	expected_zero_page(want, real, &env, 0x9000, 0x7fe00000, 3004);
+	expected_zero_page(want, real, &env, p.seg[ks].addr, 0x9000, 0x7fe00000, 3004);
 	assert_zero_page(x.buf[bs], want);
 	/* Spot checks by name, in case the reference above shares a mistake. */
 	uint8_t *z = x.buf[bs];
 	assert_memory_equal(z + 0x1f1, real + 0x1f1, 0x1fa - 0x1f1); /* up to vid_mode */
 	assert_memory_equal(z + 0x1fc, real + 0x1fc, 0x210 - 0x1fc); /* up to type_of_loader */
+	assert_int_equal(get32(z + 0x214), p.seg[ks].addr);	     /* code32_start */
 	assert_memory_equal(z + 0x230, real + 0x230, 0x258 - 0x230); /* up to pref_address */
 	assert_memory_equal(z + 0x202, "HdrS", 4);
 	assert_int_equal(z[0x210], 0xff);
@@ -749,16 +752,20 @@ static void test_finish_high_and_options(void **state)
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(format_linux.plan(&in, &p), 0);
 	int bs = find_seg(&p, "boot_params"), cs = find_seg(&p, "cmdline");
-	int rs = find_seg(&p, "initrd");
+	int rs = find_seg(&p, "initrd"), ks = find_seg(&p, "kernel");
 	/* Only the zero page is written by finish(), so only it needs bytes. */
 	memset(zp, 0xaa, sizeof(zp));
 	p.seg[bs].ptr = zp;
 	p.seg[bs].placed = 0x2345000;
 	p.seg[cs].placed = 0x1c0001000ull;
 	p.seg[rs].placed = 0x2f0000000ull;
+	/* Above 4 GiB the kernel has no 32-bit entry: code32_start keeps the header's value. */
+	p.seg[ks].placed = 0x140000000ull;
 	p.finish(&p, &env);
-	expected_zero_page(want, b, &env, 0x1c0001000ull, 0x2f0000000ull, 0x100000010ull);
+	expected_zero_page(want, b, &env, 0x140000000ull, 0x1c0001000ull, 0x2f0000000ull,
+			   0x100000010ull);
 	assert_zero_page(zp, want);
+	assert_int_equal(get32(zp + 0x214), 0x100000);
 	assert_int_equal(get32(zp + 0x0c8), 1);		 /* ext_cmd_line_ptr */
 	assert_int_equal(get32(zp + 0x0c0), 2);		 /* ext_ramdisk_image */
 	assert_int_equal(get32(zp + 0x218), 0xf0000000); /* ramdisk_image */
@@ -775,7 +782,8 @@ static void test_finish_high_and_options(void **state)
 	assert_int_equal(get32(zp + 0x1c0), 0);
 	assert_int_equal(get32(zp + 0x1c4), 0);
 	assert_int_equal(get64(zp + 0x070), 0);
-	expected_zero_page(want, b, &env, 0x1c0001000ull, 0x2f0000000ull, 0x100000010ull);
+	expected_zero_page(want, b, &env, 0x140000000ull, 0x1c0001000ull, 0x2f0000000ull,
+			   0x100000010ull);
 	assert_zero_page(zp, want);
 
 	/* The e820 table holds 128 entries; the other 72 go into a SETUP_E820_EXT node at the
@@ -817,7 +825,8 @@ static void test_finish_high_and_options(void **state)
 	put64(zp + 0x250, 0);
 	p.finish(&p, &env);
 	assert_int_equal(get64(zp + 0x250), 0);
-	expected_zero_page(want, b, &env, 0x1c0001000ull, 0x2f0000000ull, 0x100000010ull);
+	expected_zero_page(want, b, &env, 0x140000000ull, 0x1c0001000ull, 0x2f0000000ull,
+			   0x100000010ull);
 	assert_zero_page(zp, want);
 	free(sd);
 	free(big);
@@ -841,9 +850,42 @@ static void test_finish_high_and_options(void **state)
 	assert_int_equal(format_linux.plan(&in, &p), 0);
 	p.seg[bs].ptr = zp;
 	p.seg[cs].placed = 0x3000;
+	p.seg[ks].placed = 0x1000000;
 	p.finish(&p, &env);
-	expected_zero_page(want, b, &env, 0x3000, 0, 0);
+	expected_zero_page(want, b, &env, 0x1000000, 0x3000, 0, 0);
 	assert_zero_page(zp, want);
+	lp_free(&p);
+	free(b);
+}
+
+/*
+ * boot.rst relocatable_kernel: a kernel loaded away from the header's code32_start (0x100000, or
+ * its pref_address when that is busy) is told where it runs; the 32-bit entry jumps there.
+ */
+static void test_finish_code32_start(void **state)
+{
+	uint8_t *b = synth(0x020f, 0); /* an i386 kernel: the 32-bit entry only */
+	struct lp_input in = input(syn_file(b, SYN_SIZE), "", NULL, 0);
+	struct load_plan p;
+	struct bootenv env = test_env();
+	uint8_t zp[BP_SIZE];
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_PROT32);
+	int ks = find_seg(&p, "kernel"), bs = find_seg(&p, "boot_params");
+	assert_int_equal(get32(b + LX_CODE32_START), 0x100000);
+	p.seg[bs].ptr = zp;
+	p.seg[bs].placed = 0x7000;
+	p.seg[ks].placed = 0x3000000; /* pref_address 0x1000000 was busy */
+	p.finish(&p, &env);
+	assert_int_equal(get32(zp + LX_CODE32_START), 0x3000000);
+	assert_int_equal(lp_entry(&p), 0x3000000);
+	assert_int_equal(lp_reg_value(&p, LP_RSI), 0x7000);
+	/* At pref_address too: code32_start is the load address, not the header's default. */
+	p.seg[ks].placed = 0x1000000;
+	p.finish(&p, &env);
+	assert_int_equal(get32(zp + LX_CODE32_START), 0x1000000);
 	lp_free(&p);
 	free(b);
 }
@@ -1092,6 +1134,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_initrds),
 	    cmocka_unit_test(test_finish_real),
 	    cmocka_unit_test(test_finish_high_and_options),
+	    cmocka_unit_test(test_finish_code32_start),
 	    cmocka_unit_test(test_finish_framebuffer),
 	    cmocka_unit_test(test_detect_and_find),
 	    cmocka_unit_test(test_pe_parse),

@@ -54,13 +54,17 @@ void rp_vprintf(struct report *r, const char *fmt, va_list ap)
 		}
 		case 'c': rp_putc(r, (char)va_arg(ap, int)); break;
 		case 'd': {
-			int64_t v = lng ? va_arg(ap, long) : va_arg(ap, int);
+			int64_t v = lng > 1 ? va_arg(ap, long long)
+				    : lng   ? va_arg(ap, long)
+					    : va_arg(ap, int);
 			put_num(r, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, pad, v < 0);
 			break;
 		}
 		case 'u':
 		case 'x': {
-			uint64_t v = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+			uint64_t v = lng > 1 ? va_arg(ap, unsigned long long)
+				     : lng   ? va_arg(ap, unsigned long)
+					     : va_arg(ap, unsigned);
 			put_num(r, v, *fmt == 'x' ? 16 : 10, width, pad, false);
 			break;
 		}

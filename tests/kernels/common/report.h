@@ -14,7 +14,7 @@ struct report {
 
 void rp_putc(struct report *r, char c);
 void rp_puts(struct report *r, const char *s);
-/* A small printf: %s %c %d %u %x with l/ll, a 0 flag and a width; "%%". */
+/* A small printf: %s %c %d %u %x with l/ll (PX64/PU64 for uint64_t), a 0 flag and a width; "%%". */
 void rp_vprintf(struct report *r, const char *fmt, va_list ap);
 void rp_printf(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*

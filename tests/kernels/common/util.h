@@ -6,6 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* printf conversions for uint64_t (the kernels' rp_printf and the host's): long is 64-bit only on
+ * x86-64; i386 needs "ll". (<inttypes.h> is not there for -m32 without multilib headers.) */
+#if __SIZEOF_LONG__ == 8
+#define PX64 "lx"
+#define PU64 "lu"
+#else
+#define PX64 "llx"
+#define PU64 "llu"
+#endif
+
 /* Little-endian loads from unaligned bytes (boot structures are packed). */
 static inline uint16_t ld16(const void *p)
 {

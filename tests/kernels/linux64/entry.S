@@ -1,5 +1,6 @@
 /* entry.S: linux64 conformance kernel entries: 32-bit (must not be used), 64-bit startup_64, exception stubs. */
 #include "proto.h"
+#include "bzentry.inc"
 
 	.section .head.text, "ax"
 /*
@@ -8,55 +9,26 @@
  * scratch field (0x1e4) for the one call that finds our address, as Linux's startup_32 does.
  */
 	.code32
-	.globl	startup_32
-	.hidden	startup_32
-startup_32:
+	symbol	startup_32
 	cli
 	cld
 	leal	(ZP_SCRATCH + 4)(%esi), %esp
 	call	1f
-1:	popl	%ebp
-	xorl	%ecx, %ecx
-2:	movzbl	(msg32 - 1b)(%ebp, %ecx), %ebx
-	testl	%ebx, %ebx
-	jz	4f
-	movl	$0x3fd, %edx		/* COM1 LSR: wait for THRE (bit 5) */
-3:	inb	%dx, %al
-	testb	$0x20, %al
-	jz	3b
-	movl	%ebx, %eax
-	movl	$0x3f8, %edx
-	outb	%al, %dx
-	addl	$1, %ecx
-	jmp	2b
-4:	movb	$0x11, %al		/* isa-debug-exit: failure */
-	outb	%al, $0xf4
-5:	hlt
-	jmp	5b
+1:	popl	%esi
+	addl	$(msg32 - 1b), %esi
+	com1_fail_exit %esi
 msg32:
 	.ascii	"FAIL: entered through the 32-bit entry (a 64-bit loader must jump to load address + 0x200)\r\n"
 	.asciz	"BATON-CONFORMANCE linux64 done: 0 passed, 1 failed\r\n"
 
-/* boot.rst "THE KERNEL_INFO": "LToP", size, size_total, setup_type_max. */
-	.org	L64_KINFO_OFF
-	.globl	l64_kernel_info
-	.hidden	l64_kernel_info
-l64_kernel_info:
-	.ascii	"LToP"
-	.long	16
-	.long	16
-	.long	0x80000000 | 9		/* SETUP_INDIRECT | SETUP_ENUM_MAX (SETUP_RNG_SEED) */
+	kernel_info
 
 /*
  * Offset 0x200: the 64-bit entry (boot.rst "64-bit BOOT PROTOCOL"). Nothing is promised about
  * the stack, so record the entry state RIP-relative without one, then switch to our own stack
  * (in bss) before pushfq. MOV and LEA leave RFLAGS alone, so the IF seen is the loader's.
  */
-	.org	L64_ENTRY64
-	.code64
-	.globl	startup_64
-	.hidden	startup_64
-startup_64:
+	startup_64_at_0x200
 	movq	%rsi, l64_boot + 0(%rip)
 	movq	%rsp, l64_boot + 8(%rip)
 	movw	%cs, l64_boot + 16(%rip)
@@ -79,46 +51,24 @@ startup_64:
 	hlt
 	jmp	6b
 
-/* Exception stubs, 16 bytes apart: push a zero error code where the CPU pushes none, then the vector. */
+/* Exception stubs (bzentry.inc), then the common part. */
 	.text
 	.balign	16
-	.globl	l64_isr_stubs
-	.hidden	l64_isr_stubs
-l64_isr_stubs:
-	vec = 0
-	.rept	32
-	.balign	16
-	.if	(vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-	.else
-	pushq	$0
-	.endif
-	pushq	$vec
-	jmp	isr_common
-	vec = vec + 1
-	.endr
+	symbol	l64_isr_stubs
+	isr_stubs pushq, isr_common
 isr_common:
 	movq	%rsp, %rdi		/* frame: vector, error, rip, cs, rflags, rsp, ss */
 	andq	$-16, %rsp
-	call	l64_trap
+	call	bz_trap
 7:	cli
 	hlt
 	jmp	7b
 
 	.section .data, "aw"
 	.balign	8
-	.globl	l64_boot
-	.hidden	l64_boot
-l64_boot:				/* struct l64_boot: rsi, rsp, cs, ds, es, ss, rflags */
+	symbol	l64_boot				/* struct l64_boot: rsi, rsp, cs, ds, es, ss, rflags */
 	.fill	32, 1, 0
 
-	.section .trailer, "a"
-	.ascii	L64_TRAILER
-
-	.section .bss, "aw", @nobits
-	.balign	16
-	.skip	65536
-	.globl	l64_stack_top
-	.hidden	l64_stack_top
-l64_stack_top:
+	trailer_and_stack l64_stack_top
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,9 +1,15 @@
-/* linux64.lds.S: links the protected-mode part flat at 0 (run anywhere: all references RIP-relative). */
+/* bzimage.lds.S: links a conformance bzImage's protected-mode part flat at 0 (it runs anywhere). */
 #include "proto.h"
 
+#if BZ_PM_BITS == 64
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 ENTRY(startup_64)
+#else
+OUTPUT_FORMAT("elf32-i386")
+OUTPUT_ARCH(i386)
+ENTRY(startup_32)
+#endif
 
 SECTIONS
 {
@@ -31,15 +37,18 @@ SECTIONS
 	}
 	_pm_mem_end = .;
 
-	/* PIE bookkeeping (kept out of the binary; the build fails if .rela.dyn has anything). */
+	/* PIE bookkeeping (kept out of the binary; the build fails if .rel(a).dyn has anything). */
 	.dynamic : { *(.dynamic) }
 	.dynsym : { *(.dynsym) }
 	.dynstr : { *(.dynstr) }
 	.hash : { *(.hash) }
 	.gnu.hash : { *(.gnu.hash) }
 	.rela.dyn : { *(.rela.*) }
+	.rel.dyn : { *(.rel.*) }
 	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) *(.interp) }
 }
 
-ASSERT(startup_64 - _pm_start == L64_ENTRY64, "startup_64 must be at offset 0x200")
-ASSERT(_pm_mem_end <= L64_INIT_SIZE, "init_size is too small for the image, bss and stack")
+/* Both entries of boot.rst, in every image: the one the kernel lacks is a FAIL stub. */
+ASSERT(startup_32 == _pm_start, "startup_32 must be at offset 0 (the 32-bit entry)")
+ASSERT(startup_64 - _pm_start == BZ_ENTRY64, "startup_64 must be at offset 0x200")
+ASSERT(_pm_mem_end <= BZ_INIT_SIZE, "init_size is too small for the image, bss and stack")
