@@ -10,6 +10,14 @@ cp "$B/BOOTX64.EFI" "$d/esp/EFI/BOOT/BOOTX64.EFI"
 cp -L "$CACHE/linux/vmlinuz" "$d/esp/boot/vmlinuz"
 bash mk/initramfs.sh "$d/esp/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
 kver=$(basename "$(readlink "$CACHE/linux/vmlinuz")" | sed 's/^vmlinuz-//')
+# The other formats, with real kernels: Xen (Multiboot 2), the vmlinux inside the bzImage (PVH),
+# the 686 kernel (32-bit entry) and memtest86+ (Linux protocol).
+cp -L "$CACHE/xen/xen.gz" "$d/esp/boot/xen.gz"
+bash mk/vmlinux.sh "$CACHE/linux/vmlinuz" "$d/esp/boot/vmlinux"
+cp -L "$CACHE/linux686/vmlinuz" "$d/esp/boot/vmlinuz-686"
+bash mk/initramfs.sh "$d/esp/boot/initramfs-686.img" "$CACHE/busybox386/bin/busybox"
+cp "$CACHE/memtest/boot/memtest86+x64.bin" "$d/esp/boot/"
+k686=$(basename "$(readlink "$CACHE/linux686/vmlinuz")" | sed 's/^vmlinuz-//')
 
 # The conformance kernel checks every promise of the Linux 64-bit boot protocol, then powers off.
 . tests/qemu/cases.sh
@@ -32,13 +40,33 @@ entry Debian GNU/Linux $kver (verbose, powers off once userspace runs)
   initrd /boot/initramfs.img
   cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
 
+entry Xen 4.17 with a Debian dom0 (Multiboot 2; Ctrl-A X quits)
+  kernel /boot/xen.gz
+  cmdline console=com1 com1=115200,8n1 dom0_mem=512M
+  module /boot/vmlinuz console=hvc0 quiet
+  module /boot/initramfs.img
+
+entry Debian's vmlinux through Xen PVH (busybox shell)
+  kernel /boot/vmlinux
+  module /boot/initramfs.img
+  cmdline console=ttyS0,115200 quiet
+
+entry Debian GNU/Linux $k686 (686, 32-bit entry, busybox shell)
+  kernel /boot/vmlinuz-686
+  initrd /boot/initramfs-686.img
+  cmdline console=ttyS0,115200 quiet
+
+entry memtest86+ (runs until you quit QEMU: Ctrl-A X)
+  kernel /boot/memtest86+x64.bin
+  cmdline console=ttyS0,115200
+
 entry baton's Linux 64-bit boot protocol conformance test
   kernel /test/linux64.bzImage
   initrd /test/i1.bin
   initrd /test/i2.bin
   cmdline $(conf_cmdline expect.fb=0)
 CFG
-bash mk/mkdisk.sh "$d/disk.img" 128 "$d/esp"
+bash mk/mkdisk.sh "$d/disk.img" 256 "$d/esp"
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$d/vars.fd"
 
 cat <<MSG
@@ -47,7 +75,8 @@ a few seconds). baton's menu appears below; use the arrow keys and Enter.
 To quit QEMU at any time: press Ctrl-A, then X.
 MSG
 rc=0
-qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m 1024 -display none \
+# -cpu max,-smap: Xen's PV dom0 faults at once with SMAP under TCG (a QEMU quirk, kernels.md).
+qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m 1536 -cpu max,-smap -display none \
 	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
 	-drive if=pflash,format=raw,file="$d/vars.fd" \
 	-drive if=none,id=d0,format=raw,file="$d/disk.img" -device virtio-blk-pci,drive=d0 \

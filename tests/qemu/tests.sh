@@ -33,10 +33,7 @@ dd if=/dev/zero of="$base/k/corrupt.bzImage" bs=64K seek=48 count=1 conv=notrunc
 cp -L "$CACHE/linux/vmlinuz" "$base/boot/vmlinuz"
 cp -L "$CACHE/xen/xen.gz" "$base/boot/xen.gz"
 # The vmlinux inside the bzImage (boot.rst payload_offset/payload_length: an xz stream), for PVH.
-k=$CACHE/linux/vmlinuz
-pm=$((($(od -An -tu1 -j $((0x1f1)) -N1 "$k") + 1) * 512))
-poff=$(od -An -tu4 -j $((0x248)) -N4 "$k") plen=$(od -An -tu4 -j $((0x24c)) -N4 "$k")
-tail -c +$((pm + poff + 1)) "$k" | head -c "$plen" | xz -dc --single-stream >"$base/boot/vmlinux"
+bash mk/vmlinux.sh "$CACHE/linux/vmlinuz" "$base/boot/vmlinux"
 bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$CACHE/linux/efivarfs.ko"
 # Debian's 686 kernel with an i386 busybox; memtest86+ as a Linux-protocol .bin and a PE .efi.
 cp -L "$CACHE/linux686/vmlinuz" "$base/boot/vmlinuz-686"
