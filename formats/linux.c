@@ -169,6 +169,12 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	 * an i386 kernel, or any before protocol 2.12). */
 	bool entry32 =
 	    (in->protocol && !strcmp(in->protocol, "linux32")) || !(h.xloadflags & XLF_KERNEL_64);
+	/* Asked for by name, the 64-bit entry must exist (boot.rst xloadflags XLF_KERNEL_64). */
+	if (entry32 && in->protocol && !strcmp(in->protocol, "linux64"))
+		return err_set(E_UNSUPP,
+			       "protocol linux64: this kernel has no 64-bit entry (XLF_KERNEL_64 "
+			       "clear, protocol %u.%02u); use protocol linux32 or none",
+			       h.version >> 8, h.version & 0xff);
 
 	lp = mem_zalloc(sizeof(*lp));
 	if (!lp)

@@ -315,6 +315,10 @@ static void test_plan_unsupported(void **state)
 	assert_int_equal(p.cs, 0x10);
 	assert_int_equal(p.ds, 0x18);
 	lp_free(&p);
+	/* Forcing the 64-bit entry of a kernel without one is an error, not a silent fallback. */
+	in.protocol = "linux64";
+	expect_plan(&in, E_UNSUPP, "no 64-bit entry");
+	in.protocol = NULL;
 	/* A zImage (LOADED_HIGH clear) is refused by name. */
 	b[LX_LOADFLAGS] = 0;
 	expect_plan(&in, E_UNSUPP, "zImage");
