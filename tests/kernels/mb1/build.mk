@@ -6,7 +6,7 @@ MB1_OUT := $(B)/kernels/mb1
 KCOMMON := tests/kernels/common
 
 # 32-bit freestanding code linked at fixed physical addresses (no paging): gcc -m32 needs no
-# multilib for this; udivmoddi4.c stands in for the 32-bit libgcc.
+# multilib for this; common/udiv64.c stands in for the 32-bit libgcc.
 MB1_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -m32 -fno-pic -fno-pie \
 	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
@@ -33,7 +33,7 @@ $(MB1_OUT)/$(1)/%.o: $(KCOMMON)/%.c
 $(MB1_OUT)/$(1)/mb1.lds: $(MB1_SRC)/mb1.lds.S $(MB1_SRC)/layout.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc -E -P -x c -I$(MB1_SRC) $(MB1_DEFS_$(1)) $$< -o $$@
-MB1_OBJS_$(1) := $(addprefix $(MB1_OUT)/$(1)/,entry.o main.o checks.o report.o kstring.o udivmoddi4.o)
+MB1_OBJS_$(1) := $(addprefix $(MB1_OUT)/$(1)/,entry.o main.o checks.o report.o kstring.o udiv64.o)
 $(MB1_OUT)/$(1)/kernel.elf: $$(MB1_OBJS_$(1)) $(MB1_OUT)/$(1)/mb1.lds
 	$(Q)ld -m elf_i386 -z noexecstack --no-warn-rwx-segments -T $(MB1_OUT)/$(1)/mb1.lds \
 		$$(MB1_OBJS_$(1)) -o $$@

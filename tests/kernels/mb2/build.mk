@@ -40,7 +40,7 @@ $(MB2_OUT)/32/mb2-moved.lds: $(MB2_SRC)/mb2.lds.S $(MB2_SRC)/mb2.h
 	@mkdir -p $(dir $@)
 	$(Q)gcc -E -P -x c -D__ASSEMBLER__ -DLINK_AT=0x1200000 -I$(MB2_SRC) $< -o $@
 
-MB2_OBJS_32 := $(addprefix $(MB2_OUT)/32/,entry.o main.o checks.o report.o kstring.o div64.o)
+MB2_OBJS_32 := $(addprefix $(MB2_OUT)/32/,entry.o main.o checks.o report.o kstring.o udiv64.o)
 MB2_OBJS_64 := $(addprefix $(MB2_OUT)/64/,entry.o main.o checks.o report.o kstring.o)
 
 # The sealing tool (image size, FNV-1a, ELF section facts written into the image).
