@@ -27,6 +27,9 @@ $(ELF_OUT)/$(1)/%.o: $(ELF_SRC)/%.c
 $(ELF_OUT)/$(1)/%.o: $(ELF_COMMON)/%.c
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
+$(ELF_OUT)/$(1)/%.o: $(ELF_COMMON)/%.S
+	@mkdir -p $$(dir $$@)
+	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
 $(ELF_OUT)/$(1)/entry.o: $(ELF_SRC)/entry$(1).S $(ELF_SRC)/elf.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
@@ -34,7 +37,7 @@ $(ELF_OUT)/$(1)/elf.lds: $(ELF_SRC)/elf$(1).lds.S $(ELF_SRC)/elf.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc -E -P -x c -D__ASSEMBLER__ -I$(ELF_SRC) $$< -o $$@
 ELF_OBJS_$(1) := $$(addprefix $(ELF_OUT)/$(1)/,entry.o main.o checks.o ckutil.o report.o \
-	kstring.o $(ELF_EXTRA_$(1)))
+	kstring.o kmain.o ktables.o isr.o $(ELF_EXTRA_$(1)))
 $(B)/kernels/elf$(1).elf: $$(ELF_OBJS_$(1)) $(ELF_OUT)/$(1)/elf.lds
 	$(Q)ld $(ELF_LD_$(1)) -z noexecstack --no-warn-rwx-segments -T $(ELF_OUT)/$(1)/elf.lds \
 		$$(ELF_OBJS_$(1)) -o $$@

@@ -30,10 +30,14 @@ $(MB1_OUT)/$(1)/%.o: $(MB1_SRC)/%.S
 $(MB1_OUT)/$(1)/%.o: $(KCOMMON)/%.c
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(MB1_KCFLAGS) -c $$< -o $$@
+$(MB1_OUT)/$(1)/%.o: $(KCOMMON)/%.S
+	@mkdir -p $$(dir $$@)
+	$(Q)gcc $(MB1_KCFLAGS) -c $$< -o $$@
 $(MB1_OUT)/$(1)/mb1.lds: $(MB1_SRC)/mb1.lds.S $(MB1_SRC)/layout.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc -E -P -x c -I$(MB1_SRC) $(MB1_DEFS_$(1)) $$< -o $$@
-MB1_OBJS_$(1) := $(addprefix $(MB1_OUT)/$(1)/,entry.o main.o checks.o report.o kstring.o udiv64.o)
+MB1_OBJS_$(1) := $(addprefix $(MB1_OUT)/$(1)/,entry.o main.o checks.o report.o kstring.o udiv64.o \
+	kmain.o ktables.o isr.o)
 $(MB1_OUT)/$(1)/kernel.elf: $$(MB1_OBJS_$(1)) $(MB1_OUT)/$(1)/mb1.lds
 	$(Q)ld -m elf_i386 -z noexecstack --no-warn-rwx-segments -T $(MB1_OUT)/$(1)/mb1.lds \
 		$$(MB1_OBJS_$(1)) -o $$@

@@ -30,6 +30,9 @@ $(MB2_OUT)/$(1)/%.o: $(MB2_SRC)/%.S
 $(MB2_OUT)/$(1)/%.o: $(KCOMMON)/%.c
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(MB2_KFLAGS_$(1)) -c $$< -o $$@
+$(MB2_OUT)/$(1)/%.o: $(KCOMMON)/%.S
+	@mkdir -p $$(dir $$@)
+	$(Q)gcc $(MB2_KFLAGS_$(1)) -c $$< -o $$@
 $(MB2_OUT)/$(1)/mb2.lds: $(MB2_SRC)/mb2.lds.S $(MB2_SRC)/mb2.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc -E -P -x c -D__ASSEMBLER__ -I$(MB2_SRC) $(if $(filter 64,$(1)),-DMB2_EFI) $$< -o $$@
@@ -40,8 +43,9 @@ $(MB2_OUT)/32/mb2-moved.lds: $(MB2_SRC)/mb2.lds.S $(MB2_SRC)/mb2.h
 	@mkdir -p $(dir $@)
 	$(Q)gcc -E -P -x c -D__ASSEMBLER__ -DLINK_AT=0x1200000 -I$(MB2_SRC) $< -o $@
 
-MB2_OBJS_32 := $(addprefix $(MB2_OUT)/32/,entry.o main.o checks.o report.o kstring.o udiv64.o)
-MB2_OBJS_64 := $(addprefix $(MB2_OUT)/64/,entry.o main.o checks.o report.o kstring.o)
+MB2_OBJS_32 := $(addprefix $(MB2_OUT)/32/,entry.o main.o checks.o report.o kstring.o udiv64.o \
+	kmain.o ktables.o isr.o)
+MB2_OBJS_64 := $(addprefix $(MB2_OUT)/64/,entry.o main.o checks.o report.o kstring.o kmain.o)
 
 # The sealing tool (image size, FNV-1a, ELF section facts written into the image).
 $(B)/kernels/mb2seal: $(MB2_SRC)/mb2seal.c $(MB2_SRC)/checks.c $(KCOMMON)/report.c $(MB2_SRC)/mb2.h

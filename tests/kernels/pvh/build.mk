@@ -15,7 +15,8 @@ PVH_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -m32 -fno-p
 	-I$(PVH_SRC) -I$(PVH_CK) -I$(PVH_COMMON)
 PVH_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
 	-I$(PVH_SRC) -I$(PVH_CK) -I$(PVH_COMMON)
-PVH_OBJS := $(addprefix $(PVH_OUT)/,entry.o main.o checks.o ckutil.o udiv64.o report.o kstring.o)
+PVH_OBJS := $(addprefix $(PVH_OUT)/,entry.o main.o checks.o ckutil.o udiv64.o report.o kstring.o \
+	kmain.o ktables.o isr.o)
 
 $(PVH_OUT)/%.o: $(PVH_SRC)/%.c
 	@mkdir -p $(dir $@)
@@ -27,6 +28,9 @@ $(PVH_OUT)/%.o: $(PVH_CK)/%.c
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
 $(PVH_OUT)/%.o: $(PVH_COMMON)/%.c
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
+$(PVH_OUT)/%.o: $(PVH_COMMON)/%.S
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
 
