@@ -4,10 +4,13 @@
 
 #include "serial.h"
 
-/* com1_puts32: the NUL-terminated string at ESI to COM1, no stack needed; clobbers EAX EDX ESI. */
-.macro com1_puts32
+/*
+ * com1_puts str: the NUL-terminated string at str (%esi, or %rsi in 64-bit code) to COM1; no
+ * stack needed. Clobbers EAX, EDX and str.
+ */
+.macro com1_puts str
 .Lputs\@:
-	movb	(%esi), %al
+	movb	(\str), %al
 	testb	%al, %al
 	jz	.Lputs_done\@
 	movw	$COM1_LSR, %dx
@@ -15,29 +18,10 @@
 	inb	%dx, %al
 	testb	$LSR_THRE, %al
 	jz	.Lputs_wait\@
-	movb	(%esi), %al
+	movb	(\str), %al
 	movw	$COM1, %dx
 	outb	%al, %dx
-	incl	%esi
-	jmp	.Lputs\@
-.Lputs_done\@:
-.endm
-
-/* com1_puts64: the same from RSI; clobbers EAX EDX RSI. */
-.macro com1_puts64
-.Lputs\@:
-	movb	(%rsi), %al
-	testb	%al, %al
-	jz	.Lputs_done\@
-	movw	$COM1_LSR, %dx
-.Lputs_wait\@:
-	inb	%dx, %al
-	testb	$LSR_THRE, %al
-	jz	.Lputs_wait\@
-	movb	(%rsi), %al
-	movw	$COM1, %dx
-	outb	%al, %dx
-	incq	%rsi
+	inc	\str
 	jmp	.Lputs\@
 .Lputs_done\@:
 .endm
@@ -59,7 +43,7 @@
 .macro fail_exit32 msg
 	cli
 	movl	$\msg, %esi
-	com1_puts32
+	com1_puts %esi
 	qemu_exit DEBUG_EXIT_FAIL
 	halt_forever
 .endm
