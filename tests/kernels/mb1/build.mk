@@ -63,7 +63,7 @@ $(B)/kernels/mb1-aout.bin: $(MB1_OUT)/aout/kernel.elf $(B)/kernels/mb1tool
 
 # The same check code on the host, against synthetic boots around the real mb1.elf.
 $(B)/kernels/mb1-selftest: $(MB1_SRC)/selftest.c $(MB1_SRC)/checks.c $(KCOMMON)/report.c \
-		$(B)/kernels/mb1.elf
+		$(KCOMMON)/selftest.c $(B)/kernels/mb1.elf
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(MB1_HOSTCFLAGS) -DMB1_IMAGE='"$(B)/kernels/mb1.elf"' $(filter %.c,$^) -o $@
 

@@ -69,7 +69,7 @@ $(B)/kernels/mb2-efi.elf: $(MB2_OBJS_64) $(MB2_OUT)/64/mb2.lds $(B)/kernels/mb2s
 
 # The same check code on the host, against synthetic boots around the real kernels.
 $(B)/kernels/mb2-selftest: $(MB2_SRC)/selftest.c $(MB2_SRC)/checks.c $(KCOMMON)/report.c \
-		$(B)/kernels/mb2.elf $(B)/kernels/mb2-efi.elf
+		$(KCOMMON)/selftest.c $(B)/kernels/mb2.elf $(B)/kernels/mb2-efi.elf
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(MB2_HOSTCFLAGS) -DMB2_IMAGE='"$(B)/kernels/mb2.elf"' \
 		-DMB2_EFI_IMAGE='"$(B)/kernels/mb2-efi.elf"' $(filter %.c,$^) -o $@

@@ -46,7 +46,7 @@ $(B)/kernels/pvh.elf: $(PVH_OUT)/pvh32.elf
 
 # The same check code on the host, against synthetic boots; also reads pvh.elf's headers.
 $(B)/kernels/pvh-selftest: $(PVH_SRC)/selftest.c $(PVH_SRC)/checks.c $(PVH_CK)/ckutil.c \
-		$(PVH_COMMON)/report.c $(B)/kernels/pvh.elf
+		$(PVH_COMMON)/report.c $(PVH_COMMON)/selftest.c $(B)/kernels/pvh.elf
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(PVH_HOSTCFLAGS) -DPVH_IMAGE='"$(B)/kernels/pvh.elf"' $(filter %.c,$^) -o $@
 
