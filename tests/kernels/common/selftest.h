@@ -13,6 +13,29 @@ void cap_putc(void *ctx, char c);
 /* Is there a line "FAIL: ..." containing want? */
 bool has_fail(const char *out, const char *want);
 
+/*
+ * The case tables. Each selftest defines struct machine (a synthetic boot) and, with MUT, the
+ * changes to a good boot; a case names the check that must FAIL then (NULL: none may). bits:
+ * the ELF class a case is for (elf-selftest; 0: both).
+ */
+struct machine;
+#define MUT(name) static void name(struct machine *mc)
+struct tcase {
+	const char *name;
+	void (*mut)(struct machine *mc);
+	const char *want;
+	int bits;
+};
+/* Designated, so bits may be left out; elf-selftest adds it after want. */
+#define GOOD(f, ...)                                                                               \
+	{                                                                                          \
+		.name = #f, .mut = f, .want = NULL, __VA_ARGS__                                    \
+	}
+#define BAD(f, w, ...)                                                                             \
+	{                                                                                          \
+		.name = #f, .mut = f, .want = w, __VA_ARGS__                                       \
+	}
+
 /* The selftest's tally and -v. */
 struct st_tally {
 	unsigned ok, bad;

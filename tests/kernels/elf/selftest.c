@@ -227,7 +227,6 @@ static void build(struct machine *mc, int bits)
 	build_info(mc);
 }
 
-#define MUT(name) static void name(struct machine *mc)
 MUT(good)
 {
 }
@@ -462,21 +461,6 @@ MUT(tables_in_module)
 	st64(at(mc, PD_HI + 8), (MOD0 + 0x1000) | P | W);
 }
 
-struct tcase {
-	const char *name;
-	void (*mut)(struct machine *);
-	const char *want; /* NULL: no FAIL; else a FAIL line containing this */
-	int bits;	  /* 0: both classes */
-};
-
-#define GOOD(f, b)                                                                                 \
-	{                                                                                          \
-#f, f, NULL, b                                                                     \
-	}
-#define BAD(f, w, b)                                                                               \
-	{                                                                                          \
-#f, f, w, b                                                                        \
-	}
 static const struct tcase cases[] = {
     GOOD(good, 0),
     GOOD(good_bios, 0),

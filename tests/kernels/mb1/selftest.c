@@ -188,7 +188,6 @@ static void flag_off(struct machine *mc, uint32_t bit)
 
 /* --- mutations: good variants first (expected: no FAIL), then broken ones --- */
 
-#define MUT(name) static void name(struct machine *mc)
 MUT(good)
 {
 }
@@ -503,20 +502,6 @@ MUT(info_in_kernel)
 	mc->st.ebx = mc->st.bss_lo;
 }
 
-struct tcase {
-	const char *name;
-	void (*mut)(struct machine *);
-	const char *want; /* NULL: no FAIL at all; else a FAIL line containing this */
-};
-
-#define GOOD(f)                                                                                    \
-	{                                                                                          \
-#f, f, NULL                                                                        \
-	}
-#define BAD(f, w)                                                                                  \
-	{                                                                                          \
-#f, f, w                                                                           \
-	}
 static const struct tcase cases[] = {
     GOOD(good),
     GOOD(good_minimal),

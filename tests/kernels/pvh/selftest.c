@@ -129,7 +129,6 @@ static void build(struct machine *mc)
 	put_rsdp(mc);
 }
 
-#define MUT(name) static void name(struct machine *mc)
 MUT(good)
 {
 }
@@ -355,20 +354,6 @@ MUT(rsdp_missing)
 	st64(at(mc, SI + 32), 0);
 }
 
-struct tcase {
-	const char *name;
-	void (*mut)(struct machine *);
-	const char *want; /* NULL: no FAIL at all; else a FAIL line containing this */
-};
-
-#define GOOD(f)                                                                                    \
-	{                                                                                          \
-#f, f, NULL                                                                        \
-	}
-#define BAD(f, w)                                                                                  \
-	{                                                                                          \
-#f, f, w                                                                           \
-	}
 static const struct tcase cases[] = {
     GOOD(good),
     GOOD(good_version0),
