@@ -30,7 +30,7 @@ $(ELF_OUT)/$(1)/%.o: $(ELF_COMMON)/%.c
 $(ELF_OUT)/$(1)/%.o: $(ELF_COMMON)/%.S
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
-$(ELF_OUT)/$(1)/entry.o: $(ELF_SRC)/entry$(1).S $(ELF_SRC)/elf.h
+$(ELF_OUT)/$(1)/entry.o: $(ELF_SRC)/entry$(1).S $(ELF_SRC)/data.S $(ELF_SRC)/elf.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
 $(ELF_OUT)/$(1)/elf.lds: $(ELF_SRC)/elf$(1).lds.S $(ELF_SRC)/elf.h

@@ -36,21 +36,4 @@ elf_entry:
 	.section .mark1, "ax"
 	.ascii	ELF_MARK1
 
-	.section .data, "aw"
-	.balign	8
-	.globl	elf_boot
-elf_boot:
-	.fill	B_SIZE, 1, 0
-	.fill	EARLY_STACK, 1, 0
-elf_early_stack:
-
-	.section .tail, "a"
-	.ascii	ELF_TAIL
-
-	.section .bss, "aw", @nobits
-	.balign	16
-	.skip	16384
-	.globl	elf_stack_top
-elf_stack_top:
-
-	.section .note.GNU-stack, "", @progbits
+#include "data.S"
