@@ -71,6 +71,15 @@ int st_summary(const struct st_tally *t, const char *name)
 	return t->bad ? 1 : 0;
 }
 
+const void *st_ram_read(void *ctx, uint64_t addr, uint64_t len)
+{
+	const struct st_ram *ram = ctx;
+
+	if (!addr || addr > ram->size || len > ram->size - addr)
+		return NULL;
+	return ram->m + addr;
+}
+
 void put_btni(uint8_t *p, uint32_t seed, uint32_t len)
 {
 	uint32_t s = btni_state(seed), v = 0;

@@ -53,6 +53,14 @@ void st_image(struct st_tally *t, const char *path, const char *why);
 /* "NAME: N passed, M failed"; the exit status. */
 int st_summary(const struct st_tally *t, const char *name);
 
+/* A synthetic machine's physical memory [0, size). */
+struct st_ram {
+	uint8_t *m;
+	uint64_t size;
+};
+/* The checks' memory reader over a struct st_ram (ctx): NULL for address 0 and past the end. */
+const void *st_ram_read(void *ctx, uint64_t addr, uint64_t len);
+
 /* Writes a BTNI file of len bytes (util.h) at p. */
 void put_btni(uint8_t *p, uint32_t seed, uint32_t len);
 /* Does a Multiboot 1 or 2 header magic stand where a loader looks (the first 32 KiB)? */

@@ -32,22 +32,13 @@ static uint8_t *image;
 static size_t image_len;
 
 struct machine {
-	uint8_t *m;
+	struct st_ram ram;
 	struct mb1_state st;
 };
 
-static const void *fmem(void *ctx, uint64_t addr, uint64_t len)
-{
-	struct machine *mc = ctx;
-
-	if (!addr || addr > MEM_SIZE || len > MEM_SIZE - addr)
-		return NULL;
-	return mc->m + addr;
-}
-
 static uint8_t *at(struct machine *mc, uint32_t a)
 {
-	return mc->m + a;
+	return mc->ram.m + a;
 }
 
 static uint8_t *mi(struct machine *mc)
@@ -100,7 +91,7 @@ static void load_kernel(struct machine *mc)
 	mc->st.kernel_lo = lo, mc->st.kernel_hi = hi;
 	mc->st.bss_lo = hi - 0x100, mc->st.bss_hi = hi;
 	uint8_t *seal = memmem(at(mc, lo), hi - lo, MB1_SEAL_MAGIC, 8);
-	mc->st.seal_addr = seal ? (uint32_t)(seal - mc->m) : 0;
+	mc->st.seal_addr = seal ? (uint32_t)(seal - mc->ram.m) : 0;
 
 	uint32_t next = SECTS;
 	memcpy(at(mc, SHDRS), image + shoff, shnum * 40);
@@ -123,7 +114,7 @@ static void build(struct machine *mc)
 {
 	static const uint16_t sel[SEG_N] = {0x10, 0x18, 0x18, 0x18, 0x18, 0x18};
 
-	memset(mc->m, 0, MEM_SIZE);
+	memset(mc->ram.m, 0, MEM_SIZE);
 	mc->st = (struct mb1_state){
 	    .name = "mb1-elf",
 	    .elf = true,
@@ -138,8 +129,8 @@ static void build(struct machine *mc)
 	    .a20_ok = true,
 	    .entry_want = 0x200040,
 	    .entry_got = 0x200040,
-	    .mem = fmem,
-	    .ctx = mc,
+	    .mem = st_ram_read,
+	    .ctx = &mc->ram,
 	};
 	st64(at(mc, GDT + 0x10), 0x00cf9b000000ffffull);
 	st64(at(mc, GDT + 0x18), 0x00cf93000000ffffull);
@@ -597,8 +588,8 @@ int main(int argc, char **argv)
 	}
 	fclose(f);
 
-	struct machine mc = {.m = malloc(MEM_SIZE)};
-	if (!mc.m)
+	struct machine mc = {.ram = {malloc(MEM_SIZE), MEM_SIZE}};
+	if (!mc.ram.m)
 		return 1;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct tcase *c = &cases[i];
@@ -609,7 +600,7 @@ int main(int argc, char **argv)
 		mb1_run_checks(&mc.st, &r);
 		st_case(&t, c->name, 28, c->want, 20, &k, &r);
 	}
-	free(mc.m);
+	free(mc.ram.m);
 	free(image);
 	return st_summary(&t, "mb1-selftest");
 }

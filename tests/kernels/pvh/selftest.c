@@ -26,22 +26,13 @@
 #define MOD1	 0x403000ull
 
 struct machine {
-	uint8_t *m;
+	struct st_ram ram;
 	struct pvh_state st;
 };
 
-static const void *fmem(void *ctx, uint64_t addr, uint64_t len)
-{
-	struct machine *mc = ctx;
-
-	if (!addr || addr > MEM_SIZE || len > MEM_SIZE - addr)
-		return NULL;
-	return mc->m + addr;
-}
-
 static uint8_t *at(struct machine *mc, uint64_t a)
 {
-	return mc->m + a;
+	return mc->ram.m + a;
 }
 
 static void set_cmdline(struct machine *mc, const char *tokens)
@@ -88,7 +79,7 @@ static void build(struct machine *mc)
 {
 	uint8_t *si = at(mc, SI);
 
-	memset(mc->m, 0, MEM_SIZE);
+	memset(mc->ram.m, 0, MEM_SIZE);
 	mc->st = (struct pvh_state){
 	    .ebx = SI,
 	    .eflags = 0x2,
@@ -102,8 +93,8 @@ static void build(struct machine *mc)
 	    .desc_ok = {true, true, true, true, true, true, true, false},
 	    .kernel = {0x200000, K_END},
 	    .file_end = F_END,
-	    .mem = fmem,
-	    .ctx = mc,
+	    .mem = st_ram_read,
+	    .ctx = &mc->ram,
 	};
 	memcpy(at(mc, 0x200000), PVH_MARK_HEAD, 8);
 	memcpy(at(mc, F_END - 8), PVH_MARK_TAIL, 8);
@@ -453,8 +444,8 @@ int main(int argc, char **argv)
 	const char *path = argc > 1 && !t.verbose ? argv[1] : PVH_IMAGE;
 
 	st_image(&t, path, image_problem(path));
-	struct machine mc = {.m = malloc(MEM_SIZE)};
-	if (!mc.m)
+	struct machine mc = {.ram = {malloc(MEM_SIZE), MEM_SIZE}};
+	if (!mc.ram.m)
 		return 1;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct tcase *c = &cases[i];
@@ -465,6 +456,6 @@ int main(int argc, char **argv)
 		pvh_run_checks(&mc.st, &r);
 		st_case(&t, c->name, 26, c->want, 25, &k, &r);
 	}
-	free(mc.m);
+	free(mc.ram.m);
 	return st_summary(&t, "pvh-selftest");
 }
