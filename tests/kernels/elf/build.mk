@@ -46,7 +46,7 @@ endef
 $(foreach c,32 64,$(eval $(call ELF_CLASS,$(c))))
 
 # The same check code on the host, against synthetic boots; also reads both images' headers.
-$(B)/kernels/elf-selftest: $(ELF_SRC)/selftest.c $(ELF_SRC)/checks.c $(ELF_SRC)/ckutil.c \
+$(B)/kernels/elf-selftest: $(ELF_SRC)/selftest.c $(ELF_SRC)/checks.c $(ELF_COMMON)/ckutil.c \
 		$(ELF_COMMON)/report.c $(ELF_COMMON)/selftest.c $(B)/kernels/elf32.elf \
 		$(B)/kernels/elf64.elf
 	@mkdir -p $(dir $@)
