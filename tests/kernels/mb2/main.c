@@ -94,8 +94,7 @@ void mb2_main(void)
 	st.fb_width = MB2_FB_WIDTH, st.fb_height = MB2_FB_HEIGHT;
 	capture_common();
 	probe_a20();
-	/* 3.3: GDTR may be invalid, so our own GDT before any segment load, and an IDT for faults.
-	 */
+	/* 3.3: GDTR may be invalid: our own GDT before any segment load, an IDT for faults. */
 	k_own_gdt();
 	k_set_idt(0x08);
 #else
