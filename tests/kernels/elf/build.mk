@@ -5,16 +5,12 @@ ELF_SRC := tests/kernels/elf
 ELF_OUT := $(B)/kernels/elf
 ELF_COMMON := tests/kernels/common
 
-ELF_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -fno-pic -fno-pie \
-	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -nostdlib -MMD -MP \
-	-I$(ELF_SRC) -I$(ELF_COMMON)
+include $(ELF_COMMON)/kflags.mk
+ELF_KCFLAGS := $(KFLAGS) -fno-pic -fno-pie -I$(ELF_SRC) -I$(ELF_COMMON)
 ELF_CFLAGS_32 := $(ELF_KCFLAGS) -m32
 # Higher half: -mcmodel=kernel puts every address in the top 2 GiB.
 ELF_CFLAGS_64 := $(ELF_KCFLAGS) -m64 -mcmodel=kernel -mno-red-zone
-ELF_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
-	-I$(ELF_SRC) -I$(ELF_COMMON)
+ELF_HOSTCFLAGS := $(KHOSTFLAGS) -D_GNU_SOURCE -I$(ELF_SRC) -I$(ELF_COMMON)
 ELF_LD_32 := -m elf_i386
 ELF_LD_64 := -m elf_x86_64 -z max-page-size=4096
 ELF_EXTRA_32 := udiv64.o

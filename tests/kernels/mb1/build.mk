@@ -7,13 +7,9 @@ KCOMMON := tests/kernels/common
 
 # 32-bit freestanding code linked at fixed physical addresses (no paging): gcc -m32 needs no
 # multilib for this; common/udiv64.c stands in for the 32-bit libgcc.
-MB1_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -m32 -fno-pic -fno-pie \
-	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -nostdlib -MMD -MP \
-	-I$(MB1_SRC) -I$(KCOMMON)
-MB1_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
-	-I$(MB1_SRC) -I$(KCOMMON)
+include $(KCOMMON)/kflags.mk
+MB1_KCFLAGS := $(KFLAGS) -m32 -fno-pic -fno-pie -I$(MB1_SRC) -I$(KCOMMON)
+MB1_HOSTCFLAGS := $(KHOSTFLAGS) -D_GNU_SOURCE -I$(MB1_SRC) -I$(KCOMMON)
 MB1_VARIANTS := elf video aout
 MB1_DEFS_elf :=
 MB1_DEFS_video := -DMB1_VIDEO

@@ -7,15 +7,12 @@ KCOMMON := tests/kernels/common
 
 # Freestanding; -fpie with hidden visibility so mb2.elf runs wherever the loader relocates it
 # (checked below: two links at different addresses must give the same loaded bytes).
-MB2_KFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -fpie -fvisibility=hidden \
-	-include $(KCOMMON)/kernel.h -mgeneral-regs-only -ffreestanding -fno-builtin \
-	-fno-stack-protector -fno-stack-check -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-fcf-protection=none -fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns \
-	-nostdlib -MMD -MP -I$(MB2_SRC) -I$(KCOMMON)
+include $(KCOMMON)/kflags.mk
+MB2_KFLAGS := $(KFLAGS) -fpie -fvisibility=hidden -include $(KCOMMON)/kernel.h -I$(MB2_SRC) \
+	-I$(KCOMMON)
 MB2_KFLAGS_32 := $(MB2_KFLAGS) -m32
 MB2_KFLAGS_64 := $(MB2_KFLAGS) -m64 -mno-red-zone -DMB2_EFI
-MB2_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
-	-I$(MB2_SRC) -I$(KCOMMON)
+MB2_HOSTCFLAGS := $(KHOSTFLAGS) -I$(MB2_SRC) -I$(KCOMMON)
 MB2_LDFLAGS := -z noexecstack --no-warn-rwx-segments
 MB2_BINSECS := -j .mbhead -j .text -j .rodata -j .got -j .data
 

@@ -7,13 +7,9 @@ PVH_OUT := $(B)/kernels/pvh
 PVH_COMMON := tests/kernels/common
 
 # 32-bit freestanding code linked at its physical address (paging is off at the PVH entry).
-PVH_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -m32 -fno-pic -fno-pie \
-	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -nostdlib -MMD -MP \
-	-I$(PVH_SRC) -I$(PVH_COMMON)
-PVH_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
-	-I$(PVH_SRC) -I$(PVH_COMMON)
+include $(PVH_COMMON)/kflags.mk
+PVH_KCFLAGS := $(KFLAGS) -m32 -fno-pic -fno-pie -I$(PVH_SRC) -I$(PVH_COMMON)
+PVH_HOSTCFLAGS := $(KHOSTFLAGS) -D_GNU_SOURCE -I$(PVH_SRC) -I$(PVH_COMMON)
 PVH_OBJS := $(addprefix $(PVH_OUT)/,entry.o main.o checks.o ckutil.o udiv64.o report.o kstring.o \
 	kmain.o ktables.o isr.o)
 
