@@ -1,11 +1,11 @@
-/* isr.S: the conformance kernels' exception stubs (32- or 64-bit, as built), reporting to k_trap. */
+/* isr.S: the conformance kernels' exception stubs (32- or 64-bit, as built), reported by k_trap. */
 #ifdef __x86_64__
 #define PUSH pushq
 #else
 #define PUSH pushl
 #endif
 
-/* 32 stubs 16 bytes apart (ktables.c): push 0 where the CPU pushes no error code, then the vector. */
+/* 32 stubs 16 bytes apart (ktables.c): push 0 for an error code the CPU omits, then the vector. */
 	.text
 	.balign	16
 	.globl	k_isr_stubs

@@ -1,4 +1,4 @@
-/* data.S: the elf kernels' data (included by entry32.S and entry64.S): entry record, stacks, tail. */
+/* data.S: the elf kernels' data (in entry32.S and entry64.S): entry record, stacks, tail mark. */
 	.section .data, "aw"
 	.balign	8
 	.globl	elf_boot
