@@ -88,6 +88,35 @@ int lp_add_initrds(struct load_plan *p, const struct lp_input *in)
 	return s;
 }
 
+int lp_add_below4g(struct load_plan *p, const char *name, uint64_t lo, uint64_t memsz)
+{
+	int s = lp_add_seg(p, name);
+
+	p->seg[s] = (struct lp_segment){.name = name,
+					.place = LP_ANYWHERE,
+					.min = lo,
+					.max = 1ull << 32,
+					.align = 4096,
+					.memsz = memsz};
+	return s;
+}
+
+int lp_add_modules(struct load_plan *p, const struct lp_input *in, uint64_t lo)
+{
+	int first = p->n_segs;
+
+	if (p->n_segs + in->n_mods + 1 > LP_MAX_SEGS)
+		return err_set(E_UNSUPP, "too many segments and modules");
+	for (int i = 0; i < in->n_mods; i++) {
+		/* Page aligned whether or not the kernel asks (Multiboot 3.1.2 flag 0, 3.1.11). */
+		int s = lp_add_below4g(p, "module", lo, in->mods[i].size);
+		if (in->mods[i].size)
+			p->seg[s].piece[p->seg[s].n_pieces++] =
+			    (struct lp_piece){.file = i + 1, .len = in->mods[i].size};
+	}
+	return first;
+}
+
 void lp_set_reg(struct load_plan *p, enum lp_regname r, int seg, uint64_t value)
 {
 	p->reg[r] = (struct lp_reg){.used = true, .seg = seg, .value = value};

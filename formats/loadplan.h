@@ -164,6 +164,13 @@ const struct format *format_find(const struct lp_file *k, const char *forced);
 int lp_add_seg(struct load_plan *p, const char *name);
 /* The initrd segment: in->mods concatenated at 4-byte aligned offsets; its index or an error. */
 int lp_add_initrds(struct load_plan *p, const struct lp_input *in);
+/* A segment page aligned anywhere in [lo, 4 GiB) (32-bit protocols' modules, boot information). */
+int lp_add_below4g(struct load_plan *p, const char *name, uint64_t lo, uint64_t memsz);
+/*
+ * One such segment per module, holding its bytes, with room left for the boot information's
+ * segment after them: the first module's segment index, or an error.
+ */
+int lp_add_modules(struct load_plan *p, const struct lp_input *in, uint64_t lo);
 void lp_set_reg(struct load_plan *p, enum lp_regname r, int seg, uint64_t value);
 uint64_t lp_reg_value(const struct load_plan *p, enum lp_regname r);
 uint64_t lp_entry(const struct load_plan *p);

@@ -3,6 +3,7 @@
 #define BATON_MB2_H
 
 #include "loadplan.h"
+#include "bootinfo.h"
 #include "elf.h"
 
 #define MB2_BOOT_MAGIC 0x36D76289u
@@ -35,8 +36,7 @@ enum {
 
 struct mb2_info {
 	int info_seg, mod_seg0, n_mods;
-	char *strings; /* cmdline, loader name, module strings, each NUL-terminated */
-	uint32_t strings_len, o_name, o_mod[LP_MAX_FILES];
+	struct bi_strings str;	 /* "PATH cmdline", loader name, module strings */
 	struct elf_sections sec; /* tag 9, when the kernel has section headers */
 	int base_seg;		 /* tag 21: the placed address of this segment (-1: none) */
 	bool want_fb;

@@ -17,74 +17,22 @@ uint32_t mb2_info_provides(bool efi, bool boot_services)
 	return t;
 }
 
-/* Appends "a b" (or "a" when b is empty or NULL) and a NUL; returns its offset. */
-static uint32_t add_string(char *buf, uint32_t *at, const char *a, const char *b)
-{
-	uint32_t o = *at;
-	size_t la = strlen(a), lb = b ? strlen(b) : 0;
-
-	if (buf) {
-		memcpy(buf + o, a, la);
-		if (lb) {
-			buf[o + la] = ' ';
-			memcpy(buf + o + la + 1, b, lb);
-		}
-		buf[o + la + (lb ? lb + 1 : 0)] = 0;
-	}
-	*at += (uint32_t)(la + (lb ? lb + 1 : 0) + 1);
-	return o;
-}
-
-static uint32_t strings(const struct lp_input *in, struct mb2_info *mi, char *buf)
-{
-	uint32_t at = 0;
-
-	/* The baton convention (README): the command line starts with the kernel's path. */
-	add_string(buf, &at, in->kernel.path, in->cmdline);
-	mi->o_name = add_string(buf, &at, in->loader_name, NULL);
-	for (int i = 0; i < in->n_mods; i++)
-		mi->o_mod[i] = add_string(buf, &at, in->mods[i].path, in->mods[i].args);
-	return at;
-}
-
 int mb2_info_plan(const struct lp_input *in, struct load_plan *p, struct mb2_info *mi, uint64_t lo)
 {
-	uint32_t n = strings(in, mi, NULL);
+	int r = bi_strings(in, true, true, &mi->str);
 
-	mi->strings = mem_alloc(n);
-	if (!mi->strings)
-		return err_set(E_NOMEM, "out of memory");
-	mi->strings_len = n;
-	strings(in, mi, mi->strings);
-	if (p->n_segs + in->n_mods + 1 > LP_MAX_SEGS)
-		return err_set(E_UNSUPP, "too many segments and modules");
-	mi->mod_seg0 = p->n_segs;
+	if (r)
+		return r;
+	r = lp_add_modules(p, in, lo);
+	if (r < 0)
+		return r;
+	mi->mod_seg0 = r;
 	mi->n_mods = in->n_mods;
-	for (int i = 0; i < in->n_mods; i++) {
-		int s = lp_add_seg(p, "module");
-		/* Page aligned whether or not the module alignment tag asks (3.1.11). */
-		p->seg[s] = (struct lp_segment){.name = "module",
-						.place = LP_ANYWHERE,
-						.min = lo,
-						.max = 1ull << 32,
-						.align = 4096,
-						.memsz = in->mods[i].size};
-		if (in->mods[i].size)
-			p->seg[s].piece[p->seg[s].n_pieces++] =
-			    (struct lp_piece){.file = i + 1, .len = in->mods[i].size};
-	}
 	/* Room for every tag: each is 8-aligned (3.6.1), the maps get their maximum. */
-	uint64_t size = 8 + 16 + n + 16 * (uint64_t)in->n_mods + 16 + 16 + 16 + 24 * MMAP_MAX + 48 +
-			24 + mi->sec.len + 16 + 48 + 32 + 48 + 16 + EFI_MMAP_MAX + 8 + 16 + 16 + 8 +
-			8 * 24;
-	int s = lp_add_seg(p, "multiboot2_info");
-	p->seg[s] = (struct lp_segment){.name = "multiboot2_info",
-					.place = LP_ANYWHERE,
-					.min = lo,
-					.max = 1ull << 32,
-					.align = 4096,
-					.memsz = ALIGN_UP(size, 8)};
-	mi->info_seg = s;
+	uint64_t size = 8 + 16 + mi->str.len + 16 * (uint64_t)in->n_mods + 16 + 16 + 16 +
+			24 * MMAP_MAX + 48 + 24 + mi->sec.len + 16 + 48 + 32 + 48 + 16 +
+			EFI_MMAP_MAX + 8 + 16 + 16 + 8 + 8 * 24;
+	mi->info_seg = lp_add_below4g(p, "multiboot2_info", lo, ALIGN_UP(size, 8));
 	return 0;
 }
 
@@ -95,7 +43,7 @@ int mb2_info_sections(const struct lp_file *k, const struct elf_info *e, struct 
 
 void mb2_info_free(struct mb2_info *mi)
 {
-	mem_free(mi->strings);
+	bi_strings_free(&mi->str);
 	elf_sections_free(&mi->sec);
 }
 
@@ -118,13 +66,13 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 	uint32_t at = 8, len;
 	uint8_t *t;
 
-	len = (uint32_t)strlen(mi->strings) + 1;
-	memcpy(tag(b, &at, MB2_TAG_CMDLINE, 8 + len) + 8, mi->strings, len);
-	len = (uint32_t)strlen(mi->strings + mi->o_name) + 1;
-	memcpy(tag(b, &at, MB2_TAG_LOADER, 8 + len) + 8, mi->strings + mi->o_name, len);
+	len = (uint32_t)strlen(mi->str.buf) + 1;
+	memcpy(tag(b, &at, MB2_TAG_CMDLINE, 8 + len) + 8, mi->str.buf, len);
+	len = (uint32_t)strlen(mi->str.buf + mi->str.o_name) + 1;
+	memcpy(tag(b, &at, MB2_TAG_LOADER, 8 + len) + 8, mi->str.buf + mi->str.o_name, len);
 	for (int i = 0; i < mi->n_mods; i++) {
 		const struct lp_segment *s = &p->seg[mi->mod_seg0 + i];
-		const char *str = mi->strings + mi->o_mod[i];
+		const char *str = mi->str.buf + mi->str.o_mod[i];
 		len = (uint32_t)strlen(str) + 1;
 		t = tag(b, &at, MB2_TAG_MODULE, 16 + len);
 		/* 3.6.6: mod_end is the address just past the module. */
@@ -133,16 +81,8 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 		memcpy(t + 16, str, len);
 	}
 	/* 3.6.3: lower memory from 0 (at most 640 KiB), upper from 1 MiB to the first hole. */
-	uint64_t lower = 0, upper = 0;
-	for (int i = 0; i < env->n_map; i++) {
-		const struct mem_range *m = &env->map[i];
-		if (m->type != MEM_RAM)
-			continue;
-		if (m->base == 0)
-			lower = MIN(m->len, 640ull << 10) >> 10;
-		if (m->base <= 0x100000 && m->base + m->len > 0x100000)
-			upper = (m->base + m->len - 0x100000) >> 10;
-	}
+	uint64_t lower, upper;
+	bi_mem_kib(env, &lower, &upper);
 	t = tag(b, &at, MB2_TAG_MEMINFO, 16);
 	put32(t + 8, (uint32_t)lower);
 	put32(t + 12, (uint32_t)MIN(upper, 0xffffffffull));
@@ -150,29 +90,18 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 	int n = MIN(env->n_map, MMAP_MAX);
 	t = tag(b, &at, MB2_TAG_MMAP, 16 + 24 * n);
 	put32(t + 8, 24);
-	for (int i = 0; i < n; i++) {
-		put64(t + 16 + 24 * i, env->map[i].base);
-		put64(t + 24 + 24 * i, env->map[i].len);
-		put32(t + 32 + 24 * i, env->map[i].type);
-	}
+	for (int i = 0; i < n; i++)
+		bi_put_map(t + 16 + 24 * i, &env->map[i]);
 	if (env->have_fb) {
 		/* 3.6.12: framebuffer_type 1 (direct RGB) with field positions and mask sizes. */
-		const struct framebuffer *fb = &env->fb;
 		t = tag(b, &at, MB2_TAG_FB, 38);
-		put64(t + 8, fb->base);
-		put32(t + 16, fb->pitch);
-		put32(t + 20, fb->width);
-		put32(t + 24, fb->height);
-		t[28] = fb->bpp;
-		t[29] = 1;
-		t[32] = fb->red_pos, t[33] = fb->red_size;
-		t[34] = fb->green_pos, t[35] = fb->green_size;
-		t[36] = fb->blue_pos, t[37] = fb->blue_size;
+		bi_put_fb(t + 8, &env->fb, 24);
 	}
 	if (mi->sec.len) {
 		/* 3.6.9 ELF-Symbols. The text draws num, entsize and shndx as u16 with a u16
 		 * reserved; the spec's own multiboot2.h (4.4.1), GRUB and every kernel use u32
-		 * each: so does baton. The unloaded sections' bytes follow the headers in the tag. */
+		 * each: so does baton. The unloaded sections' bytes follow the headers in the tag.
+		 */
 		t = tag(b, &at, MB2_TAG_ELF, 20 + mi->sec.len);
 		put32(t + 8, mi->sec.shnum);
 		put32(t + 12, mi->sec.shentsize);

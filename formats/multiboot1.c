@@ -1,6 +1,7 @@
 /* multiboot1.c: Multiboot 0.6.96 handler: header, ELF or a.out-kludge loading, the info structure.
  */
 #include "loadplan.h"
+#include "bootinfo.h"
 #include "elf.h"
 
 #define MB1_MAGIC      0x1BADB002u
@@ -29,10 +30,10 @@
 struct mb1_priv {
 	uint32_t hflags;
 	int info_seg, mod_seg0, n_mods;
-	/* Offsets inside the info segment. */
-	uint32_t o_mods, o_cmdline, o_name, o_modstr[LP_MAX_FILES], o_shdr, o_mmap;
-	char *strings; /* everything from o_cmdline on, up to o_shdr: built at plan time */
-	uint32_t strings_len;
+	/* Offsets inside the info segment; the strings are built at plan time, copied to o_cmdline.
+	 */
+	uint32_t o_mods, o_cmdline, o_shdr, o_mmap;
+	struct bi_strings str;
 	struct elf_sections sec;
 };
 
@@ -153,24 +154,6 @@ static int plan_video(const struct lp_file *k, const uint8_t *h, struct lp_video
 	return 0;
 }
 
-/* Appends "a b" (or "a" when b is empty or NULL) and a NUL to the strings; returns its offset. */
-static uint32_t add_string(char *buf, uint32_t *at, const char *a, const char *b)
-{
-	uint32_t o = *at;
-	size_t la = strlen(a), lb = b ? strlen(b) : 0;
-
-	if (buf) {
-		memcpy(buf + o, a, la);
-		if (lb) {
-			buf[o + la] = ' ';
-			memcpy(buf + o + la + 1, b, lb);
-		}
-		buf[o + la + (lb ? lb + 1 : 0)] = 0;
-	}
-	*at += (uint32_t)(la + (lb ? lb + 1 : 0) + 1);
-	return o;
-}
-
 static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 {
 	struct mb1_priv *mp = p->priv;
@@ -179,20 +162,12 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 	uint32_t flags = MI_CMDLINE | MI_NAME;
 
 	put32(mi + 16, (uint32_t)(base + mp->o_cmdline));
-	put32(mi + 64, (uint32_t)(base + mp->o_name));
-	memcpy(mi + mp->o_cmdline, mp->strings, mp->strings_len);
+	put32(mi + 64, (uint32_t)(base + mp->o_cmdline + mp->str.o_name));
+	memcpy(mi + mp->o_cmdline, mp->str.buf, mp->str.len);
 	/* mem_lower: KiB of RAM from 0 (at most 640); mem_upper: KiB from 1 MiB to the first hole.
 	 */
-	uint64_t lower = 0, upper = 0;
-	for (int i = 0; i < env->n_map; i++) {
-		const struct mem_range *m = &env->map[i];
-		if (m->type != MEM_RAM)
-			continue;
-		if (m->base == 0)
-			lower = MIN(m->len, 640ull << 10) >> 10;
-		if (m->base <= 0x100000 && m->base + m->len > 0x100000)
-			upper = (m->base + m->len - 0x100000) >> 10;
-	}
+	uint64_t lower, upper;
+	bi_mem_kib(env, &lower, &upper);
 	put32(mi + 4, (uint32_t)lower);
 	put32(mi + 8, (uint32_t)MIN(upper, 0xffffffffull));
 	flags |= MI_MEM;
@@ -206,7 +181,7 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 			/* spec 3.3: mod_end is the address just past the module. */
 			put32(m, (uint32_t)s->placed);
 			put32(m + 4, (uint32_t)(s->placed + s->memsz));
-			put32(m + 8, (uint32_t)(base + mp->o_modstr[i]));
+			put32(m + 8, (uint32_t)(base + mp->o_cmdline + mp->str.o_mod[i]));
 		}
 	}
 	if (mp->sec.len) {
@@ -222,9 +197,7 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 		uint8_t *e = mi + mp->o_mmap + MI_MMAP_ENTRY * n;
 		/* spec 3.3: size excludes itself; mmap_addr points at the first size field. */
 		put32(e, MI_MMAP_ENTRY - 4);
-		put64(e + 4, env->map[i].base);
-		put64(e + 12, env->map[i].len);
-		put32(e + 20, env->map[i].type);
+		bi_put_map(e + 4, &env->map[i]);
 	}
 	flags |= MI_MMAP;
 	put32(mi + 44, (uint32_t)(MI_MMAP_ENTRY * n));
@@ -232,17 +205,8 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 	if ((mp->hflags & MB1_VIDEO) && env->have_fb && !(env->fb.base >> 32)) {
 		/* spec 3.3 framebuffer_type 1: direct RGB, with the field positions and sizes. Also
 		 * for an EGA text request, which UEFI cannot meet: the type tells the kernel. */
-		const struct framebuffer *fb = &env->fb;
 		flags |= MI_FB;
-		put64(mi + 88, fb->base);
-		put32(mi + 96, fb->pitch);
-		put32(mi + 100, fb->width);
-		put32(mi + 104, fb->height);
-		mi[108] = fb->bpp;
-		mi[109] = 1;
-		mi[110] = fb->red_pos, mi[111] = fb->red_size;
-		mi[112] = fb->green_pos, mi[113] = fb->green_size;
-		mi[114] = fb->blue_pos, mi[115] = fb->blue_size;
+		bi_put_fb(mi + 88, &env->fb, 22);
 	}
 	put32(mi, flags);
 }
@@ -251,7 +215,7 @@ static void mb1_free(void *priv)
 {
 	struct mb1_priv *mp = priv;
 
-	mem_free(mp->strings);
+	bi_strings_free(&mp->str);
 	elf_sections_free(&mp->sec);
 }
 
@@ -303,62 +267,26 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 
 	/* Modules (spec 3.3): page aligned (we always do), above the kernel, below 4 GiB. */
 	uint64_t lo = MAX(ALIGN_UP(end, 4096), 0x100000ull);
-	mp->mod_seg0 = p->n_segs;
+	r = lp_add_modules(p, in, lo);
+	if (r < 0)
+		return r;
+	mp->mod_seg0 = r;
 	mp->n_mods = in->n_mods;
-	if (p->n_segs + in->n_mods + 1 > LP_MAX_SEGS)
-		return err_set(E_UNSUPP, "too many segments and modules");
-	for (int i = 0; i < in->n_mods; i++) {
-		int s = lp_add_seg(p, "module");
-		p->seg[s] = (struct lp_segment){.name = "module",
-						.place = LP_ANYWHERE,
-						.min = lo,
-						.max = 1ull << 32,
-						.align = 4096,
-						.memsz = in->mods[i].size};
-		if (in->mods[i].size)
-			p->seg[s].piece[p->seg[s].n_pieces++] =
-			    (struct lp_piece){.file = i + 1, .len = in->mods[i].size};
-	}
 
 	/* The info segment: fixed part, module list, strings, section headers, memory map. */
+	r = bi_strings(in, true, true, &mp->str);
+	if (r)
+		return r;
 	uint32_t at = MI_SIZE;
 	mp->o_mods = at;
 	at += 16 * in->n_mods;
 	mp->o_cmdline = at;
-	uint32_t sat = 0; /* offsets inside the strings block */
-	/* The baton convention (README): the command line starts with the kernel's path. */
-	add_string(NULL, &sat, k->path, in->cmdline);
-	uint32_t o_name = sat;
-	add_string(NULL, &sat, in->loader_name, NULL);
-	uint32_t o_mod[LP_MAX_FILES];
-	for (int i = 0; i < in->n_mods; i++) {
-		o_mod[i] = sat;
-		add_string(NULL, &sat, in->mods[i].path, in->mods[i].args);
-	}
-	mp->strings = mem_alloc(sat);
-	if (!mp->strings)
-		return err_set(E_NOMEM, "out of memory");
-	mp->strings_len = sat;
-	sat = 0;
-	add_string(mp->strings, &sat, k->path, in->cmdline);
-	add_string(mp->strings, &sat, in->loader_name, NULL);
-	for (int i = 0; i < in->n_mods; i++)
-		add_string(mp->strings, &sat, in->mods[i].path, in->mods[i].args);
-	mp->o_name = mp->o_cmdline + o_name;
-	for (int i = 0; i < in->n_mods; i++)
-		mp->o_modstr[i] = mp->o_cmdline + o_mod[i];
-	at = ALIGN_UP(at + sat, 8);
+	at = ALIGN_UP(at + mp->str.len, 8);
 	mp->o_shdr = at;
 	at = ALIGN_UP(at + mp->sec.len, 8);
 	mp->o_mmap = at;
 	at += MI_MMAP_ENTRY * MI_MMAP_MAX;
-	int s = lp_add_seg(p, "multiboot_info");
-	p->seg[s] = (struct lp_segment){.name = "multiboot_info",
-					.place = LP_ANYWHERE,
-					.min = lo,
-					.max = 1ull << 32,
-					.align = 4096,
-					.memsz = at};
+	int s = lp_add_below4g(p, "multiboot_info", lo, at);
 	mp->info_seg = s;
 
 	/* spec 3.2: EAX = 0x2BADB002, EBX = the info structure, 32-bit protected mode, paging off.

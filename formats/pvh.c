@@ -1,5 +1,6 @@
 /* pvh.c: Xen PVH handler: an ELF with XEN_ELFNOTE_PHYS32_ENTRY, entered with an hvm_start_info. */
 #include "loadplan.h"
+#include "bootinfo.h"
 #include "elf.h"
 
 /* Xen public/arch-x86/hvm/start_info.h. */
@@ -11,8 +12,8 @@
 
 struct pvh_priv {
 	int info_seg, mod_seg0, n_mods;
-	char *strings;
-	uint32_t strings_len, o_mod[LP_MAX_FILES], o_strings, o_mods, o_map;
+	struct bi_strings str; /* the command line as given (no path), module strings */
+	uint32_t o_strings, o_mods, o_map;
 };
 
 static bool pvh_detect(const struct lp_file *k)
@@ -32,7 +33,7 @@ static void pvh_finish(struct load_plan *p, const struct bootenv *env)
 	uint8_t *si = p->seg[pp->info_seg].ptr;
 	uint64_t base = p->seg[pp->info_seg].placed;
 
-	memcpy(si + pp->o_strings, pp->strings, pp->strings_len);
+	memcpy(si + pp->o_strings, pp->str.buf, pp->str.len);
 	put32(si, SI_MAGIC);
 	put32(si + 4, 1);
 	put32(si + 12, (uint32_t)pp->n_mods);
@@ -44,23 +45,19 @@ static void pvh_finish(struct load_plan *p, const struct bootenv *env)
 		uint8_t *m = si + pp->o_mods + MOD_SIZE * i;
 		put64(m, s->placed);
 		put64(m + 8, s->memsz);
-		put64(m + 16, base + pp->o_strings + pp->o_mod[i]);
+		put64(m + 16, base + pp->o_strings + pp->str.o_mod[i]);
 	}
 	/* The memory map (version 1), E820 types as Xen's XEN_HVM_MEMMAP_TYPE_* are. */
 	int n = MIN(env->n_map, MAP_MAX);
-	for (int i = 0; i < n; i++) {
-		uint8_t *m = si + pp->o_map + MAP_ENTRY * i;
-		put64(m, env->map[i].base);
-		put64(m + 8, env->map[i].len);
-		put32(m + 16, env->map[i].type);
-	}
+	for (int i = 0; i < n; i++)
+		bi_put_map(si + pp->o_map + MAP_ENTRY * i, &env->map[i]);
 	put64(si + 40, base + pp->o_map);
 	put32(si + 48, (uint32_t)n);
 }
 
 static void pvh_free(void *priv)
 {
-	mem_free(((struct pvh_priv *)priv)->strings);
+	bi_strings_free(&((struct pvh_priv *)priv)->str);
 }
 
 static int pvh_plan(const struct lp_input *in, struct load_plan *p)
@@ -92,58 +89,19 @@ static int pvh_plan(const struct lp_input *in, struct load_plan *p)
 		return err_set(E_FORMAT, "%s: the PVH entry 0x%x is outside every loadable segment",
 			       in->kernel.path, e.pvh_entry);
 	/* The command line as it is (no path: Linux's PVH entry reads it whole). */
-	uint32_t at = 0;
-	size_t cl = strlen(in->cmdline);
-	uint32_t need = (uint32_t)cl + 1;
-	for (int i = 0; i < in->n_mods; i++)
-		need += (uint32_t)(strlen(in->mods[i].path) + 1 +
-				   (in->mods[i].args ? strlen(in->mods[i].args) + 1 : 0));
-	pp->strings = mem_alloc(need);
-	if (!pp->strings)
-		return err_set(E_NOMEM, "out of memory");
-	memcpy(pp->strings, in->cmdline, cl + 1);
-	at = (uint32_t)cl + 1;
-	for (int i = 0; i < in->n_mods; i++) {
-		const char *a = in->mods[i].args;
-		pp->o_mod[i] = at;
-		size_t lp = strlen(in->mods[i].path);
-		memcpy(pp->strings + at, in->mods[i].path, lp);
-		at += (uint32_t)lp;
-		if (a && *a) {
-			pp->strings[at++] = ' ';
-			memcpy(pp->strings + at, a, strlen(a));
-			at += (uint32_t)strlen(a);
-		}
-		pp->strings[at++] = 0;
-	}
-	pp->strings_len = at;
-	if (p->n_segs + in->n_mods + 1 > LP_MAX_SEGS)
-		return err_set(E_UNSUPP, "too many segments and modules");
+	r = bi_strings(in, false, false, &pp->str);
+	if (r)
+		return r;
 	uint64_t lo = MAX(ALIGN_UP(e.highest, 4096), 0x100000ull);
-	pp->mod_seg0 = p->n_segs;
+	r = lp_add_modules(p, in, lo);
+	if (r < 0)
+		return r;
+	pp->mod_seg0 = r;
 	pp->n_mods = in->n_mods;
-	for (int i = 0; i < in->n_mods; i++) {
-		int s = lp_add_seg(p, "module");
-		p->seg[s] = (struct lp_segment){.name = "module",
-						.place = LP_ANYWHERE,
-						.min = lo,
-						.max = 1ull << 32,
-						.align = 4096,
-						.memsz = in->mods[i].size};
-		if (in->mods[i].size)
-			p->seg[s].piece[p->seg[s].n_pieces++] =
-			    (struct lp_piece){.file = i + 1, .len = in->mods[i].size};
-	}
 	pp->o_mods = SI_SIZE + 8;
 	pp->o_map = pp->o_mods + MOD_SIZE * (uint32_t)in->n_mods;
 	pp->o_strings = pp->o_map + MAP_ENTRY * MAP_MAX;
-	int s = lp_add_seg(p, "start_info");
-	p->seg[s] = (struct lp_segment){.name = "start_info",
-					.place = LP_ANYWHERE,
-					.min = lo,
-					.max = 1ull << 32,
-					.align = 4096,
-					.memsz = pp->o_strings + pp->strings_len};
+	int s = lp_add_below4g(p, "start_info", lo, pp->o_strings + pp->str.len);
 	pp->info_seg = s;
 	/* pvh.pandoc: 32-bit protected mode, paging off, flat CS/DS/ES/SS, TR a 32-bit TSS,
 	 * EBX = start_info, CR0 = PE, CR4 = 0, IF/TF/VM clear. */

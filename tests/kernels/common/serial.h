@@ -2,8 +2,6 @@
 #ifndef CONF_SERIAL_H
 #define CONF_SERIAL_H
 
-#include <stdint.h>
-
 #define COM1	 0x3f8
 #define COM1_LSR (COM1 + 5)
 #define LSR_THRE 0x20 /* transmit holding register empty */
@@ -12,6 +10,9 @@
 			      */
 #define DEBUG_EXIT_PASS 0x10 /* QEMU exit status 33 */
 #define DEBUG_EXIT_FAIL 0x11 /* QEMU exit status 35 */
+
+#ifndef __ASSEMBLER__ /* the constants above serve kasm.h too */
+#include <stdint.h>
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -41,5 +42,6 @@ static inline __attribute__((noreturn)) void debug_exit(uint8_t code)
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
+#endif
 
 #endif

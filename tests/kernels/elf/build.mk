@@ -5,16 +5,12 @@ ELF_SRC := tests/kernels/elf
 ELF_OUT := $(B)/kernels/elf
 ELF_COMMON := tests/kernels/common
 
-ELF_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -fno-pic -fno-pie \
-	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -nostdlib -MMD -MP \
-	-I$(ELF_SRC) -I$(ELF_COMMON)
+include $(ELF_COMMON)/kflags.mk
+ELF_KCFLAGS := $(KFLAGS) -fno-pic -fno-pie -I$(ELF_SRC) -I$(ELF_COMMON)
 ELF_CFLAGS_32 := $(ELF_KCFLAGS) -m32
 # Higher half: -mcmodel=kernel puts every address in the top 2 GiB.
 ELF_CFLAGS_64 := $(ELF_KCFLAGS) -m64 -mcmodel=kernel -mno-red-zone
-ELF_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
-	-I$(ELF_SRC) -I$(ELF_COMMON)
+ELF_HOSTCFLAGS := $(KHOSTFLAGS) -D_GNU_SOURCE -I$(ELF_SRC) -I$(ELF_COMMON)
 ELF_LD_32 := -m elf_i386
 ELF_LD_64 := -m elf_x86_64 -z max-page-size=4096
 ELF_EXTRA_32 := udiv64.o
@@ -27,14 +23,17 @@ $(ELF_OUT)/$(1)/%.o: $(ELF_SRC)/%.c
 $(ELF_OUT)/$(1)/%.o: $(ELF_COMMON)/%.c
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
-$(ELF_OUT)/$(1)/entry.o: $(ELF_SRC)/entry$(1).S $(ELF_SRC)/elf.h
+$(ELF_OUT)/$(1)/%.o: $(ELF_COMMON)/%.S
+	@mkdir -p $$(dir $$@)
+	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
+$(ELF_OUT)/$(1)/entry.o: $(ELF_SRC)/entry$(1).S $(ELF_SRC)/data.S $(ELF_SRC)/elf.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(ELF_CFLAGS_$(1)) -c $$< -o $$@
 $(ELF_OUT)/$(1)/elf.lds: $(ELF_SRC)/elf$(1).lds.S $(ELF_SRC)/elf.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc -E -P -x c -D__ASSEMBLER__ -I$(ELF_SRC) $$< -o $$@
 ELF_OBJS_$(1) := $$(addprefix $(ELF_OUT)/$(1)/,entry.o main.o checks.o ckutil.o report.o \
-	kstring.o $(ELF_EXTRA_$(1)))
+	kstring.o kmain.o ktables.o isr.o $(ELF_EXTRA_$(1)))
 $(B)/kernels/elf$(1).elf: $$(ELF_OBJS_$(1)) $(ELF_OUT)/$(1)/elf.lds
 	$(Q)ld $(ELF_LD_$(1)) -z noexecstack --no-warn-rwx-segments -T $(ELF_OUT)/$(1)/elf.lds \
 		$$(ELF_OBJS_$(1)) -o $$@
@@ -43,8 +42,9 @@ endef
 $(foreach c,32 64,$(eval $(call ELF_CLASS,$(c))))
 
 # The same check code on the host, against synthetic boots; also reads both images' headers.
-$(B)/kernels/elf-selftest: $(ELF_SRC)/selftest.c $(ELF_SRC)/checks.c $(ELF_SRC)/ckutil.c \
-		$(ELF_COMMON)/report.c $(B)/kernels/elf32.elf $(B)/kernels/elf64.elf
+$(B)/kernels/elf-selftest: $(ELF_SRC)/selftest.c $(ELF_SRC)/checks.c $(ELF_COMMON)/ckutil.c \
+		$(ELF_COMMON)/report.c $(ELF_COMMON)/selftest.c $(B)/kernels/elf32.elf \
+		$(B)/kernels/elf64.elf
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(ELF_HOSTCFLAGS) -DELF_DIR='"$(B)/kernels"' $(filter %.c,$^) -o $@
 

@@ -1,5 +1,6 @@
-/* entry64.S: elf64 kernel: higher-half entry (records the state), exception stubs. */
+/* entry64.S: elf64 kernel: higher-half entry (records the state). */
 #include "elf.h"
+#include "kasm.h"
 
 	.section .boot, "ax"
 	.ascii	ELF_MARK0
@@ -40,52 +41,9 @@ elf_entry:
 	rep stosb
 	leaq	elf_stack_top(%rip), %rsp
 	call	elf_main
-5:	cli
-	hlt
-	jmp	5b
-
-	.text
-	.balign	16
-	.globl	elf_isr_stubs
-elf_isr_stubs:
-	vec = 0
-	.rept	32
-	.balign	16
-	.if	(vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-	.else
-	pushq	$0
-	.endif
-	pushq	$vec
-	jmp	isr_common
-	vec = vec + 1
-	.endr
-isr_common:
-	movq	%rsp, %rdi			/* frame: vector, error, rip, cs, rflags */
-	andq	$-16, %rsp
-	call	elf_trap
-6:	cli
-	hlt
-	jmp	6b
+	halt_forever
 
 	.section .mark1, "aw"
 	.ascii	ELF_MARK1
 
-	.section .data, "aw"
-	.balign	8
-	.globl	elf_boot
-elf_boot:
-	.fill	B_SIZE, 1, 0
-	.fill	EARLY_STACK, 1, 0
-	.balign	16
-elf_early_stack:
-
-	.section .tail, "a"
-	.ascii	ELF_TAIL
-
-	.section .bss, "aw", @nobits
-	.balign	16
-	.skip	16384
-	.globl	elf_stack_top
-elf_stack_top:
-
-	.section .note.GNU-stack, "", @progbits
+#include "data.S"

@@ -16,37 +16,14 @@
  * Module strings: "PATH seed=N", each module a BTNI file (mkinitrd OUT N LEN) with seed N.
  */
 #include "elf.h"
-#include "serial.h"
+#include "kmain.h"
 
-extern uint8_t elf_boot[], elf_isr_stubs[], elf_entry[];
+extern uint8_t elf_boot[], elf_entry[];
 extern uint8_t _file_end[], _bss_end[], _text_sec[], _boot_size[], _text_end[];
 
 static struct elf_state st;
-static struct report rep;
-
-static void com1_putc(void *ctx, char c)
-{
-	serial_putc(c);
-}
-
-static __attribute__((noreturn)) void finish(void)
-{
-#ifdef __x86_64__
-	rp_summary(&rep, "elf64");
-#else
-	rp_summary(&rep, "elf32");
-#endif
-	debug_exit(rep.failed ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
-}
-
-struct __attribute__((packed)) dtr {
-	uint16_t limit;
-	uintptr_t base;
-};
 
 #ifdef __x86_64__
-static uint64_t idt[32 * 2] __attribute__((aligned(16)));
-
 /* Loader data is read through the loader's tables: only where they are identity. */
 static const void *kmem(void *ctx, uint64_t addr, uint64_t len)
 {
@@ -69,73 +46,22 @@ static uint64_t rdmsr(uint32_t msr)
 	return lo | (uint64_t)hi << 32;
 }
 #else
-static uint64_t idt[32];
-
-/* Paging is off: every physical address below 4 GiB reads without a fault. */
-static const void *kmem(void *ctx, uint64_t addr, uint64_t len)
-{
-	if (!addr || addr > 0xffffffffull || len > 0x100000000ull - addr)
-		return NULL;
-	return (const void *)(uintptr_t)addr;
-}
-
 static const void *ktable(void *ctx, uint64_t pa)
 {
 	return NULL;
 }
-
-static volatile uint8_t a20_probe;
-
-/* A20: a byte of ours and its alias 1 MiB away must be different memory. */
-static int probe_a20(void)
-{
-	volatile uint8_t *a = &a20_probe, *b = (volatile uint8_t *)((uintptr_t)a ^ 0x100000);
-	uint8_t sa = *a, sb = *b;
-	int ok;
-
-	*a = 0x55;
-	*b = 0xaa;
-	ok = *a == 0x55;
-	*b = sb;
-	*a = sa;
-	return ok;
-}
 #endif
-
-void elf_trap(const uintptr_t *frame)
-{
-	rp_fail(&rep, "no CPU exception while checking",
-		"vector %lu, error 0x%lx, IP 0x%lx, after \"%s\"", (unsigned long)frame[0],
-		(unsigned long)frame[1], (unsigned long)frame[2], rep.last ? rep.last : "(start)");
-	finish();
-}
-
-/* Our IDT, with the loader's CS (its GDT stays where it is: we do not write there). */
-static void setup_idt(uint16_t cs)
-{
-	struct dtr d;
-
-	for (int v = 0; v < 32; v++) {
-		uint64_t h = (uint64_t)(uintptr_t)(elf_isr_stubs + 16 * v);
-#ifdef __x86_64__
-		idt[2 * v] =
-		    (h & 0xffff) | (uint64_t)cs << 16 | 0x8e00ull << 32 | (h >> 16 & 0xffff) << 48;
-		idt[2 * v + 1] = h >> 32;
-#else
-		idt[v] = (h & 0xffff) | (uint64_t)cs << 16 | 0x8e00ull << 32 | (h >> 16) << 48;
-#endif
-	}
-	d.limit = sizeof(idt) - 1;
-	d.base = (uintptr_t)idt;
-	__asm__ volatile("lidt %0" : : "m"(d));
-}
 
 void elf_main(void)
 {
-	struct dtr g;
+	struct k_dtr g;
 	uintptr_t v;
 
-	rep.putc = com1_putc;
+#ifdef __x86_64__
+	k_start("elf64");
+#else
+	k_start("elf32");
+#endif
 	st.ax = ld64(elf_boot + B_AX), st.bx = ld64(elf_boot + B_BX);
 	st.di = ld64(elf_boot + B_DI), st.si = ld64(elf_boot + B_SI);
 	st.flags = ld64(elf_boot + B_FLAGS);
@@ -156,9 +82,9 @@ void elf_main(void)
 		if (st.desc_ok[i])
 			st.desc[i] = ld64((const void *)(g.base + s));
 	}
-	st.mem = kmem;
 	st.table = ktable;
 #ifdef __x86_64__
+	st.mem = kmem;
 	st.bits = 64;
 	st.efer = rdmsr(0xc0000080u);
 	st.fs_base = rdmsr(0xc0000100u);
@@ -172,8 +98,10 @@ void elf_main(void)
 	    (struct elf_seg){ELF64_DATA_V, ELF64_DATA_P, (uintptr_t)_file_end - ELF64_DATA_V,
 			     (uintptr_t)_bss_end - ELF64_DATA_V};
 #else
+	uintptr_t a20_addr;
+	st.mem = k_flat_mem;
 	st.bits = 32;
-	st.a20 = probe_a20();
+	st.a20 = k_a20_on(&a20_addr);
 	st.entry_want = (uintptr_t)elf_entry - ELF32_BOOT_V + ELF32_BOOT_P;
 	st.seg[0] = (struct elf_seg){ELF32_BOOT_V, ELF32_BOOT_P, (uintptr_t)_boot_size,
 				     (uintptr_t)_boot_size};
@@ -181,9 +109,10 @@ void elf_main(void)
 				     (uintptr_t)_bss_end - ELF32_KERN};
 #endif
 	st.text_addr = (uintptr_t)_text_sec;
-	setup_idt(st.sel[SEL_CS]);
-	rp_printf(&rep, "\nbaton elf%d conformance kernel, info at 0x%lx, entry SP 0x%lx\n",
+	/* Our IDT, with the loader's CS (its GDT stays where it is: we do not write there). */
+	k_set_idt(st.sel[SEL_CS]);
+	rp_printf(&k_rep, "\nbaton elf%d conformance kernel, info at 0x%lx, entry SP 0x%lx\n",
 		  st.bits, (unsigned long)st.bx, (unsigned long)ld64(elf_boot + B_SP));
-	elf_run_checks(&st, &rep);
-	finish();
+	elf_run_checks(&st, &k_rep);
+	k_finish();
 }

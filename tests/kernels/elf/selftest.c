@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "elf.h"
+#include "selftest.h"
 
 #ifndef ELF_DIR
 #define ELF_DIR "build/kernels"
@@ -68,21 +69,6 @@ static uint8_t *tag(struct machine *mc, uint32_t type, uint32_t size)
 	st32(t + 4, size);
 	mc->at += (size + 7) & ~7u;
 	return t;
-}
-
-static void put_btni(uint8_t *p, uint32_t seed, uint32_t len)
-{
-	uint32_t s = btni_state(seed), v = 0;
-
-	memcpy(p, BTNI_MAGIC, 4);
-	st32(p + 4, seed);
-	st32(p + 8, len);
-	st32(p + 12, 0);
-	for (uint32_t i = BTNI_HDR; i < len; i++) {
-		if ((i - BTNI_HDR) % 4 == 0)
-			v = xorshift32(&s);
-		p[i] = (uint8_t)(v >> 8 * ((i - BTNI_HDR) % 4));
-	}
 }
 
 static void put_mod(struct machine *mc, uint64_t a, uint32_t seed, uint32_t len, const char *s)
@@ -241,7 +227,6 @@ static void build(struct machine *mc, int bits)
 	build_info(mc);
 }
 
-#define MUT(name) static void name(struct machine *mc)
 MUT(good)
 {
 }
@@ -476,21 +461,6 @@ MUT(tables_in_module)
 	st64(at(mc, PD_HI + 8), (MOD0 + 0x1000) | P | W);
 }
 
-struct tcase {
-	const char *name;
-	void (*mut)(struct machine *);
-	const char *want; /* NULL: no FAIL; else a FAIL line containing this */
-	int bits;	  /* 0: both classes */
-};
-
-#define GOOD(f, b)                                                                                 \
-	{                                                                                          \
-#f, f, NULL, b                                                                     \
-	}
-#define BAD(f, w, b)                                                                               \
-	{                                                                                          \
-#f, f, w, b                                                                        \
-	}
 static const struct tcase cases[] = {
     GOOD(good, 0),
     GOOD(good_bios, 0),
@@ -542,38 +512,6 @@ static const struct tcase cases[] = {
     BAD(tables_in_module, "page tables in available RAM", 64),
 };
 
-struct capture {
-	char *buf;
-	size_t len, cap;
-};
-
-static void cap_putc(void *ctx, char c)
-{
-	struct capture *k = ctx;
-
-	if (c == '\r')
-		return;
-	if (k->len + 2 > k->cap) {
-		k->cap = k->cap ? 2 * k->cap : 65536;
-		k->buf = realloc(k->buf, k->cap);
-		if (!k->buf)
-			abort();
-	}
-	k->buf[k->len++] = c;
-	k->buf[k->len] = 0;
-}
-
-static bool has_fail(const char *out, const char *want)
-{
-	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *e = strchr(l, '\n');
-		size_t n = e ? (size_t)(e - l) : strlen(l);
-		if (n > 6 && !strncmp(l, "FAIL: ", 6) && memmem(l, n, want, strlen(want)))
-			return true;
-	}
-	return false;
-}
-
 /* The image: class, machine, PT_LOADs as elf.h says, e_entry virtual, no Multiboot header or note.
  */
 static const char *image_problem(const char *path, int bits)
@@ -609,57 +547,39 @@ static const char *image_problem(const char *path, int bits)
 		return "PT_LOADs differ from elf.h";
 	if (entry < wv0 || entry >= wv0 + 0x1000)
 		return "e_entry is not a virtual address in PT_LOAD 0";
-	for (size_t o = 0; o + 12 <= 32768 && o + 12 <= n; o += 4)
-		if (ld32(f + o) == 0x1badb002u || (!(o & 7) && ld32(f + o) == 0xe85250d6u))
-			return "a Multiboot magic in the first 32 KiB";
+	if (has_multiboot_magic(f, n))
+		return "a Multiboot magic in the first 32 KiB";
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
-	unsigned ok = 0, bad = 0;
+	struct st_tally t = {.verbose = argc > 1 && !strcmp(argv[1], "-v")};
 
 	for (int bits = 32; bits <= 64; bits += 32) {
 		char path[256];
 		snprintf(path, sizeof(path), "%s/elf%d.elf", ELF_DIR, bits);
-		const char *why = image_problem(path, bits);
-		printf(why ? "UNEXPECTED image %s: %s\n" : "ok   image %s%s\n", path,
-		       why ? why : "");
-		why ? bad++ : ok++;
+		st_image(&t, path, image_problem(path, bits));
 	}
 	struct machine mc = {.m = malloc(MEM_SIZE), .hi = malloc(HI_SIZE)};
 	if (!mc.m || !mc.hi)
 		return 1;
 	for (int bits = 32; bits <= 64; bits += 32) {
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-			const struct tcase *t = &cases[i];
+			const struct tcase *c = &cases[i];
 			struct capture k = {0};
 			struct report r = {.putc = cap_putc, .ctx = &k};
-			if (t->bits && t->bits != bits)
+			char label[64];
+			if (c->bits && c->bits != bits)
 				continue;
 			build(&mc, bits);
-			t->mut(&mc);
+			c->mut(&mc);
 			elf_run_checks(&mc.st, &r);
-			bool good =
-			    t->want ? has_fail(k.buf, t->want) : r.failed == 0 && r.passed >= 25;
-			if (good) {
-				ok++;
-				printf("ok   elf%d %-20s %s\n", bits, t->name,
-				       t->want ? "detected" : "clean");
-			} else {
-				bad++;
-				printf("UNEXPECTED elf%d %s: wanted %s%s%s\n", bits, t->name,
-				       t->want ? "a failure of \"" : "no failures",
-				       t->want ? t->want : "", t->want ? "\"" : "");
-			}
-			if (verbose || !good)
-				printf("%s", k.buf);
-			free(k.buf);
+			snprintf(label, sizeof(label), "elf%d %s", bits, c->name);
+			st_case(&t, label, 26, c->want, 25, &k, &r);
 		}
 	}
 	free(mc.m);
 	free(mc.hi);
-	printf("elf-selftest: %u passed, %u failed\n", ok, bad);
-	return bad ? 1 : 0;
+	return st_summary(&t, "elf-selftest");
 }

@@ -6,14 +6,10 @@ MB1_OUT := $(B)/kernels/mb1
 KCOMMON := tests/kernels/common
 
 # 32-bit freestanding code linked at fixed physical addresses (no paging): gcc -m32 needs no
-# multilib for this; udivmoddi4.c stands in for the 32-bit libgcc.
-MB1_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -m32 -fno-pic -fno-pie \
-	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -nostdlib -MMD -MP \
-	-I$(MB1_SRC) -I$(KCOMMON)
-MB1_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
-	-I$(MB1_SRC) -I$(KCOMMON)
+# multilib for this; common/udiv64.c stands in for the 32-bit libgcc.
+include $(KCOMMON)/kflags.mk
+MB1_KCFLAGS := $(KFLAGS) -m32 -fno-pic -fno-pie -I$(MB1_SRC) -I$(KCOMMON)
+MB1_HOSTCFLAGS := $(KHOSTFLAGS) -D_GNU_SOURCE -I$(MB1_SRC) -I$(KCOMMON)
 MB1_VARIANTS := elf video aout
 MB1_DEFS_elf :=
 MB1_DEFS_video := -DMB1_VIDEO
@@ -30,10 +26,14 @@ $(MB1_OUT)/$(1)/%.o: $(MB1_SRC)/%.S
 $(MB1_OUT)/$(1)/%.o: $(KCOMMON)/%.c
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(MB1_KCFLAGS) -c $$< -o $$@
+$(MB1_OUT)/$(1)/%.o: $(KCOMMON)/%.S
+	@mkdir -p $$(dir $$@)
+	$(Q)gcc $(MB1_KCFLAGS) -c $$< -o $$@
 $(MB1_OUT)/$(1)/mb1.lds: $(MB1_SRC)/mb1.lds.S $(MB1_SRC)/layout.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc -E -P -x c -I$(MB1_SRC) $(MB1_DEFS_$(1)) $$< -o $$@
-MB1_OBJS_$(1) := $(addprefix $(MB1_OUT)/$(1)/,entry.o main.o checks.o report.o kstring.o udivmoddi4.o)
+MB1_OBJS_$(1) := $(addprefix $(MB1_OUT)/$(1)/,entry.o main.o checks.o report.o kstring.o udiv64.o \
+	kmain.o ktables.o isr.o)
 $(MB1_OUT)/$(1)/kernel.elf: $$(MB1_OBJS_$(1)) $(MB1_OUT)/$(1)/mb1.lds
 	$(Q)ld -m elf_i386 -z noexecstack --no-warn-rwx-segments -T $(MB1_OUT)/$(1)/mb1.lds \
 		$$(MB1_OBJS_$(1)) -o $$@
@@ -59,7 +59,7 @@ $(B)/kernels/mb1-aout.bin: $(MB1_OUT)/aout/kernel.elf $(B)/kernels/mb1tool
 
 # The same check code on the host, against synthetic boots around the real mb1.elf.
 $(B)/kernels/mb1-selftest: $(MB1_SRC)/selftest.c $(MB1_SRC)/checks.c $(KCOMMON)/report.c \
-		$(B)/kernels/mb1.elf
+		$(KCOMMON)/selftest.c $(B)/kernels/mb1.elf
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(MB1_HOSTCFLAGS) -DMB1_IMAGE='"$(B)/kernels/mb1.elf"' $(filter %.c,$^) -o $@
 

@@ -1,5 +1,6 @@
-/* entry.S: mb1 kernels' Multiboot 1 header, entry (captures the state, checks and clears bss), exception stubs. */
+/* entry.S: mb1 kernels' Multiboot 1 header, entry (captures the state, checks and clears bss). */
 #include "layout.h"
+#include "kasm.h"
 
 #define MAGIC 0x1BADB002
 #ifdef MB1_AOUT
@@ -55,58 +56,15 @@ mb1_entry:
 	popl	mb1_boot + BOOT_EFLAGS
 	movl	%eax, mb1_boot + BOOT_EAX
 	movl	%ebx, mb1_boot + BOOT_EBX
-	movw	%cs, mb1_boot + BOOT_SEL + 0
-	movw	%ds, mb1_boot + BOOT_SEL + 2
-	movw	%es, mb1_boot + BOOT_SEL + 4
-	movw	%fs, mb1_boot + BOOT_SEL + 6
-	movw	%gs, mb1_boot + BOOT_SEL + 8
-	movw	%ss, mb1_boot + BOOT_SEL + 10
+	save_selectors32 (mb1_boot + BOOT_SEL)
 	call	1f
 1:	popl	mb1_boot + BOOT_ENTRY_GOT	/* where this really runs */
 	movl	$PHYS(1b), mb1_boot + BOOT_ENTRY_WANT
-	cld
-	movl	$_bss_start, %esi
-2:	cmpl	$_bss_end, %esi
-	jae	4f
-	cmpb	$0, (%esi)
-	jne	3f
-	incl	%esi
-	jmp	2b
-3:	movl	%esi, mb1_boot + BOOT_BSS_BAD
-4:	movl	$_bss_start, %edi
-	movl	$_bss_end, %ecx
-	subl	%edi, %ecx
-	xorl	%eax, %eax
-	rep stosb
+	bss_check_clear32 (mb1_boot + BOOT_BSS_BAD)
 	movl	$mb1_stack_top, %esp
 	movl	$mb1_main, %eax		/* absolute: this section is not where it was linked */
 	call	*%eax
-5:	cli
-	hlt
-	jmp	5b
-
-/* Exception stubs, 16 bytes apart: push 0 where the CPU pushes no error code, then the vector. */
-	.text
-	.balign	16
-	.globl	mb1_isr_stubs
-mb1_isr_stubs:
-	vec = 0
-	.rept	32
-	.balign	16
-	.if	(vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-	.else
-	pushl	$0
-	.endif
-	pushl	$vec
-	jmp	isr_common
-	vec = vec + 1
-	.endr
-isr_common:
-	pushl	%esp			/* frame: vector, error, eip, cs, eflags */
-	call	mb1_trap
-6:	cli
-	hlt
-	jmp	6b
+	halt_forever
 
 /*
  * .data: the seal (mb1tool writes the image's ranges and their FNV-1a after the link, mb1.h),

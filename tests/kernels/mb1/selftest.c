@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mb1.h"
+#include "selftest.h"
 
 #ifndef MB1_IMAGE
 #define MB1_IMAGE "build/kernels/mb1.elf"
@@ -31,22 +32,13 @@ static uint8_t *image;
 static size_t image_len;
 
 struct machine {
-	uint8_t *m;
+	struct st_ram ram;
 	struct mb1_state st;
 };
 
-static const void *fmem(void *ctx, uint64_t addr, uint64_t len)
-{
-	struct machine *mc = ctx;
-
-	if (!addr || addr > MEM_SIZE || len > MEM_SIZE - addr)
-		return NULL;
-	return mc->m + addr;
-}
-
 static uint8_t *at(struct machine *mc, uint32_t a)
 {
-	return mc->m + a;
+	return mc->ram.m + a;
 }
 
 static uint8_t *mi(struct machine *mc)
@@ -60,27 +52,11 @@ static void set_cmdline(struct machine *mc, const char *path, const char *tokens
 		 fnv1a32(FNV1A_INIT, tokens, strlen(tokens)));
 }
 
-static void put_btni(struct machine *mc, uint32_t a, uint32_t seed, uint32_t len)
-{
-	uint8_t *p = at(mc, a);
-	uint32_t s = btni_state(seed), v = 0;
-
-	memcpy(p, BTNI_MAGIC, 4);
-	st32(p + 4, seed);
-	st32(p + 8, len);
-	st32(p + 12, 0);
-	for (uint32_t i = BTNI_HDR; i < len; i++) {
-		if ((i - BTNI_HDR) % 4 == 0)
-			v = xorshift32(&s);
-		p[i] = (uint8_t)(v >> 8 * ((i - BTNI_HDR) % 4));
-	}
-}
-
 static void put_mod(struct machine *mc, int i, uint32_t a, uint32_t seed, uint32_t len)
 {
 	uint8_t *e = at(mc, MODTAB + 16 * i);
 
-	put_btni(mc, a, seed, len);
+	put_btni(at(mc, a), seed, len);
 	st32(e, a);
 	st32(e + 4, a + len);
 	st32(e + 8, MODSTR + 0x40 * i);
@@ -115,7 +91,7 @@ static void load_kernel(struct machine *mc)
 	mc->st.kernel_lo = lo, mc->st.kernel_hi = hi;
 	mc->st.bss_lo = hi - 0x100, mc->st.bss_hi = hi;
 	uint8_t *seal = memmem(at(mc, lo), hi - lo, MB1_SEAL_MAGIC, 8);
-	mc->st.seal_addr = seal ? (uint32_t)(seal - mc->m) : 0;
+	mc->st.seal_addr = seal ? (uint32_t)(seal - mc->ram.m) : 0;
 
 	uint32_t next = SECTS;
 	memcpy(at(mc, SHDRS), image + shoff, shnum * 40);
@@ -138,7 +114,7 @@ static void build(struct machine *mc)
 {
 	static const uint16_t sel[SEG_N] = {0x10, 0x18, 0x18, 0x18, 0x18, 0x18};
 
-	memset(mc->m, 0, MEM_SIZE);
+	memset(mc->ram.m, 0, MEM_SIZE);
 	mc->st = (struct mb1_state){
 	    .name = "mb1-elf",
 	    .elf = true,
@@ -153,8 +129,8 @@ static void build(struct machine *mc)
 	    .a20_ok = true,
 	    .entry_want = 0x200040,
 	    .entry_got = 0x200040,
-	    .mem = fmem,
-	    .ctx = mc,
+	    .mem = st_ram_read,
+	    .ctx = &mc->ram,
 	};
 	st64(at(mc, GDT + 0x10), 0x00cf9b000000ffffull);
 	st64(at(mc, GDT + 0x18), 0x00cf93000000ffffull);
@@ -203,7 +179,6 @@ static void flag_off(struct machine *mc, uint32_t bit)
 
 /* --- mutations: good variants first (expected: no FAIL), then broken ones --- */
 
-#define MUT(name) static void name(struct machine *mc)
 MUT(good)
 {
 }
@@ -518,20 +493,6 @@ MUT(info_in_kernel)
 	mc->st.ebx = mc->st.bss_lo;
 }
 
-struct tcase {
-	const char *name;
-	void (*mut)(struct machine *);
-	const char *want; /* NULL: no FAIL at all; else a FAIL line containing this */
-};
-
-#define GOOD(f)                                                                                    \
-	{                                                                                          \
-#f, f, NULL                                                                        \
-	}
-#define BAD(f, w)                                                                                  \
-	{                                                                                          \
-#f, f, w                                                                           \
-	}
 static const struct tcase cases[] = {
     GOOD(good),
     GOOD(good_minimal),
@@ -606,48 +567,14 @@ static const struct tcase cases[] = {
     BAD(info_in_kernel, "boot information does not overlap the kernel"),
 };
 
-struct capture {
-	char *buf;
-	size_t len, cap;
-};
-
-static void cap_putc(void *ctx, char c)
-{
-	struct capture *k = ctx;
-
-	if (c == '\r')
-		return;
-	if (k->len + 2 > k->cap) {
-		k->cap = k->cap ? 2 * k->cap : 65536;
-		k->buf = realloc(k->buf, k->cap);
-		if (!k->buf)
-			abort();
-	}
-	k->buf[k->len++] = c;
-	k->buf[k->len] = 0;
-}
-
-/* Is there a line "FAIL: ...want..."? */
-static bool has_fail(const char *out, const char *want)
-{
-	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *e = strchr(l, '\n');
-		size_t n = e ? (size_t)(e - l) : strlen(l);
-		if (n > 6 && !strncmp(l, "FAIL: ", 6) && memmem(l, n, want, strlen(want)))
-			return true;
-	}
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	const char *path = MB1_IMAGE;
-	bool verbose = false;
-	unsigned ok = 0, bad = 0;
+	struct st_tally t = {0};
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v"))
-			verbose = true;
+			t.verbose = true;
 		else
 			path = argv[i];
 	}
@@ -661,32 +588,19 @@ int main(int argc, char **argv)
 	}
 	fclose(f);
 
-	struct machine mc = {.m = malloc(MEM_SIZE)};
-	if (!mc.m)
+	struct machine mc = {.ram = {malloc(MEM_SIZE), MEM_SIZE}};
+	if (!mc.ram.m)
 		return 1;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct tcase *t = &cases[i];
+		const struct tcase *c = &cases[i];
 		struct capture k = {0};
 		struct report r = {.putc = cap_putc, .ctx = &k};
 		build(&mc);
-		t->mut(&mc);
+		c->mut(&mc);
 		mb1_run_checks(&mc.st, &r);
-		bool good = t->want ? has_fail(k.buf, t->want) : r.failed == 0 && r.passed >= 20;
-		if (good) {
-			ok++;
-			printf("ok   %-28s %s\n", t->name, t->want ? "detected" : "clean");
-		} else {
-			bad++;
-			printf("UNEXPECTED %s: wanted %s%s%s\n", t->name,
-			       t->want ? "a failure of \"" : "no failures", t->want ? t->want : "",
-			       t->want ? "\"" : "");
-		}
-		if (verbose || !good)
-			printf("%s", k.buf);
-		free(k.buf);
+		st_case(&t, c->name, 28, c->want, 20, &k, &r);
 	}
-	free(mc.m);
+	free(mc.ram.m);
 	free(image);
-	printf("mb1-selftest: %u passed, %u failed\n", ok, bad);
-	return bad ? 1 : 0;
+	return st_summary(&t, "mb1-selftest");
 }

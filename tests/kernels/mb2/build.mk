@@ -7,15 +7,12 @@ KCOMMON := tests/kernels/common
 
 # Freestanding; -fpie with hidden visibility so mb2.elf runs wherever the loader relocates it
 # (checked below: two links at different addresses must give the same loaded bytes).
-MB2_KFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -fpie -fvisibility=hidden \
-	-include $(KCOMMON)/kernel.h -mgeneral-regs-only -ffreestanding -fno-builtin \
-	-fno-stack-protector -fno-stack-check -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-fcf-protection=none -fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns \
-	-nostdlib -MMD -MP -I$(MB2_SRC) -I$(KCOMMON)
+include $(KCOMMON)/kflags.mk
+MB2_KFLAGS := $(KFLAGS) -fpie -fvisibility=hidden -include $(KCOMMON)/kernel.h -I$(MB2_SRC) \
+	-I$(KCOMMON)
 MB2_KFLAGS_32 := $(MB2_KFLAGS) -m32
 MB2_KFLAGS_64 := $(MB2_KFLAGS) -m64 -mno-red-zone -DMB2_EFI
-MB2_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
-	-I$(MB2_SRC) -I$(KCOMMON)
+MB2_HOSTCFLAGS := $(KHOSTFLAGS) -I$(MB2_SRC) -I$(KCOMMON)
 MB2_LDFLAGS := -z noexecstack --no-warn-rwx-segments
 MB2_BINSECS := -j .mbhead -j .text -j .rodata -j .got -j .data
 
@@ -30,6 +27,9 @@ $(MB2_OUT)/$(1)/%.o: $(MB2_SRC)/%.S
 $(MB2_OUT)/$(1)/%.o: $(KCOMMON)/%.c
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc $(MB2_KFLAGS_$(1)) -c $$< -o $$@
+$(MB2_OUT)/$(1)/%.o: $(KCOMMON)/%.S
+	@mkdir -p $$(dir $$@)
+	$(Q)gcc $(MB2_KFLAGS_$(1)) -c $$< -o $$@
 $(MB2_OUT)/$(1)/mb2.lds: $(MB2_SRC)/mb2.lds.S $(MB2_SRC)/mb2.h
 	@mkdir -p $$(dir $$@)
 	$(Q)gcc -E -P -x c -D__ASSEMBLER__ -I$(MB2_SRC) $(if $(filter 64,$(1)),-DMB2_EFI) $$< -o $$@
@@ -40,8 +40,9 @@ $(MB2_OUT)/32/mb2-moved.lds: $(MB2_SRC)/mb2.lds.S $(MB2_SRC)/mb2.h
 	@mkdir -p $(dir $@)
 	$(Q)gcc -E -P -x c -D__ASSEMBLER__ -DLINK_AT=0x1200000 -I$(MB2_SRC) $< -o $@
 
-MB2_OBJS_32 := $(addprefix $(MB2_OUT)/32/,entry.o main.o checks.o report.o kstring.o div64.o)
-MB2_OBJS_64 := $(addprefix $(MB2_OUT)/64/,entry.o main.o checks.o report.o kstring.o)
+MB2_OBJS_32 := $(addprefix $(MB2_OUT)/32/,entry.o main.o checks.o report.o kstring.o udiv64.o \
+	kmain.o ktables.o isr.o)
+MB2_OBJS_64 := $(addprefix $(MB2_OUT)/64/,entry.o main.o checks.o report.o kstring.o kmain.o)
 
 # The sealing tool (image size, FNV-1a, ELF section facts written into the image).
 $(B)/kernels/mb2seal: $(MB2_SRC)/mb2seal.c $(MB2_SRC)/checks.c $(KCOMMON)/report.c $(MB2_SRC)/mb2.h
@@ -65,7 +66,7 @@ $(B)/kernels/mb2-efi.elf: $(MB2_OBJS_64) $(MB2_OUT)/64/mb2.lds $(B)/kernels/mb2s
 
 # The same check code on the host, against synthetic boots around the real kernels.
 $(B)/kernels/mb2-selftest: $(MB2_SRC)/selftest.c $(MB2_SRC)/checks.c $(KCOMMON)/report.c \
-		$(B)/kernels/mb2.elf $(B)/kernels/mb2-efi.elf
+		$(KCOMMON)/selftest.c $(B)/kernels/mb2.elf $(B)/kernels/mb2-efi.elf
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(MB2_HOSTCFLAGS) -DMB2_IMAGE='"$(B)/kernels/mb2.elf"' \
 		-DMB2_EFI_IMAGE='"$(B)/kernels/mb2-efi.elf"' $(filter %.c,$^) -o $@

@@ -1,5 +1,6 @@
-/* entry.S: mb2 kernels' Multiboot 2 header, entries (capture the state, check and clear bss), exception stubs. */
+/* entry.S: mb2 kernels' Multiboot 2 header, entries (capture the state, check and clear bss). */
 #include "mb2.h"
+#include "kasm.h"
 
 	.section .mbhead, "ax"
 	.globl	mb2_image_start
@@ -104,28 +105,10 @@ mb2_entry32:
 	pushfl				/* nothing above touched IF */
 	popl	ENT_EFLAGS(%edi)
 	call	mb2_main
-3:	cli
-	hlt
-	jmp	3b
+	halt_forever
 #else
 /* mb2-efi on an EFI machine must come in at mb2_entry64 (3.1.8); this is a BIOS-style entry. */
-	movl	$msg32, %esi
-1:	movzbl	(%esi), %ecx
-	testl	%ecx, %ecx
-	jz	3f
-	movw	$0x3fd, %dx
-2:	inb	%dx, %al
-	testb	$0x20, %al
-	jz	2b
-	movl	%ecx, %eax
-	movw	$0x3f8, %dx
-	outb	%al, %dx
-	incl	%esi
-	jmp	1b
-3:	movb	$0x11, %al
-	outb	%al, $0xf4
-4:	hlt
-	jmp	4b
+	fail_exit32 msg32
 msg32:
 	.ascii	"FAIL: entered at the EFI amd64 entry (tag 9) with boot services running "
 	.ascii	"(came in at the i386 entry: tags 7/9 ignored or not an EFI machine)\r\n"
@@ -166,35 +149,7 @@ mb2_entry64:
 	popq	%rax
 	movl	%eax, ENT_EFLAGS(%rdi)
 	call	mb2_main
-3:	cli
-	hlt
-	jmp	3b
-#endif
-
-#ifndef MB2_EFI
-/* Exception stubs, 16 bytes apart: push 0 where the CPU pushes no error code, then the vector. */
-	.text
-	.balign	16
-	.globl	mb2_isr_stubs
-	.hidden	mb2_isr_stubs
-mb2_isr_stubs:
-	vec = 0
-	.rept	32
-	.balign	16
-	.if	(vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-	.else
-	pushl	$0
-	.endif
-	pushl	$vec
-	jmp	isr_common
-	vec = vec + 1
-	.endr
-isr_common:
-	pushl	%esp			/* frame: vector, error, eip, cs, eflags */
-	call	mb2_trap
-5:	cli
-	hlt
-	jmp	5b
+	halt_forever
 #endif
 
 /* The seal, in the loaded image but never written at run time (mb2seal fills it). */

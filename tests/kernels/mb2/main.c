@@ -21,7 +21,7 @@
  * BTNI file (mkinitrd OUT N LEN) whose header seed must be N.
  */
 #include "mb2.h"
-#include "serial.h"
+#include "kmain.h"
 
 #ifdef MB2_EFI
 #define MB2_NAME "mb2-efi"
@@ -32,47 +32,17 @@
 extern uint8_t mb2_ent[], mb2_seal[], mb2_image_start[], _bss_start[], _bss_end[];
 
 static struct mb2_state st;
-static struct report rep;
-
-static void com1_putc(void *ctx, char c)
-{
-	serial_putc(c);
-}
-
-/* No paging (i386) or UEFI's identity map (EFI): any address below 4 GiB reads as itself. */
-static const void *kmem(void *ctx, uint64_t addr, uint64_t len)
-{
-	if (!addr || addr > 0xffffffffull || len > 0x100000000ull - addr)
-		return NULL;
-	return (const void *)(uintptr_t)addr;
-}
-
-static __attribute__((noreturn)) void finish(void)
-{
-	rp_summary(&rep, MB2_NAME);
-	debug_exit(rep.failed ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
-}
-
-struct __attribute__((packed)) dtr {
-	uint16_t limit;
-	uintptr_t base;
-};
 
 /* LAR/LSL read the descriptor the selector names (ZF: valid); the GDT copy gives its base. */
 static void probe_selector(struct mb2_seg *s, uint16_t sel)
 {
-	uintptr_t v = 0;
-	uint8_t ok;
-	struct dtr g;
+	struct k_dtr g;
 
 	s->sel = sel;
-	__asm__ volatile("lar %2, %0; setz %1" : "+r"(v), "=q"(ok) : "r"((uintptr_t)sel) : "cc");
-	s->ar = (uint32_t)v, s->lar_ok = ok;
-	v = 0;
-	__asm__ volatile("lsl %2, %0; setz %1" : "+r"(v), "=q"(ok) : "r"((uintptr_t)sel) : "cc");
-	s->limit = (uint32_t)v, s->lsl_ok = ok;
+	s->lar_ok = k_lar(sel, &s->ar);
+	s->lsl_ok = k_lsl(sel, &s->limit);
 	__asm__ volatile("sgdt %0" : "=m"(g));
-	if (!(sel & 4) && (sel | 7u) <= g.limit && kmem(0, g.base + (sel & ~7u), 8)) {
+	if (!(sel & 4) && (sel | 7u) <= g.limit && k_flat_mem(0, g.base + (sel & ~7u), 8)) {
 		s->desc = ld64((const void *)(g.base + (sel & ~7u)));
 		s->desc_ok = true;
 	}
@@ -90,7 +60,7 @@ static void capture_common(void)
 	st.seal_off = (uint64_t)(mb2_seal - mb2_image_start);
 	st.bss_off = (uint64_t)(_bss_start - mb2_image_start);
 	st.bss_size = (uint64_t)(_bss_end - _bss_start);
-	st.mem = kmem;
+	st.mem = k_flat_mem;
 	st.efi_getmemmap = st.efi_handleprot = EFI_NOT_CALLED;
 	__asm__ volatile("mov %%cs, %0; mov %%ds, %1; mov %%es, %2"
 			 : "=r"(sel[0]), "=r"(sel[1]), "=r"(sel[2]));
@@ -104,43 +74,7 @@ static void capture_common(void)
 }
 
 #ifndef MB2_EFI
-extern uint8_t mb2_isr_stubs[];
-static uint64_t gdt[3], idt[32];
 static volatile uint8_t a20_probe;
-
-void mb2_trap(const uint32_t *frame)
-{
-	rp_fail(&rep, "no CPU exception while checking",
-		"vector %u, error 0x%x, EIP 0x%x, after \"%s\"", frame[0], frame[1], frame[2],
-		rep.last ? rep.last : "(start)");
-	finish();
-}
-
-/* 3.3: GDTR may be invalid, so our own GDT before any segment load, and an IDT for faults. */
-static void own_tables(void)
-{
-	struct dtr d = {sizeof(gdt) - 1, (uintptr_t)gdt};
-
-	gdt[1] = 0x00cf9a000000ffffull; /* flat 32-bit code */
-	gdt[2] = 0x00cf92000000ffffull; /* flat data */
-	__asm__ volatile("lgdt %0\n\t"
-			 "movl $0x10, %%eax\n\t"
-			 "movl %%eax, %%ds\n\tmovl %%eax, %%es\n\tmovl %%eax, %%fs\n\t"
-			 "movl %%eax, %%gs\n\tmovl %%eax, %%ss\n\t"
-			 "call 1f\n1:\tpopl %%eax\n\t" /* far return to 2f: position independent */
-			 "addl $(2f - 1b), %%eax\n\t"
-			 "pushl $0x08\n\tpushl %%eax\n\tlret\n2:"
-			 :
-			 : "m"(d)
-			 : "eax", "memory");
-	for (int v = 0; v < 32; v++) {
-		uint32_t h = (uint32_t)(uintptr_t)(mb2_isr_stubs + 16 * v);
-		idt[v] = (h & 0xffff) | 0x08ull << 16 | 0x8e00ull << 32 | (uint64_t)(h >> 16) << 48;
-	}
-	d.limit = sizeof(idt) - 1;
-	d.base = (uintptr_t)idt;
-	__asm__ volatile("lidt %0" : : "m"(d));
-}
 
 /* A20 (3.3): after writing our byte, its alias 1 MiB away must still read what it did. */
 static void probe_a20(void)
@@ -155,12 +89,14 @@ static void probe_a20(void)
 
 void mb2_main(void)
 {
-	rep.putc = com1_putc;
+	k_start(MB2_NAME);
 	st.variant = MB2_I386;
 	st.fb_width = MB2_FB_WIDTH, st.fb_height = MB2_FB_HEIGHT;
 	capture_common();
 	probe_a20();
-	own_tables();
+	/* 3.3: GDTR may be invalid: our own GDT before any segment load, an IDT for faults. */
+	k_own_gdt();
+	k_set_idt(0x08);
 #else
 /* UEFI calls: the Microsoft x64 convention. */
 typedef uint64_t(__attribute__((ms_abi)) * efi_getmemmap_fn)(uint64_t *size, void *map,
@@ -178,10 +114,10 @@ static uint8_t memmap[65536] __attribute__((aligned(16)));
 static void call_boot_services(void)
 {
 	const uint8_t *t = mb2_tag(&st, T_EFI64, NULL), *ih = mb2_tag(&st, T_EFI64_IH, NULL);
-	const uint8_t *systab = t ? kmem(0, ld64(t + 8), 120) : NULL;
+	const uint8_t *systab = t ? k_flat_mem(0, ld64(t + 8), 120) : NULL;
 	if (!systab || ld64(systab) != EFI_SYSTAB_SIG)
 		return;
-	const uint8_t *bs = kmem(0, ld64(systab + 96), 160);
+	const uint8_t *bs = k_flat_mem(0, ld64(systab + 96), 160);
 	if (!bs || ld64(bs) != EFI_BOOTSERV_SIG)
 		return;
 	uint64_t size = sizeof(memmap), key = 0, dsize = 0;
@@ -199,7 +135,7 @@ void mb2_main(void)
 {
 	uint32_t lo, hi;
 
-	rep.putc = com1_putc;
+	k_start(MB2_NAME);
 	st.variant = MB2_EFI64;
 	capture_common();
 	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080u)); /* IA32_EFER */
@@ -208,10 +144,10 @@ void mb2_main(void)
 #endif
 	uint32_t sz;
 	const uint8_t *cl = mb2_tag(&st, T_CMDLINE, &sz);
-	rp_printf(&rep, "\nbaton %s conformance kernel at 0x%lx, info 0x%lx, EAX 0x%x\n", MB2_NAME,
-		  (unsigned long)st.run, (unsigned long)st.info, st.eax);
+	rp_printf(&k_rep, "\nbaton %s conformance kernel at 0x%lx, info 0x%lx, EAX 0x%x\n",
+		  MB2_NAME, (unsigned long)st.run, (unsigned long)st.info, st.eax);
 	if (cl && c_memeq(cl + sz - 1, "", 1))
-		rp_printf(&rep, "command line: %s\n", (const char *)cl + 8);
-	mb2_run_checks(&st, &rep);
-	finish();
+		rp_printf(&k_rep, "command line: %s\n", (const char *)cl + 8);
+	mb2_run_checks(&st, &k_rep);
+	k_finish();
 }

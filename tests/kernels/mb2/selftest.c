@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mb2.h"
+#include "selftest.h"
 
 #define MEMSZ	  (64u << 20) /* the synthetic machine's memory */
 #define INFO	  0x800000
@@ -94,22 +95,6 @@ static uint8_t *tag(struct world *w, uint32_t type, uint32_t size)
 	return t;
 }
 
-static void btni(uint64_t at, uint32_t seed, uint32_t len)
-{
-	uint8_t *p = M + at;
-	uint32_t s = btni_state(seed), v = 0;
-
-	memcpy(p, BTNI_MAGIC, 4);
-	st32(p + 4, seed);
-	st32(p + 8, len);
-	st32(p + 12, 0);
-	for (uint32_t i = BTNI_HDR; i < len; i++) {
-		if ((i - BTNI_HDR) % 4 == 0)
-			v = xorshift32(&s);
-		p[i] = (uint8_t)(v >> 8 * ((i - BTNI_HDR) % 4));
-	}
-}
-
 static void str_tag(struct world *w, uint32_t type, const char *s)
 {
 	uint8_t *t = tag(w, type, 8 + (uint32_t)strlen(s) + 1);
@@ -120,7 +105,7 @@ static void module(struct world *w, int i, uint64_t at, uint32_t seed, uint32_t 
 {
 	char s[64];
 
-	btni(at, seed, len);
+	put_btni(M + at, seed, len);
 	snprintf(s, sizeof(s), "/k/i%d.bin seed=%u", i + 1, seed);
 	uint8_t *t = tag(w, T_MODULE, 16 + (uint32_t)strlen(s) + 1);
 	st32(t + 8, (uint32_t)at);

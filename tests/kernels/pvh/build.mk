@@ -1,21 +1,17 @@
 # build.mk: the PVH conformance kernel (pvh.elf) and the checks' host selftest (pvh-selftest).
 # Included by the main Makefile (which defines B and Q); everything builds under $(B)/kernels/.
-# The checks share tests/kernels/elf/ckutil.c (tokens, BTNI, RSDP, descriptors) with the elf kernels.
+# The checks share common/ckutil.c (tokens, BTNI, RSDP, descriptors) with the elf kernels.
 
 PVH_SRC := tests/kernels/pvh
 PVH_OUT := $(B)/kernels/pvh
-PVH_CK  := tests/kernels/elf
 PVH_COMMON := tests/kernels/common
 
 # 32-bit freestanding code linked at its physical address (paging is off at the PVH entry).
-PVH_KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -m32 -fno-pic -fno-pie \
-	-mgeneral-regs-only -ffreestanding -fno-builtin -fno-stack-protector -fno-stack-check \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none \
-	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns -nostdlib -MMD -MP \
-	-I$(PVH_SRC) -I$(PVH_CK) -I$(PVH_COMMON)
-PVH_HOSTCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -D_GNU_SOURCE \
-	-I$(PVH_SRC) -I$(PVH_CK) -I$(PVH_COMMON)
-PVH_OBJS := $(addprefix $(PVH_OUT)/,entry.o main.o checks.o ckutil.o udiv64.o report.o kstring.o)
+include $(PVH_COMMON)/kflags.mk
+PVH_KCFLAGS := $(KFLAGS) -m32 -fno-pic -fno-pie -I$(PVH_SRC) -I$(PVH_COMMON)
+PVH_HOSTCFLAGS := $(KHOSTFLAGS) -D_GNU_SOURCE -I$(PVH_SRC) -I$(PVH_COMMON)
+PVH_OBJS := $(addprefix $(PVH_OUT)/,entry.o main.o checks.o ckutil.o udiv64.o report.o kstring.o \
+	kmain.o ktables.o isr.o)
 
 $(PVH_OUT)/%.o: $(PVH_SRC)/%.c
 	@mkdir -p $(dir $@)
@@ -23,10 +19,10 @@ $(PVH_OUT)/%.o: $(PVH_SRC)/%.c
 $(PVH_OUT)/%.o: $(PVH_SRC)/%.S
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
-$(PVH_OUT)/%.o: $(PVH_CK)/%.c
+$(PVH_OUT)/%.o: $(PVH_COMMON)/%.c
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
-$(PVH_OUT)/%.o: $(PVH_COMMON)/%.c
+$(PVH_OUT)/%.o: $(PVH_COMMON)/%.S
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(PVH_KCFLAGS) -c $< -o $@
 
@@ -41,8 +37,8 @@ $(B)/kernels/pvh.elf: $(PVH_OUT)/pvh32.elf
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 # The same check code on the host, against synthetic boots; also reads pvh.elf's headers.
-$(B)/kernels/pvh-selftest: $(PVH_SRC)/selftest.c $(PVH_SRC)/checks.c $(PVH_CK)/ckutil.c \
-		$(PVH_COMMON)/report.c $(B)/kernels/pvh.elf
+$(B)/kernels/pvh-selftest: $(PVH_SRC)/selftest.c $(PVH_SRC)/checks.c $(PVH_COMMON)/ckutil.c \
+		$(PVH_COMMON)/report.c $(PVH_COMMON)/selftest.c $(B)/kernels/pvh.elf
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(PVH_HOSTCFLAGS) -DPVH_IMAGE='"$(B)/kernels/pvh.elf"' $(filter %.c,$^) -o $@
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pvh.h"
+#include "selftest.h"
 
 #ifndef PVH_IMAGE
 #define PVH_IMAGE "build/kernels/pvh.elf"
@@ -25,44 +26,19 @@
 #define MOD1	 0x403000ull
 
 struct machine {
-	uint8_t *m;
+	struct st_ram ram;
 	struct pvh_state st;
 };
 
-static const void *fmem(void *ctx, uint64_t addr, uint64_t len)
-{
-	struct machine *mc = ctx;
-
-	if (!addr || addr > MEM_SIZE || len > MEM_SIZE - addr)
-		return NULL;
-	return mc->m + addr;
-}
-
 static uint8_t *at(struct machine *mc, uint64_t a)
 {
-	return mc->m + a;
+	return mc->ram.m + a;
 }
 
 static void set_cmdline(struct machine *mc, const char *tokens)
 {
 	snprintf((char *)at(mc, CMD), 0x100, "%s sum=%08x", tokens,
 		 fnv1a32(FNV1A_INIT, tokens, strlen(tokens)));
-}
-
-static void put_btni(struct machine *mc, uint64_t a, uint32_t seed, uint32_t len)
-{
-	uint8_t *p = at(mc, a);
-	uint32_t s = btni_state(seed), v = 0;
-
-	memcpy(p, BTNI_MAGIC, 4);
-	st32(p + 4, seed);
-	st32(p + 8, len);
-	st32(p + 12, 0);
-	for (uint32_t i = BTNI_HDR; i < len; i++) {
-		if ((i - BTNI_HDR) % 4 == 0)
-			v = xorshift32(&s);
-		p[i] = (uint8_t)(v >> 8 * ((i - BTNI_HDR) % 4));
-	}
 }
 
 static void put_mod(struct machine *mc, int i, uint64_t pa, uint64_t size, uint64_t cmd)
@@ -103,7 +79,7 @@ static void build(struct machine *mc)
 {
 	uint8_t *si = at(mc, SI);
 
-	memset(mc->m, 0, MEM_SIZE);
+	memset(mc->ram.m, 0, MEM_SIZE);
 	mc->st = (struct pvh_state){
 	    .ebx = SI,
 	    .eflags = 0x2,
@@ -117,8 +93,8 @@ static void build(struct machine *mc)
 	    .desc_ok = {true, true, true, true, true, true, true, false},
 	    .kernel = {0x200000, K_END},
 	    .file_end = F_END,
-	    .mem = fmem,
-	    .ctx = mc,
+	    .mem = st_ram_read,
+	    .ctx = &mc->ram,
 	};
 	memcpy(at(mc, 0x200000), PVH_MARK_HEAD, 8);
 	memcpy(at(mc, F_END - 8), PVH_MARK_TAIL, 8);
@@ -131,8 +107,8 @@ static void build(struct machine *mc)
 	st64(si + 40, MAP);
 	st32(si + 48, 4);
 	set_cmdline(mc, "expect.mods=2 expect.memmap=1 expect.rsdp=1 expect.modcmd=1");
-	put_btni(mc, MOD0, 11, 10001);
-	put_btni(mc, MOD1, 22, 3001);
+	put_btni(at(mc, MOD0), 11, 10001);
+	put_btni(at(mc, MOD1), 22, 3001);
 	put_mod(mc, 0, MOD0, 10001, MCMD0);
 	put_mod(mc, 1, MOD1, 3001, MCMD1);
 	strcpy((char *)at(mc, MCMD0), "/boot/a.bin seed=11");
@@ -144,7 +120,6 @@ static void build(struct machine *mc)
 	put_rsdp(mc);
 }
 
-#define MUT(name) static void name(struct machine *mc)
 MUT(good)
 {
 }
@@ -313,12 +288,12 @@ MUT(mod_cmd_missing)
 }
 MUT(mod_overlap)
 {
-	put_btni(mc, MOD0 + 0x2000, 22, 3001);
+	put_btni(at(mc, MOD0 + 0x2000), 22, 3001);
 	put_mod(mc, 1, MOD0 + 0x2000, 3001, MCMD1);
 }
 MUT(mod_in_kernel)
 {
-	put_btni(mc, 0x206000, 22, 3001);
+	put_btni(at(mc, 0x206000), 22, 3001);
 	put_mod(mc, 1, 0x206000, 3001, MCMD1);
 }
 MUT(mod_over_start_info)
@@ -370,20 +345,6 @@ MUT(rsdp_missing)
 	st64(at(mc, SI + 32), 0);
 }
 
-struct tcase {
-	const char *name;
-	void (*mut)(struct machine *);
-	const char *want; /* NULL: no FAIL at all; else a FAIL line containing this */
-};
-
-#define GOOD(f)                                                                                    \
-	{                                                                                          \
-#f, f, NULL                                                                        \
-	}
-#define BAD(f, w)                                                                                  \
-	{                                                                                          \
-#f, f, w                                                                           \
-	}
 static const struct tcase cases[] = {
     GOOD(good),
     GOOD(good_version0),
@@ -440,38 +401,6 @@ static const struct tcase cases[] = {
     BAD(rsdp_missing, "rsdp_paddr set"),
 };
 
-struct capture {
-	char *buf;
-	size_t len, cap;
-};
-
-static void cap_putc(void *ctx, char c)
-{
-	struct capture *k = ctx;
-
-	if (c == '\r')
-		return;
-	if (k->len + 2 > k->cap) {
-		k->cap = k->cap ? 2 * k->cap : 65536;
-		k->buf = realloc(k->buf, k->cap);
-		if (!k->buf)
-			abort();
-	}
-	k->buf[k->len++] = c;
-	k->buf[k->len] = 0;
-}
-
-static bool has_fail(const char *out, const char *want)
-{
-	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *e = strchr(l, '\n');
-		size_t n = e ? (size_t)(e - l) : strlen(l);
-		if (n > 6 && !strncmp(l, "FAIL: ", 6) && memmem(l, n, want, strlen(want)))
-			return true;
-	}
-	return false;
-}
-
 /* pvh.elf: ELF64 EM_X86_64, a PT_LOAD at PVH_PHYS, a PT_NOTE "Xen" type 18 inside it. */
 static const char *image_problem(const char *path)
 {
@@ -504,51 +433,29 @@ static const char *image_problem(const char *path)
 		return "no Xen PHYS32_ENTRY note inside the PT_LOAD";
 	if (ld64(f + 24) == note)
 		return "e_entry equals the note's entry (the wrong-entry trap is not tested)";
-	for (size_t o = 0; o + 12 <= 32768 && o + 12 <= n; o += 4)
-		if (ld32(f + o) == 0x1badb002u || (!(o & 7) && ld32(f + o) == 0xe85250d6u))
-			return "a Multiboot magic in the first 32 KiB";
+	if (has_multiboot_magic(f, n))
+		return "a Multiboot magic in the first 32 KiB";
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
-	const char *path = argc > 1 && !verbose ? argv[1] : PVH_IMAGE;
-	unsigned ok = 0, bad = 0;
-	const char *why = image_problem(path);
+	struct st_tally t = {.verbose = argc > 1 && !strcmp(argv[1], "-v")};
+	const char *path = argc > 1 && !t.verbose ? argv[1] : PVH_IMAGE;
 
-	if (why) {
-		printf("UNEXPECTED image %s: %s\n", path, why);
-		bad++;
-	} else {
-		printf("ok   image %s\n", path);
-		ok++;
-	}
-	struct machine mc = {.m = malloc(MEM_SIZE)};
-	if (!mc.m)
+	st_image(&t, path, image_problem(path));
+	struct machine mc = {.ram = {malloc(MEM_SIZE), MEM_SIZE}};
+	if (!mc.ram.m)
 		return 1;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct tcase *t = &cases[i];
+		const struct tcase *c = &cases[i];
 		struct capture k = {0};
 		struct report r = {.putc = cap_putc, .ctx = &k};
 		build(&mc);
-		t->mut(&mc);
+		c->mut(&mc);
 		pvh_run_checks(&mc.st, &r);
-		bool good = t->want ? has_fail(k.buf, t->want) : r.failed == 0 && r.passed >= 25;
-		if (good) {
-			ok++;
-			printf("ok   %-26s %s\n", t->name, t->want ? "detected" : "clean");
-		} else {
-			bad++;
-			printf("UNEXPECTED %s: wanted %s%s%s\n", t->name,
-			       t->want ? "a failure of \"" : "no failures", t->want ? t->want : "",
-			       t->want ? "\"" : "");
-		}
-		if (verbose || !good)
-			printf("%s", k.buf);
-		free(k.buf);
+		st_case(&t, c->name, 26, c->want, 25, &k, &r);
 	}
-	free(mc.m);
-	printf("pvh-selftest: %u passed, %u failed\n", ok, bad);
-	return bad ? 1 : 0;
+	free(mc.ram.m);
+	return st_summary(&t, "pvh-selftest");
 }

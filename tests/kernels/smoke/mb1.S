@@ -1,4 +1,5 @@
 /* mb1.S: Multiboot 1 smoke kernel: ELF32 linked at a virtual address, loaded by p_paddr. */
+#include "kasm.h"
 #define PHYS(x) ((x) - VIRT + PHYS_BASE)
 	.section .text
 	.globl	_start

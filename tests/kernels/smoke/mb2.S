@@ -1,4 +1,5 @@
 /* mb2.S: Multiboot 2 smoke kernel: i386 entry after the firmware, or (EFI_BS) the EFI amd64 entry. */
+#include "kasm.h"
 	.section .text
 	.globl	_start
 	.align	8
@@ -45,27 +46,11 @@ _start:
 	.code64
 start64:
 	cmpl	$0x36d76289, %eax
-	jne	9f
+	jne	fail64
 	leaq	msg64(%rip), %rsi
 	call	puts64
-	movb	$0x10, %al
-	outb	%al, $0xf4
-9:	movb	$0x11, %al
-	outb	%al, $0xf4
-	hlt
-puts64:	movb	(%rsi), %al
-	testb	%al, %al
-	jz	2f
-	movw	$0x3fd, %dx
-1:	inb	%dx, %al
-	testb	$0x20, %al
-	jz	1b
-	movb	(%rsi), %al
-	movw	$0x3f8, %dx
-	outb	%al, %dx
-	incq	%rsi
-	jmp	puts64
-2:	ret
+	jmp	pass64
+#include "common64.S"
 msg64:	.asciz	"BATON-SMOKE mb2-efi OK: 64-bit entry, boot services running\r\n"
 #endif
 	.section .data
