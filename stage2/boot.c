@@ -34,7 +34,8 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	for (int i = 0; i < e->n_initrd; i++)
 		paths[i + 1] = e->initrd[i];
 	for (nf = 0; nf < e->n_initrd + 1; nf++) {
-		r = volumes_open(paths[nf], cfgvol, &files[nf].f);
+		struct bvol *bv = NULL;
+		r = volumes_open(paths[nf], cfgvol, &files[nf].f, &bv, &files[nf].vpath);
 		if (r) {
 			if (r == E_NOENT) {
 				char why[160]; /* err_msg() is the buffer err_set() writes */
@@ -45,9 +46,7 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 			goto out;
 		}
 		files[nf].path = paths[nf];
-		struct bvol *bv;
-		if (!volumes_resolve(paths[nf], cfgvol, &bv, &files[nf].vpath))
-			files[nf].vol = &bv->v;
+		files[nf].vol = &bv->v;
 		if (files[nf].f->is_dir) {
 			r = err_set(E_INVAL, "%s is a directory, not a file", paths[nf]);
 			nf++;

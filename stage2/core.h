@@ -25,7 +25,9 @@ int volumes_scan(void);
 struct bvol *volumes_boot(void);
 /* Resolves "(hd0,gpt1)/p", "uuid:X/p", "label:X/p" or "/p" (on cwd) to a volume and a path. */
 int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path);
-int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out);
+/* Opens a file by its config path; where (may be NULL) gets its volume and path there. */
+int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struct bvol **where,
+		 const char **path);
 
 /* --- menu (menu.c) --- */
 /* Shows the menu; returns the chosen entry index. errors: lines shown above the hint. */
@@ -40,7 +42,7 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol);
 struct exec_file {
 	struct fs_file *f;
 	const char *path;
-	struct gz *gz; /* a gzip'd kernel: its bytes are read through this */
+	struct gz *gz;		  /* a gzip'd kernel: its bytes are read through this */
 	const struct volume *vol; /* where it lives, and its path there (EFI images' device path) */
 	const char *vpath;
 };

@@ -108,13 +108,16 @@ int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const
 	return 0;
 }
 
-int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out)
+int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struct bvol **where,
+		 const char **path)
 {
 	struct bvol *v;
-	const char *path;
-	int r = volumes_resolve(spec, cwd, &v, &path);
+	const char *p;
+	int r = volumes_resolve(spec, cwd, &v, &p);
 
 	if (r)
 		return r;
-	return fs_open(v->fs, path, out);
+	if (where)
+		*where = v, *path = p;
+	return fs_open(v->fs, p, out);
 }
