@@ -31,7 +31,8 @@ struct volume {
 	uint8_t mbr_type;
 	uint8_t type_guid[16]; /* GPT: on-disk (mixed-endian) bytes */
 	uint8_t part_guid[16];
-	char name[24]; /* "hd0,gpt1", "hd0,msdos2", "hd0" */
+	char name[24];	   /* "hd0,gpt1", "hd0,msdos5", "hd0" */
+	char partuuid[40]; /* as blkid prints PARTUUID=: a GPT unique GUID, or MBR "1234abcd-05" */
 };
 
 /*

@@ -31,17 +31,20 @@ struct run {
 
 struct fat_file {
 	struct fs_file f;
-	uint32_t clus; /* first cluster; 0 for an empty file */
+	uint32_t clus; /* first cluster; 0 for an empty file (and for the FAT12/16 root) */
+	bool root;
 	struct run *runs;
 	uint32_t n_runs;
 	bool mapped; /* runs cover the whole file: later reads do not touch the FAT */
 };
 
-/* A directory or file found by a path walk. */
+/* A directory or file found in a directory. */
 struct node {
 	uint32_t clus;
 	uint32_t size;
 	bool dir, root;
+	int64_t mtime;
+	uint64_t pos; /* the entry's byte offset in the volume: the file's inode number */
 };
 
 static const char *fat_name(struct fat *fs)
@@ -234,8 +237,8 @@ static void utf16_to_utf8(const uint16_t *u, int n, char *out)
 	*o = 0;
 }
 
-/* Called for each live entry; lname is its long name or NULL. Returns nonzero to stop. */
-typedef int (*dir_fn)(const uint8_t *e, const char *lname, void *ctx);
+/* Called for each live entry at byte pos; lname is its long name or NULL. Nonzero stops. */
+typedef int (*dir_fn)(const uint8_t *e, const char *lname, uint64_t pos, void *ctx);
 
 struct lfn {
 	uint16_t u[LFN_UNITS];
@@ -317,7 +320,7 @@ static int dir_walk(struct fat *fs, const struct node *d, dir_fn fn, void *ctx)
 			if (use)
 				utf16_to_utf8(l->u, l->total * 13, lname);
 			l->active = false;
-			stop = fn(e, use ? lname : NULL, ctx);
+			stop = fn(e, use ? lname : NULL, off + o, ctx);
 		}
 	}
 out:
@@ -328,6 +331,35 @@ out:
 	return r;
 }
 
+/* Section 6.3: a FAT date and time (local time, taken as UTC) in seconds since 1970. */
+static int64_t fat_time(uint16_t date, uint16_t time)
+{
+	int64_t y = 1980 + (date >> 9), m = (date >> 5) & 15, d = date & 31;
+
+	if (!date || m < 1 || m > 12 || !d)
+		return 0;
+	/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+	y -= m <= 2;
+	int64_t era = y / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	return days * 86400 + (time >> 11) * 3600 + ((time >> 5) & 63) * 60 + (time & 31) * 2;
+}
+
+static void node_from(struct fat *fs, const uint8_t *e, uint64_t pos, struct node *n)
+{
+	n->dir = e[11] & ATTR_DIRECTORY;
+	n->size = n->dir ? 0 : get32(e + 28);
+	/* The high half is only meaningful on FAT32 (section 6). */
+	n->clus = get16(e + 26) | (fs->bits == 32 ? (uint32_t)get16(e + 20) << 16 : 0);
+	/* ".." of a directory in the root says cluster 0; some FAT32 writers put the root's. */
+	n->root = n->dir && (!n->clus || (fs->bits == 32 && n->clus == fs->root_clus));
+	if (n->root)
+		n->clus = fs->bits == 32 ? fs->root_clus : 0;
+	n->mtime = fat_time(get16(e + 24), get16(e + 22));
+	n->pos = pos;
+}
+
 struct find {
 	struct fat *fs;
 	const char *name;
@@ -335,7 +367,7 @@ struct find {
 	bool found;
 };
 
-static int find_fn(const uint8_t *e, const char *lname, void *ctx)
+static int find_fn(const uint8_t *e, const char *lname, uint64_t pos, void *ctx)
 {
 	struct find *f = ctx;
 	char sname[13];
@@ -345,83 +377,91 @@ static int find_fn(const uint8_t *e, const char *lname, void *ctx)
 	short_name(e, sname);
 	if (strcasecmp_ascii(f->name, sname) && (!lname || strcasecmp_ascii(f->name, lname)))
 		return 0;
-	f->out->dir = e[11] & ATTR_DIRECTORY;
-	f->out->size = f->out->dir ? 0 : get32(e + 28);
-	/* The high half is only meaningful on FAT32 (section 6). */
-	f->out->clus = get16(e + 26) | (f->fs->bits == 32 ? (uint32_t)get16(e + 20) << 16 : 0);
-	/* ".." of a directory in the root says cluster 0; some FAT32 writers put the root's. */
-	f->out->root = f->out->dir &&
-		       (!f->out->clus || (f->fs->bits == 32 && f->out->clus == f->fs->root_clus));
-	if (f->out->root)
-		f->out->clus = f->fs->bits == 32 ? f->fs->root_clus : 0;
+	node_from(f->fs, e, pos, f->out);
 	f->found = true;
 	return 1;
 }
 
-static int dir_find(struct fat *fs, const struct node *d, const char *name, struct node *out)
+static struct fs_file *file_new(struct fat *fs, const struct node *n)
 {
-	struct find f = {fs, name, out, false};
+	struct fat_file *f = mem_zalloc(sizeof(*f));
 
-	/* The root has no "." and ".." entries; elsewhere "." is the directory itself. */
-	if (!strcmp(name, ".") || (d->root && !strcmp(name, ".."))) {
-		*out = *d;
-		return 0;
+	if (!f) {
+		err_set(E_NOMEM, "out of memory");
+		return NULL;
 	}
-	int r = dir_walk(fs, d, find_fn, &f);
-	if (!r && !f.found)
-		r = E_NOENT;
-	return r;
+	f->f.fs = &fs->fs;
+	f->f.size = n->size;
+	f->f.type = n->dir ? FS_DIR : FS_FILE;
+	f->f.mtime = n->mtime;
+	f->f.ino = n->pos;
+	f->clus = n->clus;
+	f->root = n->root;
+	return &f->f;
 }
 
-static int fat_open(struct fs *fsb, const char *path, struct fs_file **out)
+static void node_of(const struct fs_file *fb, struct node *n)
+{
+	const struct fat_file *f = (const struct fat_file *)fb;
+
+	*n = (struct node){f->clus, 0, fb->type == FS_DIR, f->root, fb->mtime, fb->ino};
+}
+
+static int fat_root(struct fs *fsb, struct fs_file **out)
 {
 	struct fat *fs = (struct fat *)fsb;
-	struct node cur = {fs->bits == 32 ? fs->root_clus : 0, 0, true, true};
-	char *comp = mem_alloc(NAME_MAX_UTF8 + 1);
-	const char *p = path;
-	int r = 0;
+	struct node root = {fs->bits == 32 ? fs->root_clus : 0, 0, true, true, 0, 0};
 
-	if (!comp)
-		return err_set(E_NOMEM, "out of memory");
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *q = p;
-		while (*q && *q != '/')
-			q++;
-		size_t len = (size_t)(q - p);
-		if (!len)
-			break;
-		if (!cur.dir) {
-			r = err_set(E_NOENT, "%s: %.*s is not a directory", path,
-				    (int)(p - 1 - path), path);
-			break;
-		}
-		if (len > NAME_MAX_UTF8) {
-			r = err_set(E_NOENT, "%s: a name is too long", path);
-			break;
-		}
-		memcpy(comp, p, len);
-		comp[len] = 0;
-		r = dir_find(fs, &cur, comp, &cur);
-		if (r == E_NOENT)
-			err_set(r, "%s: no such file or directory on %s", path, fat_name(fs));
-		if (r)
-			break;
-		p = q;
-	}
-	mem_free(comp);
+	*out = file_new(fs, &root);
+	return *out ? 0 : E_NOMEM;
+}
+
+/* Case-insensitive, by long name or 8.3 name, as Windows and Linux's vfat match them. */
+static int fat_lookup(struct fs_file *dir, const char *name, struct fs_file **out)
+{
+	struct fat *fs = (struct fat *)dir->fs;
+	struct node d, n;
+	struct find f = {fs, name, &n, false};
+	int r;
+
+	node_of(dir, &d);
+	if (strlen(name) > NAME_MAX_UTF8)
+		return E_NOENT;
+	r = dir_walk(fs, &d, find_fn, &f);
 	if (r)
 		return r;
-	struct fat_file *f = mem_zalloc(sizeof(*f));
-	if (!f)
-		return err_set(E_NOMEM, "out of memory");
-	f->f.fs = fsb;
-	f->f.size = cur.size;
-	f->f.is_dir = cur.dir;
-	f->clus = cur.clus;
-	*out = &f->f;
-	return 0;
+	if (!f.found)
+		return E_NOENT;
+	*out = file_new(fs, &n);
+	return *out ? 0 : E_NOMEM;
+}
+
+struct list {
+	fs_dirent_fn fn;
+	void *ctx;
+};
+
+static int list_fn(const uint8_t *e, const char *lname, uint64_t pos, void *ctx)
+{
+	struct list *l = ctx;
+	char sname[13];
+
+	(void)pos;
+	if (e[11] & ATTR_VOLUME_ID)
+		return 0;
+	short_name(e, sname);
+	if (!strcmp(sname, ".") || !strcmp(sname, ".."))
+		return 0;
+	return l->fn(l->ctx, lname ? lname : sname, e[11] & ATTR_DIRECTORY ? FS_DIR : FS_FILE);
+}
+
+static int fat_readdir(struct fs_file *dir, fs_dirent_fn fn, void *ctx)
+{
+	struct node d;
+	struct list l = {fn, ctx};
+
+	node_of(dir, &d);
+	return dir_walk((struct fat *)dir->fs, &d, list_fn, &l);
 }
 
 /* Finds the run holding file cluster fc (runs are in file order). */
@@ -469,27 +509,6 @@ static int fat_walk(struct fs_file *fb, uint64_t off, uint64_t len, fs_extent_fn
 	return 0;
 }
 
-struct read_ctx {
-	struct volume *vol;
-	uint8_t *dst;
-	uint64_t off0;
-};
-
-static int read_run(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
-{
-	struct read_ctx *rc = ctx;
-
-	return vol_read(rc->vol, vol_off, len, rc->dst + (file_off - rc->off0));
-}
-
-/* One vol_read() per run of contiguous clusters, straight into the caller's buffer. */
-static int fat_read(struct fs_file *fb, uint64_t off, uint64_t len, void *buf)
-{
-	struct read_ctx rc = {fb->fs->vol, buf, off};
-
-	return fat_walk(fb, off, len, read_run, &rc);
-}
-
 static void fat_close(struct fs_file *fb)
 {
 	struct fat_file *f = (struct fat_file *)fb;
@@ -516,8 +535,9 @@ static void label_copy(char *dst, const uint8_t *src)
 	dst[n] = 0;
 }
 
-static int label_fn(const uint8_t *e, const char *lname, void *ctx)
+static int label_fn(const uint8_t *e, const char *lname, uint64_t pos, void *ctx)
 {
+	(void)lname, (void)pos;
 	if ((e[11] & (ATTR_VOLUME_ID | ATTR_DIRECTORY)) != ATTR_VOLUME_ID)
 		return 0;
 	label_copy(ctx, e);
@@ -609,7 +629,7 @@ static int fat_mount(struct volume *v, struct fs **out)
 	 * The label is the root directory's volume-ID entry, as blkid (LABEL=) and GRUB read it.
 	 * The BPB's copy is not used: Windows leaves it stale when a label is changed or removed.
 	 */
-	struct node root = {fs->root_clus, 0, true, true};
+	struct node root = {fs->root_clus, 0, true, true, 0, 0};
 	if (dir_walk(fs, &root, label_fn, fs->fs.label))
 		fs->fs.label[0] = 0;
 	*out = &fs->fs;
@@ -619,8 +639,9 @@ static int fat_mount(struct volume *v, struct fs **out)
 const struct fs_driver fat_driver = {
     .name = "fat",
     .mount = fat_mount,
-    .open = fat_open,
-    .read = fat_read,
+    .root = fat_root,
+    .lookup = fat_lookup,
+    .readdir = fat_readdir,
     .extents = fat_walk,
     .close = fat_close,
     .unmount = fat_unmount,

@@ -71,6 +71,7 @@ static void vol_init(struct volume *v, struct blockdev *dev, enum part_scheme sc
 
 static int scan_mbr(struct blockdev *dev, const uint8_t *s, struct volume *out, int max)
 {
+	uint32_t sig = get32(s + 440); /* the disk signature, which PARTUUIDs are made from */
 	int n = 0;
 
 	for (int i = 0; i < 4 && n < max; i++) {
@@ -83,6 +84,8 @@ static int scan_mbr(struct blockdev *dev, const uint8_t *s, struct volume *out, 
 		v->mbr_type = e[4];
 		v->start = get32(e + 8);
 		v->blocks = get32(e + 12);
+		if (sig)
+			snfmt(v->partuuid, sizeof(v->partuuid), "%08x-%02x", sig, v->index);
 	}
 	return n;
 }
@@ -182,6 +185,7 @@ static int scan_gpt(struct blockdev *dev, struct gpt *g, struct volume *out, int
 		vol_init(v, dev, PART_GPT, (int)i + 1); /* GRUB numbers GPT entries by slot */
 		memcpy(v->type_guid, e, 16);
 		memcpy(v->part_guid, e + 16, 16);
+		guid_to_str(v->part_guid, v->partuuid);
 		v->start = start;
 		v->blocks = end - start + 1;
 	}

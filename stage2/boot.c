@@ -47,8 +47,8 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 		}
 		files[nf].path = paths[nf];
 		files[nf].vol = &bv->v;
-		if (files[nf].f->is_dir) {
-			r = err_set(E_INVAL, "%s is a directory, not a file", paths[nf]);
+		if (files[nf].f->type != FS_FILE) {
+			r = err_set(E_INVAL, "%s is not a regular file", paths[nf]);
 			nf++;
 			goto out;
 		}

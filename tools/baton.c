@@ -1,8 +1,9 @@
-/* baton.c: the host tool: probe a kernel's load plan, check a config, cat and map files. */
+/* baton.c: the host tool's entry point and kernel commands: probe a load plan, check a config. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cmds.h"
 #include "config.h"
 #include "fs.h"
 #include "imgdev.h"
@@ -11,17 +12,20 @@
 #include "gzip.h"
 #include "video.h"
 
-static int usage(void)
+int usage(void)
 {
 	fprintf(
 	    stderr,
 	    "usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME] "
 	    "[--bios]\n"
 	    "       baton check CONFIG\n"
-	    "       baton cat IMAGE[:PART] PATH\n"
-	    "       baton map IMAGE[:PART] PATH   (prints FILE_OFFSET VOLUME_OFFSET BYTES per "
-	    "piece)\n"
-	    "PART is a partition number as GRUB counts them (1 = first); none: the whole disk.\n");
+	    "       baton ls IMAGE                  (the volumes: partitions and filesystems)\n"
+	    "       baton ls IMAGE[:PART] [PATH]\n"
+	    "       baton cat [--stats] IMAGE[:PART] PATH\n"
+	    "       baton map IMAGE[:PART] PATH     (FILE_OFFSET VOLUME_OFFSET BYTES per piece)\n"
+	    "IMAGE is a disk image file or a block device. PART is a partition number as GRUB\n"
+	    "counts them (1 = first, 5 = first logical) or a PARTUUID; without it, the first\n"
+	    "volume holding a filesystem baton reads.\n");
 	return 2;
 }
 
@@ -241,77 +245,6 @@ static int cmd_check(int argc, char **argv)
 	return r ? 1 : 0;
 }
 
-/* Opens PATH on IMAGE[:PART] (PART as GRUB counts them; none: the first volume found). */
-static int open_file(const char *arg, const char *path, struct fs_file **f)
-{
-	static struct blockdev dev;
-	static struct volume vols[32];
-	struct fs *fs;
-	char *img = strdup(arg), *colon = strrchr(img, ':');
-	int part = -1, vi = -1, n;
-
-	if (colon) {
-		*colon = 0;
-		part = atoi(colon + 1);
-	}
-	if (imgdev_open(img, &dev))
-		return -1;
-	n = part_scan(&dev, vols, 32);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (part < 0 ? i == 0 : vols[i].index == part)
-			vi = i;
-	if (vi < 0)
-		return err_set(E_NOENT, "%s: no partition %d", img, part);
-	if (fs_mount(&vols[vi], &fs) || fs_open(fs, path, f))
-		return -1;
-	return 0;
-}
-
-static int cmd_cat(int argc, char **argv)
-{
-	struct fs_file *f;
-
-	if (argc != 2)
-		return usage();
-	if (open_file(argv[0], argv[1], &f))
-		goto fail;
-	char *buf = malloc(1 << 20);
-	for (uint64_t off = 0; off < f->size;) {
-		uint64_t chunk = f->size - off < (1 << 20) ? f->size - off : (1 << 20);
-		if (fs_read(f, off, chunk, buf))
-			goto fail;
-		fwrite(buf, 1, chunk, stdout);
-		off += chunk;
-	}
-	return 0;
-fail:
-	fprintf(stderr, "baton: %s\n", err_msg());
-	return 1;
-}
-
-static int print_extent(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
-{
-	printf("%llu %llu %llu\n", (unsigned long long)file_off, (unsigned long long)vol_off,
-	       (unsigned long long)len);
-	return 0;
-}
-
-/* Prints where a file lies: FILE_OFFSET VOLUME_OFFSET BYTES per contiguous piece, in bytes. */
-static int cmd_map(int argc, char **argv)
-{
-	struct fs_file *f;
-
-	if (argc != 2)
-		return usage();
-	if (open_file(argv[0], argv[1], &f) || fs_extents(f, 0, f->size, print_extent, NULL)) {
-		fprintf(stderr, "baton: %s\n", err_msg());
-		return 1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -320,6 +253,8 @@ int main(int argc, char **argv)
 		return cmd_probe(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "ls"))
+		return cmd_ls(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "cat"))
 		return cmd_cat(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "map"))

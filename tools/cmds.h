@@ -1,0 +1,12 @@
+/* cmds.h: the host tool's subcommands, one file per group. */
+#ifndef BATON_CMDS_H
+#define BATON_CMDS_H
+
+/* Prints the usage text; returns the exit status for a usage error. */
+int usage(void);
+
+int cmd_ls(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+
+#endif
