@@ -89,7 +89,7 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 -include $(wildcard bench/*/build.mk)
 
 unit: deps $(UNIT_BINS) fetch
-	$(Q)bash tests/unit/images.sh $(B)/test-images
+	$(Q)for s in tests/unit/images*.sh; do bash $$s $(B)/test-images || exit 1; done
 	$(Q)bash tests/unit/run.sh $(UNIT_BINS)
 
 # libFuzzer targets: the core parsers compiled from source with the fuzzer's instrumentation.
