@@ -1,4 +1,5 @@
-/* part.c: partition tables: GPT (UEFI spec 5.3), else MBR primaries, else the whole disk. */
+/* part.c: partition tables: GPT (UEFI spec 5.3), else MBR with logical partitions, else the disk.
+ */
 #include "part.h"
 #include "zlib.h"
 
@@ -69,25 +70,108 @@ static void vol_init(struct volume *v, struct blockdev *dev, enum part_scheme sc
 		snfmt(v->name, sizeof(v->name), "%s,%s%d", dev->name, sname[scheme], index);
 }
 
+static void mbr_volume(struct volume *v, struct blockdev *dev, uint32_t sig, int index,
+		       uint8_t type, uint64_t start, uint64_t blocks)
+{
+	vol_init(v, dev, PART_MBR, index);
+	v->mbr_type = type;
+	v->start = start;
+	v->blocks = blocks;
+	if (sig) /* blkid's PARTUUID for MBR: the disk signature and the partition number */
+		snfmt(v->partuuid, sizeof(v->partuuid), "%08x-%02x", sig, index);
+}
+
+#define EBR_MAX 128 /* logical partitions followed in one extended partition */
+
+/*
+ * The logical partitions of the extended partition at [ext, ext+ext_len): a chain of EBRs, each
+ * with the logical partition (relative to the EBR) in its first entry and a link to the next EBR
+ * (relative to the extended partition's start) in its second. GRUB and Linux number them from 5.
+ * A link outside the extended partition, or back to an EBR already seen, ends the chain with a
+ * warning: the partitions found so far stay usable.
+ */
+static int scan_logical(struct blockdev *dev, uint32_t sig, uint64_t ext, uint64_t ext_len,
+			struct volume *out, int n, int max)
+{
+	uint64_t *seen = mem_alloc(EBR_MAX * sizeof(*seen));
+	uint8_t *s = mem_alloc(dev->block_size);
+	uint64_t ebr = ext;
+	int nseen = 0, index = 5, r = 0;
+	const char *why = NULL;
+
+	if (!s || !seen) {
+		r = err_set(E_NOMEM, "out of memory");
+		goto out;
+	}
+	while (ebr) {
+		for (int i = 0; i < nseen && !why; i++)
+			if (seen[i] == ebr)
+				why = "loops back to an earlier EBR";
+		if (!why && nseen == EBR_MAX)
+			why = "has too many logical partitions";
+		if (why)
+			break;
+		seen[nseen++] = ebr;
+		r = blockdev_read(dev, ebr, 1, s);
+		if (r)
+			goto out;
+		if (s[510] != 0x55 || s[511] != 0xaa) {
+			why = "reaches an EBR without the 0x55AA signature";
+			break;
+		}
+		const uint8_t *e = s + MBR_TABLE, *link = e + 16;
+		uint64_t start = ebr + get32(e + 8), size = get32(e + 12);
+		if (e[4] && size) {
+			if (start <= ebr || start + size > ext + ext_len) {
+				why = "holds a logical partition outside the extended one";
+				break;
+			}
+			if (n == max) {
+				why = "has more partitions than baton keeps";
+				break;
+			}
+			mbr_volume(&out[n++], dev, sig, index, e[4], start, size);
+		}
+		index++; /* an empty EBR still takes a number, as in Linux */
+		ebr = 0;
+		if (mbr_is_extended(link[4])) {
+			uint64_t next = ext + get32(link + 8);
+			if (next <= ext || next >= ext + ext_len) {
+				why = "links to an EBR outside the extended partition";
+				break;
+			}
+			ebr = next;
+		}
+	}
+	if (why)
+		snfmt(part_warning, sizeof(part_warning),
+		      "%s: the extended partition's EBR chain %s", dev->name, why);
+out:
+	mem_free(s);
+	mem_free(seen);
+	return r ? r : n;
+}
+
 static int scan_mbr(struct blockdev *dev, const uint8_t *s, struct volume *out, int max)
 {
 	uint32_t sig = get32(s + 440); /* the disk signature, which PARTUUIDs are made from */
+	uint64_t ext = 0, ext_len = 0;
 	int n = 0;
 
 	for (int i = 0; i < 4 && n < max; i++) {
 		const uint8_t *e = s + MBR_TABLE + 16 * i;
-		/* Logical partitions inside an extended one (GRUB's msdos5 and up) come later. */
-		if (!e[4] || mbr_is_extended(e[4]))
+		if (!e[4])
 			continue;
-		struct volume *v = &out[n++];
-		vol_init(v, dev, PART_MBR, i + 1);
-		v->mbr_type = e[4];
-		v->start = get32(e + 8);
-		v->blocks = get32(e + 12);
-		if (sig)
-			snfmt(v->partuuid, sizeof(v->partuuid), "%08x-%02x", sig, v->index);
+		if (mbr_is_extended(e[4])) { /* only the first one counts, as in Linux and GRUB */
+			if (!ext)
+				ext = get32(e + 8), ext_len = get32(e + 12);
+			continue;
+		}
+		if (e[4] == 0xee) /* a hybrid MBR's protective entry, when its GPT is unreadable */
+			continue;
+		mbr_volume(&out[n++], dev, sig, i + 1, e[4], get32(e + 8), get32(e + 12));
 	}
-	return n;
+	return ext ? scan_logical(dev, sig, ext, ext_len, out, n, max) : n;
 }
 
 struct gpt {
@@ -243,8 +327,22 @@ int part_scan(struct blockdev *dev, struct volume *out, int max)
 		bool protective = false;
 		for (int i = 0; i < 4; i++)
 			protective |= s[MBR_TABLE + 16 * i + 4] == 0xee;
-		/* UEFI spec 5.2.3: an 0xEE entry announces a GPT. */
+		/*
+		 * UEFI spec 5.2.3: an 0xEE entry announces a GPT, which wins over the other entries
+		 * of a hybrid MBR. If neither GPT header is usable, a hybrid MBR's own entries are
+		 * still a partition table.
+		 */
 		r = protective ? gpt_scan(dev, out, max) : scan_mbr(dev, s, out, max);
+		if (protective && r < 0) {
+			char why[160];
+			strlcpy_b(why, err_msg(), sizeof(why));
+			int m = scan_mbr(dev, s, out, max);
+			if (m > 0) {
+				snfmt(part_warning, sizeof(part_warning),
+				      "%s; using the hybrid MBR's partitions", why);
+				r = m;
+			}
+		}
 	} else {
 		vol_init(out, dev, PART_NONE, 0);
 		out->blocks = dev->num_blocks;

@@ -1,13 +1,14 @@
-/* part.h: partition table scanning (MBR primary partitions, GPT). */
+/* part.h: partition table scanning (GPT, MBR with extended/logical partitions, hybrid MBR). */
 #ifndef BATON_PART_H
 #define BATON_PART_H
 
 #include "blockdev.h"
 
 /*
- * Fills out[] with the volumes of dev: one per partition (GPT when a protective MBR and a valid
- * GPT header are found, else MBR primaries), or one whole-disk volume when there is no
- * partition table. Returns the count, or a negative error with err_set().
+ * Fills out[] with the volumes of dev: one per partition (GPT when an MBR has an 0xEE entry and
+ * a GPT header, primary or backup, is valid; else the MBR's primary partitions, then the logical
+ * ones of its first extended partition, numbered from 5), or one whole-disk volume when there is
+ * no partition table. Returns the count, or a negative error with err_set().
  */
 int part_scan(struct blockdev *dev, struct volume *out, int max);
 

@@ -8,8 +8,9 @@ set -euo pipefail
 out=${1:?usage: images.sh OUTDIR}
 self=$(readlink -f "$0")
 sum=$(sha256sum "$self" | cut -d' ' -f1)
-images="gpt mbr mbr-jump sf32 sf12 sffake gpt-small gpt-badprimary gpt-badarray gpt-badentsize
-	gpt-badboth frag corrupt12 corrupt16 corrupt32"
+images="gpt mbr mbr-jump mbr-ebrloop mbr-ebrout sf32 sf12 sffake gpt-small gpt-badprimary
+	gpt-badarray gpt-badentsize gpt-badboth gpt-hybrid gpt-hybrid-nogpt frag corrupt12 corrupt16
+	corrupt32"
 uptodate() {
 	[ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$sum" ] && [ -f "$out/expect.txt" ] || return 1
 	for i in $images; do [ -f "$out/$i.img" ] || return 1; done
@@ -81,13 +82,12 @@ record_gpt() {
 	emit "$name.nvol" "$i"
 }
 
-# record_mbr NAME IMG: primary partitions as sfdisk dumps them. Extended partitions and the
-# logical ones inside are not volumes yet (part.c reads primaries only).
+# record_mbr NAME IMG: primary and logical partitions as sfdisk dumps them; extended ones are
+# containers, not volumes.
 record_mbr() {
 	local name=$1 img=$2 i=0 n start size type
 	while read -r n start size type; do
 		case $type in 5 | f | 85) continue ;; esac
-		[ "$n" -le 4 ] || continue
 		emit "$name.v$i.name" "hd0,msdos$n"
 		emit "$name.v$i.index" "$n"
 		emit "$name.v$i.start" "$start"
@@ -191,7 +191,8 @@ put $img $p2 files/gpt2
 record_gpt gpt $img
 emit gpt.big.runs "$(runs $img $p1 /big.bin)"
 
-# --- mbr.img: 32 MiB MBR disk: FAT16, FAT12, and an extended partition with a logical one ---
+# --- mbr.img: 32 MiB MBR disk: FAT16, FAT12, and an extended partition with two logical ones
+# (FAT12 and FAT16), which GRUB calls msdos5 and msdos6 ---
 img=mbr.img
 truncate -s 32M $img
 sfdisk $img >/dev/null <<'EOF'
@@ -199,9 +200,18 @@ label: dos
 label-id: 0x1234abcd
 start=2048, size=32768, type=6
 start=34816, size=8192, type=1
-start=43008, size=16384, type=5
-start=45056, size=4096, type=83
+start=43008, size=22528, type=5
+start=45056, size=4096, type=1
+start=51200, size=14336, type=6
 EOF
+mkfat $img 45056 4096 -F 12 -n LOGICAL5 -i 10C10005
+mkfat $img 51200 14336 -F 16 -s 1 -n LOGICAL6 -i 10C10006
+mkdir -p files/logical5 files/logical6
+text files/logical5/hello.txt "hello from logical partition 5"
+gen 9 70000 files/logical6/data.bin
+text files/logical6/boot/baton.cfg "timeout 0"
+put $img 45056 files/logical5
+put $img 51200 files/logical6
 mkfat $img 2048 32768 -F 16 -n MBRFAT16 -i 16161616
 mkfat $img 34816 8192 -F 12 -n MBRFAT12 -i 12121212
 t=files/mbr16
@@ -219,6 +229,22 @@ record_mbr mbr $img
 # The same table behind a boot sector whose code starts with a jump, as GRUB's does.
 cp --sparse=always $img mbr-jump.img
 printf '\xeb\x63\x90' | dd of=mbr-jump.img conv=notrunc status=none
+# Broken EBR chains: the second EBR links to itself; the first links outside the extended
+# partition. part.c keeps what it found before the break and warns.
+python3 - $img <<'EOF'
+import shutil, struct, sys
+img, ext = sys.argv[1], 43008
+with open(img, 'rb') as f:
+    f.seek(ext * 512 + 0x1be + 16 + 8)
+    ebr2 = ext + struct.unpack('<I', f.read(4))[0]  # the first EBR's link: the second EBR
+    f.seek(ebr2 * 512 + 510)
+    assert f.read(2) == b'\x55\xaa', 'no second EBR'
+for name, ebr, link in (('mbr-ebrloop.img', ebr2, ebr2 - ext), ('mbr-ebrout.img', ext, 30000)):
+    shutil.copyfile(img, name)
+    with open(name, 'r+b') as f:
+        f.seek(ebr * 512 + 0x1be + 16)
+        f.write(struct.pack('<BBBBBBBBII', 0, 0, 0, 0, 5, 0, 0, 0, link, 2048))
+EOF
 
 # --- superfloppies: a filesystem on the whole disk, no partition table ---
 img=sf32.img
@@ -276,6 +302,14 @@ struct.pack_into('<I', h, 16, zlib.crc32(bytes(h)))
 f.seek(512)
 f.write(h)
 EOF
+
+# Hybrid MBRs (sgdisk -h): the MBR lists partition 1 next to the protective entry. The GPT wins;
+# with both GPT headers destroyed, the MBR's own entries are used, with a warning.
+cp $img gpt-hybrid.img
+sgdisk -h 1 gpt-hybrid.img >/dev/null
+record_gpt hybrid gpt-hybrid.img
+cp gpt-hybrid.img gpt-hybrid-nogpt.img
+flip gpt-hybrid-nogpt.img $((512 + 0x38)) && flip gpt-hybrid-nogpt.img $((last * 512 + 0x38))
 
 # --- frag.img: a file written into the holes left by deleted ones ---
 img=frag.img

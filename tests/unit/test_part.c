@@ -300,17 +300,64 @@ static void test_mbr_image(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(imgs); i++) {
 		int n = scan_image(imgs[i], &dev, v, 8);
-		/* The extended partition (and the logical one in it) is not a volume yet. */
-		assert_int_equal(n, 2);
+		/* Two primaries and two logical partitions; the extended one is not a volume. */
+		assert_int_equal(n, 4);
 		check_against_tools("mbr", v, n);
+		assert_string_equal(part_warning, "");
 		assert_string_equal(v[0].name, "hd0,msdos1");
 		assert_string_equal(v[1].name, "hd0,msdos2");
+		assert_string_equal(v[2].name, "hd0,msdos5");
+		assert_string_equal(v[3].name, "hd0,msdos6");
+		/* blkid's PARTUUID: the disk signature and the partition number. */
+		assert_string_equal(v[0].partuuid, "1234abcd-01");
+		assert_string_equal(v[3].partuuid, "1234abcd-06");
 		assert_int_equal(v[0].scheme, PART_MBR);
 		assert_int_equal(v[0].mbr_type, 0x06);
 		assert_int_equal(v[1].mbr_type, 0x01);
 		assert_int_equal(v[0].start, 2048);
 		assert_int_equal(v[1].start, 34816);
 	}
+}
+
+/* A broken EBR chain keeps the logical partitions found before the break, with a warning. */
+static void test_mbr_broken_chain(void **state)
+{
+	struct blockdev dev;
+	struct volume v[8];
+
+	int n = scan_image("mbr-ebrloop.img", &dev, v, 8);
+	assert_int_equal(n, 4);
+	assert_non_null(strstr(part_warning, "loops back"));
+	assert_string_equal(v[3].name, "hd0,msdos6");
+	n = scan_image("mbr-ebrout.img", &dev, v, 8);
+	assert_int_equal(n, 3);
+	assert_non_null(strstr(part_warning, "outside the extended"));
+	assert_string_equal(v[2].name, "hd0,msdos5");
+	/* max bounds logical partitions too. */
+	n = scan_image("mbr.img", &dev, v, 3);
+	assert_int_equal(n, 3);
+	assert_non_null(strstr(part_warning, "more partitions"));
+}
+
+/* sgdisk -h: the GPT wins over a hybrid MBR; without a usable GPT, the MBR's entries are used. */
+static void test_hybrid_mbr(void **state)
+{
+	struct blockdev dev;
+	struct volume v[8];
+	char g[37];
+
+	int n = scan_image("gpt-hybrid.img", &dev, v, 8);
+	check_against_tools("hybrid", v, n);
+	assert_string_equal(part_warning, "");
+	assert_int_equal(v[0].scheme, PART_GPT);
+	guid_to_str(v[0].part_guid, g);
+	assert_string_equal(v[0].partuuid, g);
+	n = scan_image("gpt-hybrid-nogpt.img", &dev, v, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].scheme, PART_MBR);
+	assert_int_equal(v[0].start, 2048);
+	assert_int_equal(v[0].blocks, 8192);
+	assert_non_null(strstr(part_warning, "hybrid MBR"));
 }
 
 /* A FAT boot sector ends in 0x55AA too, but a superfloppy is one whole-disk volume. */
@@ -501,6 +548,45 @@ static void mbr_entry(uint8_t *m, int i, uint8_t boot, uint8_t type, uint32_t st
 	m[511] = 0xaa;
 }
 
+/*
+ * An EBR chain built by hand: logical starts are relative to their EBR, links to the extended
+ * partition's start; an empty EBR still takes a number; a link to itself ends the chain.
+ */
+static void test_ebr_synthetic(void **state)
+{
+	uint64_t nblocks = 2000;
+	uint8_t *mem = calloc(nblocks, 512);
+	struct memdisk md;
+	struct volume v[8];
+
+	md_init(&md, mem, nblocks * 512, 512);
+	put32(mem + 440, 0xcafe0001);
+	mbr_entry(mem, 1, 0x00, 0x05, 1000, 1000);	   /* extended at 1000 */
+	mbr_entry(mem + 1000 * 512, 0, 0, 0x83, 10, 90);   /* msdos5 at 1010 */
+	mbr_entry(mem + 1000 * 512, 1, 0, 0x05, 200, 100); /* next EBR at 1200 */
+	mbr_entry(mem + 1200 * 512, 1, 0, 0x05, 400, 100); /* empty: msdos6 has no entry */
+	mbr_entry(mem + 1400 * 512, 0, 0, 0x0c, 1, 99);	   /* msdos7 at 1401 */
+	assert_int_equal(part_scan(&md.dev, v, 8), 2);
+	assert_string_equal(part_warning, "");
+	assert_string_equal(v[0].name, "md0,msdos5");
+	assert_int_equal(v[0].start, 1010);
+	assert_int_equal(v[0].blocks, 90);
+	assert_string_equal(v[0].partuuid, "cafe0001-05");
+	assert_string_equal(v[1].name, "md0,msdos7");
+	assert_int_equal(v[1].start, 1401);
+	assert_int_equal(v[1].mbr_type, 0x0c);
+	/* The last EBR links back to the second: a loop, found, with both partitions kept. */
+	mbr_entry(mem + 1400 * 512, 1, 0, 0x05, 200, 100);
+	assert_int_equal(part_scan(&md.dev, v, 8), 2);
+	assert_non_null(strstr(part_warning, "loops"));
+	/* A logical partition reaching past the extended one is not used. */
+	mbr_entry(mem + 1400 * 512, 1, 0, 0, 0, 0);
+	mbr_entry(mem + 1400 * 512, 0, 0, 0x0c, 1, 700);
+	assert_int_equal(part_scan(&md.dev, v, 8), 1);
+	assert_non_null(strstr(part_warning, "outside"));
+	free(mem);
+}
+
 static void test_mbr_synthetic(void **state)
 {
 	uint64_t nblocks = 1000;
@@ -511,8 +597,9 @@ static void test_mbr_synthetic(void **state)
 	md_init(&md, mem, nblocks * 512, 512);
 	mbr_entry(mem, 0, 0x80, 0x0c, 63, 400);
 	mbr_entry(mem, 2, 0x00, 0x83, 500, 500);
-	mbr_entry(mem, 3, 0x00, 0x0f, 463, 37); /* extended: skipped for now */
+	mbr_entry(mem, 3, 0x00, 0x0f, 463, 37); /* extended, with no EBR in it */
 	assert_int_equal(part_scan(&md.dev, v, 4), 2);
+	assert_non_null(strstr(part_warning, "0x55AA"));
 	assert_string_equal(v[0].name, "md0,msdos1");
 	assert_string_equal(v[1].name, "md0,msdos3");
 	assert_int_equal(v[1].mbr_type, 0x83);
@@ -596,6 +683,9 @@ int main(void)
 		cmocka_unit_test(test_gpt_4k),
 		cmocka_unit_test(test_gpt_synthetic_errors),
 		cmocka_unit_test(test_mbr_synthetic),
+		cmocka_unit_test(test_mbr_broken_chain),
+		cmocka_unit_test(test_hybrid_mbr),
+		cmocka_unit_test(test_ebr_synthetic),
 	};
 	/* clang-format on */
 
