@@ -96,11 +96,12 @@ unit: deps $(UNIT_BINS) fetch
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_TIME ?= 60
-$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) lib/host.c tests/fuzz/fuzzplan.h
+$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) lib/host.c $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(INCS) \
 		$(filter %.c,$^) -o $@ -lz
 fuzz: deps $(FUZZ_BINS)
+	$(Q)bash tests/fuzz/seeds.sh $(B)/corpus
 	$(Q)for f in $(FUZZ_BINS); do mkdir -p $(B)/corpus/$${f##*/}; \
 		$$f -max_total_time=$(FUZZ_TIME) $(B)/corpus/$${f##*/} || exit 1; done
 

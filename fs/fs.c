@@ -11,20 +11,37 @@ static const struct fs_driver *const drivers[] = {
 #define PATH_MAX_BYTES 4096 /* a path being walked, symlink targets spliced in */
 #define DEPTH_MAX      256  /* directories open at once during a walk */
 
+static int mount_one(const struct fs_driver *drv, struct volume *v, struct fs **out)
+{
+	int r = drv->mount(v, out);
+
+	if (r) {
+		*out = NULL;
+		return r;
+	}
+	(*out)->drv = drv;
+	(*out)->vol = v;
+	return 0;
+}
+
 int fs_mount(struct volume *v, struct fs **out)
 {
 	*out = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++) {
-		int r = drivers[i]->mount(v, out);
-		if (r == E_FORMAT) /* not this driver's filesystem */
-			continue;
-		if (r)
+		int r = mount_one(drivers[i], v, out);
+		if (r != E_FORMAT) /* E_FORMAT: not this driver's filesystem */
 			return r;
-		(*out)->drv = drivers[i];
-		(*out)->vol = v;
-		return 0;
 	}
 	return err_set(E_FORMAT, "%s: no filesystem baton can read", v->name);
+}
+
+int fs_mount_as(struct volume *v, const char *name, struct fs **out)
+{
+	*out = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
+		if (!strcmp(drivers[i]->name, name))
+			return mount_one(drivers[i], v, out);
+	return err_set(E_INVAL, "no filesystem driver called %s", name);
 }
 
 void fs_unmount(struct fs *fs)
@@ -192,11 +209,12 @@ struct reader {
 
 static int flush(struct reader *rd)
 {
-	uint8_t *dst = rd->buf + (rd->file_off - rd->off0);
+	uint8_t *dst;
 	int r = 0;
 
 	if (!rd->len)
 		return 0;
+	dst = rd->buf + (rd->file_off - rd->off0);
 	if (rd->vol_off == FS_HOLE)
 		memset(dst, 0, rd->len);
 	else

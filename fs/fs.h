@@ -76,6 +76,8 @@ struct fs_file {
 
 /* Tries each driver in turn. */
 int fs_mount(struct volume *v, struct fs **out);
+/* Mounts with the driver called name only (tests, fuzzing, `baton ls --fs`). */
+int fs_mount_as(struct volume *v, const char *name, struct fs **out);
 void fs_unmount(struct fs *fs);
 
 /* fs_open() flags */

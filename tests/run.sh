@@ -29,12 +29,12 @@ section() { # NAME CMD...: runs a part, shows its output, adds its result line t
 	tally "$out"
 }
 
-section unit bash -c "bash tests/unit/images.sh $B/test-images && bash tests/unit/run.sh $B/unit/test_*"
+section unit bash -c "for s in tests/unit/images*.sh; do bash \$s $B/test-images || exit 1; done && bash tests/unit/run.sh $B/unit/test_*"
 section selftest bash -c 'p=0 f=0; for t in '"$B"'/kernels/*-selftest; do
 	if "$t"; then p=$((p + 1)); else f=$((f + 1)); echo "FAIL $t"; fi; done
 	echo "selftests: $p passed, $f failed"'
 # A short fuzz run of each target so they cannot rot (`make fuzz` runs them longer).
-section fuzz bash -c 'p=0 f=0; for t in '"$B"'/fuzz/fuzz_*; do mkdir -p '"$B"'/corpus/${t##*/}
+section fuzz bash -c 'bash tests/fuzz/seeds.sh '"$B"'/corpus || exit 1; p=0 f=0; for t in '"$B"'/fuzz/fuzz_*; do mkdir -p '"$B"'/corpus/${t##*/}
 	if "$t" -max_total_time=${FUZZ_SMOKE:-10} '"$B"'/corpus/${t##*/} >'"$B"'/${t##*/}.log 2>&1; then
 		p=$((p + 1)); echo "PASS ${t##*/}"; else f=$((f + 1)); echo "FAIL ${t##*/} (see '"$B"'/${t##*/}.log)"; fi
 	done; echo "fuzz: $p passed, $f failed"'

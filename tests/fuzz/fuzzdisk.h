@@ -1,4 +1,7 @@
-/* fuzz_fs.c: libFuzzer target: part_scan and the FAT driver on arbitrary disks never misbehave. */
+/* fuzzdisk.h: the disk fuzz targets' harness: an input as a disk, scanned, mounted and walked. */
+#ifndef FUZZDISK_H
+#define FUZZDISK_H
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,32 +109,46 @@ static int count_fn(void *ctx, const char *name, enum fs_ftype type)
 	return ++*n > 100000;
 }
 
+/* The errors a corrupt filesystem may give; anything else (or a crash) is a bug. */
+static void check_error(int r)
+{
+	if (r && r != E_NOENT && r != E_CORRUPT && r != E_IO && r != E_NOMEM && r != E_RANGE &&
+	    r != E_UNSUPP && r != E_FORMAT)
+		abort();
+}
+
 static void read_file(struct fs *fs, const char *path)
 {
 	struct fs_file *f;
-	int r = fs_open(fs, path, &f);
+	char target[256];
+	int r = fs_open_flags(fs, path, FS_NOFOLLOW, &f);
 
-	if (r) {
-		if (r != E_NOENT && r != E_CORRUPT && r != E_IO && r != E_NOMEM && r != E_RANGE)
-			abort();
-		return;
+	check_error(r);
+	if (!r) {
+		if (f->type == FS_SYMLINK) {
+			r = fs_readlink(f, target, sizeof(target));
+			check_error(r);
+			if (!r && !terminated(target, sizeof(target)))
+				abort();
+		}
+		fs_close(f);
 	}
+	r = fs_open(fs, path, &f);
+	check_error(r);
+	if (r)
+		return;
 	if (f->fs != fs)
 		abort();
 	if (f->type == FS_DIR) {
 		int count = 0;
-		r = fs_readdir(f, count_fn, &count);
-		if (r && r != E_CORRUPT && r != E_IO && r != E_RANGE && r != E_NOMEM)
-			abort();
+		check_error(fs_readdir(f, count_fn, &count));
 		fs_close(f);
 		return;
 	}
 	if (f->type == FS_FILE && f->size <= MAX_FILE) {
 		uint8_t *buf = malloc(f->size ? f->size : 1);
 		if (buf) {
-			r = fs_read(f, 0, f->size, buf);
-			if (r && r != E_CORRUPT && r != E_IO && r != E_RANGE && r != E_NOMEM)
-				abort();
+			check_error(fs_read(f, 0, f->size, buf));
 			if (f->size >
 			    3) { /* odd edges, and a start in the middle of the run list */
 				fs_read(f, 1, f->size - 3, buf);
@@ -149,18 +166,12 @@ static void read_file(struct fs *fs, const char *path)
 	fs_close(f);
 }
 
-static void run(struct memdev *m)
+/*
+ * Scans the disk's partitions; with a driver name, mounts every volume with that driver only
+ * and opens, reads, lists and maps each of paths.
+ */
+static void run(struct memdev *m, const char *drv, const char *const *paths, size_t npaths)
 {
-	/* The brief's paths, plus names the seeds (made from images.sh's disks) have. */
-	static const char *const paths[] = {"/EFI/BOOT/baton.cfg",
-					    "/a/b/c",
-					    "/",
-					    "/A/../a/B/./C",
-					    "/EFI/BOOT/BOOTX64.EFI",
-					    "/frag.bin",
-					    "/cycle.bin",
-					    "/loopdir/x",
-					    "/hello.txt"};
 	struct volume v[16];
 	uint64_t blocks = m->dev.num_blocks;
 
@@ -169,19 +180,21 @@ static void run(struct memdev *m)
 		abort();
 	for (int i = 0; i < n; i++) {
 		if (v[i].dev != &m->dev || v[i].start > blocks ||
-		    v[i].blocks > blocks - v[i].start || !terminated(v[i].name, sizeof(v[i].name)))
+		    v[i].blocks > blocks - v[i].start ||
+		    !terminated(v[i].name, sizeof(v[i].name)) ||
+		    !terminated(v[i].partuuid, sizeof(v[i].partuuid)))
 			abort();
 		struct fs *fs;
-		if (fs_mount(&v[i], &fs))
+		if (!drv || fs_mount_as(&v[i], drv, &fs))
 			continue;
 		if (!terminated(fs->label, sizeof(fs->label)) ||
 		    !terminated(fs->uuid, sizeof(fs->uuid)))
 			abort();
-		for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+		for (size_t p = 0; p < npaths; p++)
 			read_file(fs, paths[p]);
 		char *text;
 		size_t len;
-		if (!fs_read_all(fs, "/EFI/BOOT/baton.cfg", &text, &len, 4096)) {
+		if (!fs_read_all(fs, paths[0], &text, &len, 4096)) {
 			if (text[len])
 				abort();
 			mem_free(text);
@@ -191,7 +204,9 @@ static void run(struct memdev *m)
 	meta_cache_drop(&m->dev); /* the next input reuses the address */
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Runs one input, in either form, through run(). */
+static int fuzz_disk(const uint8_t *data, size_t size, const char *drv, const char *const *paths,
+		     size_t npaths)
 {
 	struct memdev m;
 
@@ -214,7 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (e.off + e.len <= m.dev.num_blocks * BS)
 				m.ext[m.n_ext++] = e;
 		}
-		run(&m);
+		run(&m, drv, paths, npaths);
 		free(m.ext);
 		return 0;
 	}
@@ -228,7 +243,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fix_gpt_crc(m.raw, m.dev.num_blocks, 1);
 		fix_gpt_crc(m.raw, m.dev.num_blocks, m.dev.num_blocks - 1);
 	}
-	run(&m);
+	run(&m, drv, paths, npaths);
 	free(m.raw);
 	return 0;
 }
+
+#endif
