@@ -61,6 +61,30 @@ static struct bvol *by_name(const char *name, size_t len)
 	return NULL;
 }
 
+/*
+ * The first volume whose filesystem UUID (kind 0), label (1) or partition's PARTUUID (2) is
+ * key[0..klen). UUIDs compare case-insensitively (blkid prints FAT's in capitals, ext4's in
+ * small letters); labels exactly.
+ */
+static struct bvol *by_key(int kind, const char *key, size_t klen)
+{
+	char k[64];
+
+	if (klen >= sizeof(k))
+		return NULL;
+	memcpy(k, key, klen);
+	k[klen] = 0;
+	for (int i = 0; i < n_vols; i++) {
+		const char *v = kind == 2     ? vols[i].v.partuuid
+				: !vols[i].fs ? NULL
+				: kind == 0   ? vols[i].fs->uuid
+					      : vols[i].fs->label;
+		if (v && v[0] && (kind == 1 ? !strcmp(v, k) : !strcasecmp_ascii(v, k)))
+			return &vols[i];
+	}
+	return NULL;
+}
+
 int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path)
 {
 	if (spec[0] == '(') {
@@ -72,27 +96,17 @@ int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const
 			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1),
 				       spec + 1, spec);
 		*path = end + 1;
-	} else if (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6)) {
-		bool uuid = spec[0] == 'u';
-		const char *key = spec + (uuid ? 5 : 6);
+	} else if (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6) ||
+		   !strncmp(spec, "partuuid:", 9)) {
+		int kind = spec[0] == 'u' ? 0 : spec[0] == 'l' ? 1 : 2;
+		const char *key = strchr(spec, ':') + 1;
 		const char *slash = strchr(key, '/');
 		size_t klen = slash ? (size_t)(slash - key) : strlen(key);
-		*vol = NULL;
-		for (int i = 0; i < n_vols && !*vol; i++) {
-			if (!vols[i].fs)
-				continue;
-			const char *v = uuid ? vols[i].fs->uuid : vols[i].fs->label;
-			char tmp[64];
-			if (klen >= sizeof(tmp))
-				break;
-			memcpy(tmp, key, klen);
-			tmp[klen] = 0;
-			if (uuid ? !strcasecmp_ascii(v, tmp) : !strcmp(v, tmp))
-				*vol = &vols[i];
-		}
+		static const char *const what[] = {"UUID", "label", "PARTUUID"};
+		*vol = by_key(kind, key, klen);
 		if (!*vol)
-			return err_set(E_NOENT, "no volume with %s '%.*s' for %s",
-				       uuid ? "UUID" : "label", (int)klen, key, spec);
+			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", what[kind],
+				       (int)klen, key, spec);
 		*path = slash ? slash : "/";
 	} else {
 		*vol = cwd;

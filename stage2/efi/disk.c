@@ -60,6 +60,7 @@ int plat_disks(struct blockdev ***list)
 		return n_disks;
 	}
 	n_disks = 0;
+	int n_cds = 0;
 	if (efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &n, &h) != EFI_SUCCESS)
 		return 0;
 	disks = mem_zalloc(sizeof(*disks) * n);
@@ -82,7 +83,10 @@ int plat_disks(struct blockdev ***list)
 		d->dev.num_blocks = bio->Media->LastBlock + 1;
 		d->dev.read = efi_read;
 		d->dev.priv = d;
-		snfmt(d->dev.name, sizeof(d->dev.name), "hd%d", n_disks);
+		/* Optical media (2 KiB read-only blocks) are cd0, cd1... as GRUB names them. */
+		bool cd = bio->Media->BlockSize == 2048 && bio->Media->ReadOnly;
+		snfmt(d->dev.name, sizeof(d->dev.name), "%s%d", cd ? "cd" : "hd",
+		      cd ? n_cds++ : n_disks - n_cds);
 		disks[n_disks++] = &d->dev;
 	}
 	efi_bs->FreePool(h);
@@ -147,7 +151,8 @@ EFI_DEVICE_PATH *efi_volume_dp(const struct volume *v, size_t *len)
 		return (EFI_DEVICE_PATH *)out;
 	}
 	/* The firmware's own partition handle, when it made one: its path is the canonical one. */
-	if (efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &n, &h) == EFI_SUCCESS) {
+	if (efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &n, &h) ==
+	    EFI_SUCCESS) {
 		for (UINTN i = 0; i < n && !found; i++) {
 			if (efi_bs->HandleProtocol(h[i], &efi_guid_device_path, (void **)&dp))
 				continue;
