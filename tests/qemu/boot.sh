@@ -12,10 +12,12 @@
 #   -m MIB         guest memory (default 512)
 #   -V             add a VGA device (OVMF then offers GOP)
 #   -c CPU         QEMU's -cpu model (Xen's PV dom0 needs "max,-smap" under TCG)
+#   -D IMG         a further disk (virtio, after the boot disk: hd1, hd2...)
+#   -C ISO         a CD-ROM drive holding ISO (AHCI; baton calls it cd0)
 # Exit status 0 on pass, 1 on fail. A one-line reason is printed either way.
 set -u
-timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=() cpu=()
-while getopts "t:o:s:p:xf:m:Vc:" o; do
+timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=() cpu=() more=()
+while getopts "t:o:s:p:xf:m:Vc:D:C:" o; do
 	case $o in
 	t) timeout=$OPTARG ;;
 	o) log=$OPTARG ;;
@@ -26,6 +28,10 @@ while getopts "t:o:s:p:xf:m:Vc:" o; do
 	m) mem=$OPTARG ;;
 	V) vga=(-device VGA) ;;
 	c) cpu=(-cpu "$OPTARG") ;;
+	D) more+=(-drive "if=none,id=d${#more[@]},format=raw,file=$OPTARG"
+		-device "virtio-blk-pci,drive=d${#more[@]}") ;;
+	C) more+=(-drive "if=none,id=cd${#more[@]},format=raw,media=cdrom,readonly=on,file=$OPTARG"
+		-device "ide-cd,drive=cd${#more[@]},bus=ide.1") ;;
 	*) exit 2 ;;
 	esac
 done
@@ -45,7 +51,7 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine 
 	-display none -no-reboot "${vga[@]}" "${cpu[@]}" \
 	-drive "if=pflash,format=raw,readonly=on,file=$code" \
 	-drive "if=pflash,format=raw,file=$work/vars.fd" \
-	-drive "if=none,id=d0,format=raw,file=$disk" -device virtio-blk-pci,drive=d0 \
+	-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot "${more[@]}" \
 	-chardev "pipe,id=ser,path=$work/ser" -serial chardev:ser \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/qemu.out" 2>&1 &
 qpid=$!

@@ -6,7 +6,7 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64 mb1_elf mb1_video mb1_aout mb2
 	mb2_video mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
 	bad_huge bad_mb2_sum bad_mb2_required bad_mb2_fb_required bad_gzip debian_linux686 memtest_bin
-	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced"
+	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced fs_logical"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -367,4 +367,34 @@ case_truncated_bzimage() {
 case_corrupt_bzimage() {
 	bad_input_case "$1" broken "  kernel /k/corrupt.bzImage
   initrd /k/i1.bin" 'the image stopped with LOAD_ERROR'
+}
+
+# --- Filesystems and partitions: kernels and initrds on other volumes than the config's ---
+
+# The conformance kernel's entry with its files named by FS paths: KERNEL INITRD1 INITRD2.
+fs_entry() {
+	printf 'timeout 0\nentry %s\n  kernel %s\n  initrd %s\n  initrd %s\n' "$1" "$2" "$3" "$4"
+	printf '  cmdline %s\n' "$(conf_cmdline expect.fb=0)"
+}
+
+# A second disk with an MBR whose extended partition holds two logical FAT16 partitions; the
+# kernel is found by GRUB's name for the first logical one, the initrds by PARTUUID and label.
+case_fs_logical() {
+	local img=$1/logical.img k=$out/base/k
+	truncate -s 48M "$img"
+	sfdisk -q "$img" <<-'END'
+	label: dos
+	label-id: 0x5eed0001
+	start=2048, size=8192, type=6
+	start=10240, size=88064, type=5
+	start=12288, size=40960, type=6
+	start=55296, size=40960, type=e
+	END
+	mkfs.vfat --offset 12288 -F 16 -n LOGICAL5 "$img" 20480 >/dev/null 2>&1
+	mkfs.vfat --offset 55296 -F 16 -n LOGICAL6 "$img" 20480 >/dev/null 2>&1
+	mcopy -i "$img@@$((12288 * 512))" "$k/linux64.bzImage" "$k/i1.bin" ::/
+	mcopy -i "$img@@$((55296 * 512))" "$k/i2.bin" ::/
+	fs_entry "kernel and initrds on logical partitions" "(hd1,msdos5)/linux64.bzImage" \
+		partuuid:5eed0001-05/i1.bin label:LOGICAL6/i2.bin >"$1/baton.cfg"
+	args=(-D "$img" -x -t 90 -f 'FAIL:|error: cannot boot')
 }
