@@ -10,7 +10,7 @@ self=$(readlink -f "$0")
 sum=$(sha256sum "$self" | cut -d' ' -f1)
 images="gpt mbr mbr-jump mbr-ebrloop mbr-ebrout sf32 sf12 sffake gpt-small gpt-badprimary
 	gpt-badarray gpt-badentsize gpt-badboth gpt-hybrid gpt-hybrid-nogpt frag corrupt12 corrupt16
-	corrupt32"
+	corrupt32 fat256"
 uptodate() {
 	[ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$sum" ] && [ -f "$out/expect.txt" ] || return 1
 	for i in $images; do [ -f "$out/$i.img" ] || return 1; done
@@ -32,7 +32,11 @@ emit() { echo "$1=$2" >>"$exp"; }
 # Deterministic pseudo-random bytes: gen SEED SIZE FILE.
 gen() {
 	python3 -c 'import random, sys
-sys.stdout.buffer.write(random.Random(int(sys.argv[1])).randbytes(int(sys.argv[2])))' "$1" "$2" >"$3"
+r, n = random.Random(int(sys.argv[1])), int(sys.argv[2])
+while n:  # in pieces: randbytes() takes at most 2^28 bytes at once
+    k = min(n, 1 << 24)
+    sys.stdout.buffer.write(r.randbytes(k))
+    n -= k' "$1" "$2" >"$3"
 }
 
 # mkfat IMG START_SECTOR SECTORS MKFS_ARGS...: a FAT filesystem in a region of a disk image.
@@ -348,6 +352,15 @@ for f in ok cycle oor; do gen 8 8192 files/corrupt32/$f.bin; done
 put $img 0 files/corrupt32
 fatpatch $img 0 32 cycle.bin:-1=@0 oor.bin:2=0x0fffff00
 for f in corrupt12 corrupt16 corrupt32; do record_whole $f $f.img; done
+
+# --- fat256.img: a 256 MiB file alone on FAT32 (4 KiB clusters): the device-read count asserted
+# for every filesystem ---
+img=fat256.img
+truncate -s 300M $img
+mkfat $img 0 $((300 * 2048)) -F 32 -n FAT256 -i FA725600
+gen 256 $((256 << 20)) files/big256.bin
+mcopy -i $img files/big256.bin ::/big256.bin
+emit fat256.runs "$(runs $img 0 /big256.bin)"
 
 for i in $images; do [ -f "$i.img" ] || { echo "images.sh: $i.img was not made" >&2; exit 1; }; done
 echo "$sum" >.stamp

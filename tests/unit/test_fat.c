@@ -205,6 +205,33 @@ static void test_directories(void **state)
 	mnt_close(&m);
 }
 
+/* The issue's figure: a contiguous 256 MiB file costs at most 64 device reads, FAT walk included.
+ */
+static void test_256mib_reads(void **state)
+{
+	struct mnt m;
+	struct fs_file *f;
+	size_t len;
+	uint8_t *want = td_slurp("files/big256.bin", &len);
+	uint8_t *got = malloc(len);
+
+	assert_int_equal(len, 256 << 20);
+	assert_int_equal(td_expect_u("fat256.runs"), 1);
+	mnt_open(&m, "fat256.img", 0);
+	uint64_t c0 = m.dev.read_calls;
+	assert_int_equal(fs_open(m.fs, "/big256.bin", &f), 0);
+	assert_int_equal(fs_read(f, 0, len, got), 0);
+	uint64_t n = m.dev.read_calls - c0;
+	printf("big256.bin (256 MiB, FAT32, 4 KiB clusters): %llu device reads, open included\n",
+	       (unsigned long long)n);
+	assert_true(n <= 64);
+	assert_memory_equal(got, want, len);
+	fs_close(f);
+	mnt_close(&m);
+	free(got);
+	free(want);
+}
+
 /* The point of the design: a contiguous 64 MiB file is a handful of device calls. */
 static void test_big_file(void **state)
 {
@@ -668,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_errors),
 		cmocka_unit_test(test_directories),
 		cmocka_unit_test(test_big_file),
+		cmocka_unit_test(test_256mib_reads),
 		cmocka_unit_test(test_odd_reads),
 		cmocka_unit_test(test_read_all),
 		cmocka_unit_test(test_mbr_fat16_fat12),
