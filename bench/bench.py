@@ -389,6 +389,9 @@ def main():
                       f"({time.time() - t:.0f} s)", flush=True)
     load1 = open("/proc/loadavg").read().split()[0]
     text, fails = report(results, disks, bins, rounds, wls, loaders, (load0, load1), started)
+    if not smoke:  # the host side: baton's drivers reading a 1 GiB file per filesystem
+        text += subprocess.run([sys.executable, "bench/fscat.py"], check=True, text=True,
+                               stdout=subprocess.PIPE).stdout
     with open(os.path.join(W, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     print(text)
