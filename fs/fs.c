@@ -205,6 +205,7 @@ struct reader {
 	uint64_t off0;
 	uint64_t file_off, vol_off, len; /* the pending run; len 0: none */
 	uint64_t next;			 /* file offset the next piece must start at */
+	uint64_t end;			 /* and where the caller's range ends */
 };
 
 static int flush(struct reader *rd)
@@ -229,7 +230,7 @@ static int piece(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
 	int r;
 
 	/* A driver bug or a corrupt map must not write outside the caller's buffer. */
-	if (file_off != rd->next || len > rd->f->size - file_off || !len)
+	if (file_off != rd->next || !len || len > rd->end - file_off)
 		return err_set(E_CORRUPT, "%s: the file's extents are inconsistent",
 			       rd->f->fs->vol->name);
 	rd->next += len;
@@ -246,7 +247,7 @@ static int piece(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
 
 int fs_read_extents(struct fs_file *f, uint64_t off, uint64_t len, void *buf)
 {
-	struct reader rd = {f, buf, off, 0, 0, 0, off};
+	struct reader rd = {f, buf, off, 0, 0, 0, off, off + len};
 	int r;
 
 	if (!len)
