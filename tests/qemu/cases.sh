@@ -6,7 +6,8 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	debian_pvh smoke_mb1_gz smoke_mb2 smoke_mb2_efi smoke_elf64 mb1_elf mb1_video mb1_aout mb2
 	mb2_video mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
 	bad_huge bad_mb2_sum bad_mb2_required bad_mb2_fb_required bad_gzip debian_linux686 memtest_bin
-	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced fs_logical"
+	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced fs_logical fs_ext4
+	fs_iso"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -397,4 +398,35 @@ case_fs_logical() {
 	fs_entry "kernel and initrds on logical partitions" "(hd1,msdos5)/linux64.bzImage" \
 		partuuid:5eed0001-05/i1.bin label:LOGICAL6/i2.bin >"$1/baton.cfg"
 	args=(-D "$img" -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+
+# Debian's kernel and initramfs on an ext4 partition of a second disk, laid out as Debian does
+# (/boot/vmlinuz-VERSION, with /vmlinuz and /initrd.img links at the top), named by the
+# filesystem's UUID, to the initramfs's userspace marker.
+case_fs_ext4() {
+	local t=$1/root k=$out/base/boot uuid
+	mkdir -p "$t/boot"
+	ln "$k/vmlinuz" "$t/boot/vmlinuz-6.1.0-baton-amd64"
+	ln "$k/initramfs.img" "$t/boot/initrd.img-6.1.0-baton-amd64"
+	ln -s boot/vmlinuz-6.1.0-baton-amd64 "$t/vmlinuz"
+	ln -s boot/initrd.img-6.1.0-baton-amd64 "$t/initrd.img"
+	uuid=$(bash mk/mkextdisk.sh "$1/root.img" 160 "$t" debian-root)
+	rm -rf "$t"
+	debian_entry "$1" "uuid:$uuid/vmlinuz" "uuid:$uuid/initrd.img" "EFI stub"
+	args=(-D "$1/root.img" "${args[@]}" -f "Kernel panic|error: cannot boot")
+}
+
+# The conformance kernel and its initrds from an ISO9660 image (Rock Ridge and Joliet) in a CD
+# drive: 2 KiB blocks; named as GRUB names the drive, by the ISO's label, and by its UUID.
+case_fs_iso() {
+	local t=$1/cd k=$out/base/k uuid
+	mkdir -p "$t/boot/x86_64"
+	cp "$k/linux64.bzImage" "$k/i1.bin" "$t/boot/x86_64/"
+	cp "$k/i2.bin" "$t/i2.bin"
+	xorriso -as mkisofs -quiet -R -J -V BATON_CD -o "$1/cd.iso" "$t" 2>/dev/null
+	rm -rf "$t"
+	uuid=$(blkid -p -o value -s UUID "$1/cd.iso")
+	fs_entry "kernel and initrds from a CD" "(cd0)/boot/x86_64/linux64.bzImage" \
+		label:BATON_CD/boot/x86_64/i1.bin "uuid:$uuid/i2.bin" >"$1/baton.cfg"
+	args=(-C "$1/cd.iso" -x -t 90 -f 'FAIL:|error: cannot boot')
 }
