@@ -25,6 +25,15 @@ cp "$B/kernels/linux64.bzImage" "$d/esp/test/linux64.bzImage"
 "$B/kernels/mkinitrd" "$d/esp/test/i1.bin" 11 100000
 "$B/kernels/mkinitrd" "$d/esp/test/i2.bin" 22 3001
 
+# A second disk as an installed Debian has it: an ext4 root with the kernel in /boot and the
+# /vmlinuz and /initrd.img links at the top; baton finds it by the filesystem's UUID.
+rm -rf "$d/root" && mkdir -p "$d/root/boot"
+cp -L "$CACHE/linux/vmlinuz" "$d/root/boot/vmlinuz-$kver"
+cp "$d/esp/boot/initramfs.img" "$d/root/boot/initrd.img-$kver"
+ln -s "boot/vmlinuz-$kver" "$d/root/vmlinuz"
+ln -s "boot/initrd.img-$kver" "$d/root/initrd.img"
+root_uuid=$(bash mk/mkextdisk.sh "$d/root.img" 128 "$d/root" debian-root)
+
 cat >"$d/esp/EFI/BOOT/baton.cfg" <<CFG
 # baton demo menu: see README.md, "The config file".
 timeout 10
@@ -39,6 +48,11 @@ entry Debian GNU/Linux $kver (verbose, powers off once userspace runs)
   kernel /boot/vmlinuz
   initrd /boot/initramfs.img
   cmdline console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 baton.poweroff
+
+entry Debian GNU/Linux $kver from an ext4 disk (uuid:, through /vmlinuz)
+  kernel uuid:$root_uuid/vmlinuz
+  initrd uuid:$root_uuid/initrd.img
+  cmdline console=ttyS0,115200 quiet
 
 entry Xen 4.17 with a Debian dom0 (Multiboot 2; Ctrl-A X quits)
   kernel /boot/xen.gz
@@ -80,6 +94,7 @@ qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m 1536 -cpu ma
 	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
 	-drive if=pflash,format=raw,file="$d/vars.fd" \
 	-drive if=none,id=d0,format=raw,file="$d/disk.img" -device virtio-blk-pci,drive=d0 \
+	-drive if=none,id=d1,format=raw,file="$d/root.img" -device virtio-blk-pci,drive=d1 \
 	-serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 || rc=$?
 # isa-debug-exit: the conformance kernel exits QEMU with 33 (all checks passed) or 35.
 case $rc in
