@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # bench.py: `make bench`: boots one Debian kernel through each loader on each workload, in rotating rounds, and writes the table.
 """
-usage: bench.py [--rounds N] [--workloads base,64,256] [--loaders raw,floor,baton,grub,sdboot]
+usage: bench.py [--rounds N] [--workloads base,64,256,ext4] [--loaders raw,floor,baton,grub,sdboot]
                 [--out DIR] [--smoke]
 
 Every boot is QEMU/TCG with OVMF (q35, virtio-blk, -nic none), timed by measure.py from OVMF's
@@ -12,7 +12,9 @@ Every boot is QEMU/TCG with OVMF (q35, virtio-blk, -nic none), timed by measure.
   grub    Debian's GRUB, a grub-mkstandalone image with only the modules it needs
   sdboot  Debian's systemd-boot with a Boot Loader Specification entry (timeout 0)
 Workloads: the busybox initramfs (base), and the same followed by 64 and 256 MiB of random bytes as
-one more cpio member (one initrd file each). The first round waits for userspace, so every loader is
+one more cpio member (one initrd file each); ext4: the 256 MiB kernel and initrd on an ext4
+partition next to the ESP, for baton (by the filesystem's UUID) and GRUB (its ext2 module) only:
+the others cannot read ext4. The first round waits for userspace, so every loader is
 seen to hand over the whole initrd; later rounds stop when the kernel proper starts.
 --smoke: one round on the base workload (make check runs it so the benchmark cannot rot).
 """
@@ -36,6 +38,7 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 CMDLINE = "console=ttyS0 earlyprintk=serial,ttyS0,57600 baton.poweroff quiet"
 KERNEL, INITRD = "/boot/vmlinuz", "/boot/initrd.img"
 LOADERS = ["raw", "floor", "baton", "grub", "sdboot"]
+EXT4_LOADERS = ("baton", "grub")  # the others read only what the firmware reads: FAT
 NAMES = {"raw": "raw BlockIo (limit)", "floor": "kernel EFI stub (floor)", "baton": "baton",
          "grub": "GRUB", "sdboot": "systemd-boot"}
 BL = os.path.join(CACHE, "bench")
@@ -69,7 +72,7 @@ def make_workloads(names, loaders):
         base_bytes = f.read()
     disks = {}
     for wl in names:
-        pad = 0 if wl == "base" else int(wl)
+        pad = {"base": 0, "ext4": 256}.get(wl) if wl in ("base", "ext4") else int(wl)
         esp = os.path.join(W, f"esp-{wl}")
         shutil.rmtree(esp, ignore_errors=True)
         for d in ("EFI/BOOT", "boot", "loader/entries"):
@@ -90,6 +93,9 @@ def make_workloads(names, loaders):
             f.write(f"title bench\nlinux {KERNEL}\ninitrd {INITRD}\noptions {CMDLINE}\n")
         disk = os.path.join(W, f"disk-{wl}.img")
         size = 96 + pad + pad // 8
+        if wl == "ext4":
+            disks[wl] = make_ext4_disk(disk, esp, size)
+            continue
         sh("bash", "mk/mkdisk.sh", disk, str(size), esp)
         # The raw reader reads exactly the bytes the loaders load, where the filesystem put them.
         ranges = []
@@ -113,6 +119,46 @@ def make_workloads(names, loaders):
     return disks
 
 
+def make_ext4_disk(disk, esp, size):
+    """The ESP keeps the loaders and their configs; the kernel and initrd move to an ext4
+    partition after it, and baton's config names them by the ext4 filesystem's UUID."""
+    root = esp + "-root"
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "boot"))
+    for path in (KERNEL, INITRD):
+        os.rename(esp + path, root + path)
+    part2 = os.path.join(W, "ext4-part.img")
+    uuid = sh("bash", "mk/mkextdisk.sh", part2, str(size), root, "benchroot", capture=True).strip()
+    with open(os.path.join(esp, "EFI/BOOT/baton.cfg"), "w") as f:
+        f.write(f"timeout 0\nentry bench\n  kernel uuid:{uuid}{KERNEL}\n"
+                f"  initrd uuid:{uuid}{INITRD}\n  cmdline {CMDLINE}\n")
+    nbytes = sum(os.path.getsize(root + p) for p in (KERNEL, INITRD))
+    shutil.rmtree(root)
+    # One disk: the ESP (mkdisk.sh's FAT32) and then the ext4 partition, copied in whole.
+    sh("bash", "mk/mkdisk.sh", disk + ".esp", "96", esp)
+    esp_mib, ext_mib = 96, os.path.getsize(part2) // 2**20
+    sh("truncate", "-s", f"{esp_mib + ext_mib + 2}M", disk)
+    sh("sgdisk", "-n1:2048:+" + str(esp_mib - 2) + "M", "-t1:ef00", "-n2:0:+" + str(ext_mib - 1)
+       + "M", "-t2:8300", disk, capture=True)
+    p1 = 2048
+    p2 = int(sh("sgdisk", "-i2", disk, capture=True).split("First sector: ")[1].split()[0])
+    with open(disk, "r+b") as out:
+        for src, lba, skip in ((disk + ".esp", p1, 2048), (part2, p2, 2048)):
+            with open(src, "rb") as f:
+                f.seek(skip * 512)
+                out.seek(lba * 512)
+                n = (esp_mib - 2) << 20 if src.endswith(".esp") else (ext_mib - 1) << 20
+                while n > 0:
+                    b = f.read(min(n, 8 << 20))
+                    if not b:
+                        break
+                    out.write(b)
+                    n -= len(b)
+    os.remove(disk + ".esp")
+    os.remove(part2)
+    return {"disk": disk, "floor_vars": None, "bytes": nbytes, "ranges": 0}
+
+
 def grub_env():
     libs = [os.path.join(BL, p) for p in ("libefiboot1/usr/lib/x86_64-linux-gnu",
                                           "libefivar1/usr/lib/x86_64-linux-gnu",
@@ -132,8 +178,15 @@ def make_loaders():
        "--install-modules=linux search search_fs_file part_gpt fat normal boot",
        "--locales=", "--fonts=", "--themes=", "-o", grub, f"boot/grub/grub.cfg={cfg}",
        env=grub_env())
+    # For the ext4 workload: the same with GRUB's ext2 module (which reads ext2, ext3 and ext4).
+    grub_ext = os.path.join(W, "grubx64-ext2.efi")
+    sh(os.path.join(BL, "grub-common/usr/bin/grub-mkstandalone"), "-O", "x86_64-efi",
+       "-d", GRUB_MODS, "--modules=part_gpt fat ext2",
+       "--install-modules=linux search search_fs_file part_gpt fat ext2 normal boot",
+       "--locales=", "--fonts=", "--themes=", "-o", grub_ext, f"boot/grub/grub.cfg={cfg}",
+       env=grub_env())
     return {"raw": os.path.join(B, "bench/rawread.efi"), "baton": os.path.join(B, "BOOTX64.EFI"),
-            "grub": grub, "sdboot": SDBOOT, "floor": None}
+            "grub": grub, "grub-ext2": grub_ext, "sdboot": SDBOOT, "floor": None}
 
 
 def boot(loader, wl, disks, bins, verify, log):
@@ -143,7 +196,8 @@ def boot(loader, wl, disks, bins, verify, log):
         shutil.copy(d["floor_vars"], vars_fd)
     else:
         shutil.copy(OVMF_VARS, vars_fd)
-        sh("mcopy", "-o", "-i", d["disk"] + "@@1M", bins[loader], "::/EFI/BOOT/BOOTX64.EFI")
+        binary = bins["grub-ext2"] if loader == "grub" and wl == "ext4" else bins[loader]
+        sh("mcopy", "-o", "-i", d["disk"] + "@@1M", binary, "::/EFI/BOOT/BOOTX64.EFI")
     # The disk image comes from the host's page cache for every boot, never from its disk.
     with open(d["disk"], "rb") as f:
         while f.read(8 << 20):
@@ -275,6 +329,8 @@ def report(results, disks, bins, rounds, wls, loaders, load, started):
                  "| reads |")
         L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for lo in loaders:
+            if wl == "ext4" and lo not in EXT4_LOADERS:
+                continue
             if (lo, wl) not in by:
                 L.append(f"| {NAMES[lo]} | failed | | | | | | | |")
                 continue
@@ -285,7 +341,8 @@ def report(results, disks, bins, rounds, wls, loaders, load, started):
                      f"{fmt(med(vals(lo, wl, 'c_own')), 3)} | "
                      f"{fmt(med(vals(lo, wl, 'reads')), 0)} |")
     L.append("\n## Summary\n")
-    big = "256" if "256" in wls else (wls[-1] if len(wls) > 1 else None)
+    big = "256" if "256" in wls else ([w for w in wls if w != "ext4"] or [None])[-1]
+    big = None if big == "base" else big
     L.append(f"| loader | EFI binary, bytes | load MiB/s (wall, {big} MiB vs base) | load MiB/s (vCPU) "
              f"| ratio to GRUB | ratio to raw | menu ready, ms |")
     L.append("|---|---:|---:|---:|---:|---:|---:|")
@@ -301,6 +358,15 @@ def report(results, disks, bins, rounds, wls, loaders, load, started):
                  f"{fmt(tpc[lo], 0)} | {fmt(tw / tp['grub'] if tw and tp.get('grub') else None)} | "
                  f"{fmt(tw / tp['raw'] if tw and tp.get('raw') else None)} | "
                  f"{fmt(menu, 0) if lo == 'baton' else ''} |")
+    if "ext4" in wls and "base" in wls:
+        L.append("\nFrom ext4 (the ext4 workload against base, per round, of the own time):\n")
+        L.append("| loader | load MiB/s (wall) | load MiB/s (vCPU) | ratio to GRUB | reads |")
+        L.append("|---|---:|---:|---:|---:|")
+        te = {lo: throughput(lo, "ext4", "t_own") for lo in EXT4_LOADERS if lo in loaders}
+        for lo in te:
+            L.append(f"| {NAMES[lo]} | {fmt(te[lo], 0)} | {fmt(throughput(lo, 'ext4', 'c_own'), 0)}"
+                     f" | {fmt(te[lo] / te['grub'] if te[lo] and te.get('grub') else None)} | "
+                     f"{fmt(med(vals(lo, 'ext4', 'reads')), 0)} |")
     # The issue's goals, checked on this run's own numbers.
     goals = []
     if big and tp.get("baton") and tp.get("raw"):
@@ -344,7 +410,7 @@ def report(results, disks, bins, rounds, wls, loaders, load, started):
 
 def main():
     args = sys.argv[1:]
-    rounds, wls, loaders, out, smoke = 5, ["base", "64", "256"], list(LOADERS), "bench/results", False
+    rounds, wls, loaders, out, smoke = 5, ["base", "64", "256", "ext4"], list(LOADERS), "bench/results", False
     i = 0
     while i < len(args):
         a = args[i]
@@ -378,6 +444,8 @@ def main():
         rot = loaders[k:] + loaders[:k]
         for wl in wls:
             for lo in rot:
+                if wl == "ext4" and lo not in EXT4_LOADERS:
+                    continue
                 t = time.time()
                 log = os.path.join(logs, f"r{rnd + 1}-{lo}-{wl}.log")
                 r = boot(lo, wl, disks, bins, verify=(rnd == 0), log=log)
