@@ -1,5 +1,4 @@
-/* iso9660.c: the ISO 9660 driver (ECMA-119 4th ed.) with Joliet and Rock Ridge (SUSP 1.12,
- * RRIP 1.12). */
+/* iso9660.c: the ISO 9660 driver (ECMA-119), with Joliet and Rock Ridge (SUSP 1.12, RRIP 1.12). */
 #include "fs.h"
 
 #define SECTOR	   2048u       /* ECMA-119 6.1.2: a logical sector, whatever the block size */
@@ -12,15 +11,13 @@
 #define CE_MAX	   32	       /* SUSP continuation areas of one record */
 #define SUSP_MAX   (64u << 10) /* system use bytes of one record, areas included */
 
-/* ECMA-119 9.1.6: file flags. */
-#define FL_HIDDEN 0x01
-#define FL_DIR	  0x02
-#define FL_ASSOC  0x04
-#define FL_MULTI  0x80
+/* ECMA-119 9.1.6: file flags (hidden files, bit 0, are listed like the others). */
+#define FL_DIR	 0x02
+#define FL_ASSOC 0x04
+#define FL_MULTI 0x80
 
 /* RRIP 4.1.1: PX file mode bits (those of POSIX st_mode). */
 #define S_FMT 0170000
-#define S_DIR 0040000
 #define S_REG 0100000
 #define S_LNK 0120000
 
@@ -365,6 +362,33 @@ static int susp(struct ent *e, const uint8_t *d, bool rr, bool root_dot)
 
 /* --- directories --- */
 
+static struct ent *ent_new(struct iso *fs)
+{
+	struct ent *e = mem_zalloc(sizeof(*e));
+
+	if (e) {
+		e->fs = fs;
+		e->name = mem_alloc(NAME_BYTES);
+		e->link = mem_alloc(LINK_BYTES);
+		e->cap = 4;
+		e->parts = mem_alloc(e->cap * sizeof(*e->parts));
+	}
+	if (e && e->name && e->link && e->parts)
+		return e;
+	err_set(E_NOMEM, "out of memory");
+	return NULL;
+}
+
+static void ent_free(struct ent *e)
+{
+	if (e) {
+		mem_free(e->name);
+		mem_free(e->link);
+		mem_free(e->parts);
+	}
+	mem_free(e);
+}
+
 static void ent_reset(struct ent *e, const uint8_t *d, uint64_t pos)
 {
 	e->pos = pos;
@@ -446,23 +470,14 @@ static int deliver(struct ent *e, ent_fn fn, void *ctx)
  */
 static int dir_walk(struct iso *fs, uint64_t off, uint64_t len, ent_fn fn, void *ctx)
 {
-	struct ent *e = mem_zalloc(sizeof(*e));
+	struct ent *e = ent_new(fs);
 	uint8_t *sec = mem_alloc(SECTOR);
 	bool pending = false;
 	int r = 0;
 
-	if (e) {
-		e->fs = fs;
-		e->name = mem_alloc(NAME_BYTES);
-		e->link = mem_alloc(LINK_BYTES);
-		e->cap = 4;
-		e->parts = mem_alloc(e->cap * sizeof(*e->parts));
-	}
-	if (!e || !sec || !e->name || !e->link || !e->parts) {
+	if (!e || !sec)
 		r = err_set(E_NOMEM, "out of memory");
-		goto out;
-	}
-	if (len > DIR_MAX)
+	else if (len > DIR_MAX)
 		r = corrupt(fs, "a directory is larger than 64 MiB", off);
 	else if (off > fs->vol_bytes || len > fs->vol_bytes - off)
 		r = corrupt(fs, "a directory lies beyond the end of the volume", off);
@@ -504,13 +519,7 @@ static int dir_walk(struct iso *fs, uint64_t off, uint64_t len, ent_fn fn, void 
 	}
 	if (!r && pending)
 		r = corrupt(fs, "a multi-extent file has no last section", e->pos);
-out:
-	if (e) {
-		mem_free(e->name);
-		mem_free(e->link);
-		mem_free(e->parts);
-	}
-	mem_free(e);
+	ent_free(e);
 	mem_free(sec);
 	return r < 0 ? r : 0;
 }
@@ -787,63 +796,68 @@ static bool joliet_esc(const uint8_t *vd)
 	return vd[88] == '%' && vd[89] == '/' && (vd[90] == '@' || vd[90] == 'C' || vd[90] == 'E');
 }
 
+/*
+ * ECMA-119 8: the descriptors from sector 16 to the terminator (type 255); pvd gets the primary
+ * one, svd a supplementary one with Joliet's escape sequences, if any (then *joliet is set).
+ */
+static int read_vds(struct volume *v, uint64_t vbytes, uint8_t *pvd, uint8_t *svd, bool *joliet)
+{
+	bool primary = false;
+
+	for (int i = 0; i < VD_MAX; i++) {
+		uint8_t *vd = svd + SECTOR; /* scratch */
+		uint64_t off = (uint64_t)(VD_FIRST + i) * SECTOR;
+		if (off + SECTOR > vbytes)
+			return i ? err_set(E_CORRUPT,
+					   "%s: ISO 9660 descriptors run past the volume", v->name)
+				 : err_set(E_FORMAT, "%s: too small for ISO 9660", v->name);
+		int r = vol_read_meta(v, off, SECTOR, vd);
+		if (r)
+			return r;
+		if (memcmp(vd + 1, "CD001", 5))
+			return i ? err_set(E_CORRUPT,
+					   "%s: ISO 9660 descriptor %d is not one (no "
+					   "terminator)",
+					   v->name, VD_FIRST + i)
+				 : err_set(E_FORMAT, "%s: not an ISO 9660 filesystem", v->name);
+		if (vd[0] == 255)
+			return primary
+				   ? 0
+				   : err_set(E_CORRUPT, "%s: ISO 9660 without a primary descriptor",
+					     v->name);
+		if (vd[0] == 1 && !primary) /* 8.4 */
+			memcpy(pvd, vd, SECTOR), primary = true;
+		else if (vd[0] == 2 && vd[6] == 1 && joliet_esc(vd) && !*joliet) /* 8.5 */
+			memcpy(svd, vd, SECTOR), *joliet = true;
+	}
+	return err_set(E_CORRUPT, "%s: ISO 9660 descriptor set has no terminator in %d sectors",
+		       v->name, VD_MAX);
+}
+
 static int iso_mount(struct volume *v, struct fs **out)
 {
 	uint64_t vbytes = v->blocks * v->dev->block_size;
-	uint8_t *vd = mem_alloc(3 * SECTOR), *pvd = vd + SECTOR, *svd = vd + 2 * SECTOR;
+	uint8_t *pvd = mem_zalloc(3 * SECTOR), *svd = pvd + SECTOR, d[255];
 	struct iso *fs = NULL;
 	struct ent *e = NULL;
-	bool have_p = false, have_j = false, end = false;
-	int r = 0;
+	bool joliet = false;
+	int r;
 
 	*out = NULL;
-	if (!vd)
+	if (!pvd)
 		return err_set(E_NOMEM, "out of memory");
-	/* ECMA-119 8: descriptors from sector 16 to a terminator (type 255). */
-	for (int i = 0; !r && !end && i < VD_MAX; i++) {
-		uint64_t off = (uint64_t)(VD_FIRST + i) * SECTOR;
-		if (off + SECTOR > vbytes) {
-			r = i ? err_set(E_CORRUPT, "%s: ISO 9660 descriptors run past the volume",
-					v->name)
-			      : err_set(E_FORMAT, "%s: too small for ISO 9660", v->name);
-			break;
-		}
-		r = vol_read_meta(v, off, SECTOR, vd);
-		if (r)
-			break;
-		if (memcmp(vd + 1, "CD001", 5)) {
-			r = i ? err_set(E_CORRUPT,
-					"%s: ISO 9660 descriptor %d is not one (no terminator)",
-					v->name, VD_FIRST + i)
-			      : err_set(E_FORMAT, "%s: not an ISO 9660 filesystem", v->name);
-			break;
-		}
-		if (vd[0] == 1 && !have_p) /* primary (8.4) */
-			memcpy(pvd, vd, SECTOR), have_p = true;
-		else if (vd[0] == 2 && vd[6] == 1 && joliet_esc(vd) && !have_j) /* 8.5 */
-			memcpy(svd, vd, SECTOR), have_j = true;
-		end = vd[0] == 255;
-	}
-	if (!r && !end)
-		r = err_set(E_CORRUPT,
-			    "%s: ISO 9660 descriptor set has no terminator in %d sectors", v->name,
-			    VD_MAX);
-	if (!r && !have_p)
-		r = err_set(E_CORRUPT, "%s: ISO 9660 without a primary volume descriptor", v->name);
-	uint32_t bs = have_p ? get16(pvd + 128) : 0;
+	r = read_vds(v, vbytes, pvd, svd, &joliet);
+	uint32_t bs = get16(pvd + 128); /* 8.4.12 */
 	if (!r && (bs < 512 || bs > SECTOR || (bs & (bs - 1))))
 		r = err_set(E_UNSUPP, "%s: ISO 9660 logical block size %u is not supported",
 			    v->name, bs);
-	if (have_j && get16(svd + 128) != bs)
-		have_j = false;
-	/* ECMA-119 8.4.18: the root directory's record, 34 bytes. */
+	if (joliet && get16(svd + 128) != bs) /* not worth supporting */
+		joliet = false;
+	/* 8.4.18: the root directory's record, 34 bytes. */
 	const uint8_t *root = pvd + 156;
 	if (!r && (root[0] != 34 || !(root[25] & FL_DIR)))
 		r = err_set(E_CORRUPT, "%s: ISO 9660 root directory record is malformed", v->name);
-	if (!r && !(fs = mem_zalloc(sizeof(*fs))))
-		r = err_set(E_NOMEM, "out of memory");
-	if (!r && (!(e = mem_zalloc(sizeof(*e))) || !(e->name = mem_alloc(NAME_BYTES)) ||
-		   !(e->link = mem_alloc(LINK_BYTES))))
+	if (!r && (!(fs = mem_zalloc(sizeof(*fs))) || !(e = ent_new(fs))))
 		r = err_set(E_NOMEM, "out of memory");
 	if (r)
 		goto out;
@@ -852,24 +866,19 @@ static int iso_mount(struct volume *v, struct fs **out)
 	fs->vol_bytes = vbytes;
 	fs->root_off = ((uint64_t)get32(root + 2) + root[1]) * bs;
 	fs->root_len = get32(root + 10);
-	e->fs = fs;
 
 	/*
 	 * SUSP 5.3: an SP entry at the start of the root's "." record announces SUSP; Rock Ridge
 	 * is in use if its ER names RRIP (RRIP 4.3), or RRIP entries are there (RRIP 1.09's RR).
 	 */
-	uint8_t d[255];
-	if (fs->root_len < 34 || fs->root_off + 34 > vbytes) {
+	size_t n = (size_t)MIN(MIN(fs->root_len, sizeof(d)), SECTOR - fs->root_off % SECTOR);
+	if (n < 34 || fs->root_off + n > vbytes)
 		r = err_set(E_CORRUPT, "%s: ISO 9660 root directory lies beyond the volume",
 			    v->name);
-		goto out;
-	}
-	r = vol_read_meta(v, fs->root_off, 34, d);
-	if (!r && (d[0] < 34 || d[32] != 1 || d[33] != 0 ||
-		   (fs->root_off % SECTOR) + d[0] > SECTOR || d[0] > fs->root_len))
-		r = err_set(E_CORRUPT, "%s: ISO 9660 root directory has no \".\" record", v->name);
 	if (!r)
-		r = vol_read_meta(v, fs->root_off, d[0], d);
+		r = vol_read_meta(v, fs->root_off, n, d);
+	if (!r && (d[0] < 34 || d[0] > n || d[32] != 1 || d[33] != 0))
+		r = err_set(E_CORRUPT, "%s: ISO 9660 root directory has no \".\" record", v->name);
 	if (r)
 		goto out;
 	ent_reset(e, d, fs->root_off);
@@ -888,7 +897,7 @@ static int iso_mount(struct volume *v, struct fs **out)
 	fs->root_mode = e->px ? e->mode : 0;
 	fs->root_mtime = e->mtime;
 	fs->root_ino = e->ino ? e->ino : fs->root_off;
-	if (fs->names != N_RR && have_j) {
+	if (fs->names != N_RR && joliet) {
 		fs->names = N_JOLIET;
 		root = svd + 156;
 		if (root[0] != 34 || !(root[25] & FL_DIR)) {
@@ -901,16 +910,11 @@ static int iso_mount(struct volume *v, struct fs **out)
 		fs->root_mtime = time7(root + 18);
 		fs->root_ino = fs->root_off;
 	}
-	make_label(fs->fs.label, sizeof(fs->fs.label), pvd + 40, have_j ? svd + 40 : NULL);
+	make_label(fs->fs.label, sizeof(fs->fs.label), pvd + 40, joliet ? svd + 40 : NULL);
 	make_uuid(fs->fs.uuid, pvd);
 out:
-	if (e) {
-		mem_free(e->name);
-		mem_free(e->link);
-		mem_free(e->parts);
-	}
-	mem_free(e);
-	mem_free(vd);
+	ent_free(e);
+	mem_free(pvd);
 	if (r) {
 		mem_free(fs);
 		return r;

@@ -326,7 +326,7 @@ python3 - <<'EOF'
 import struct
 
 BS, SEC = 512, 2048
-img = bytearray(BS * 600)
+img = bytearray(BS * 1000)
 nxt = [72]  # next free 512-byte block; 0-71: the system area and two descriptors
 
 def both16(v): return struct.pack('<H', v) + struct.pack('>H', v)
@@ -370,7 +370,7 @@ def directory(lba, recs, sectors):
     put(lba, b''.join(out))
     return len(out) * SEC
 
-root, sub = alloc(SEC, 4), alloc(2 * SEC, 4)
+root, sub = alloc(2 * SEC, 4), alloc(2 * SEC, 4)
 files = []
 def file(ident, data, **kw):
     lba = alloc(len(data) + kw.get('xar', 0) * BS)
@@ -412,21 +412,40 @@ multi = [rec(b'MULTI.BIN;1', m1, 1024, 0x80, msys), rec(b'MULTI.BIN;1', m2, 2048
          rec(b'MULTI.BIN;1', m3, 700, 0, msys)]
 
 dot_sys = su(ent(b'SP', b'\xbe\xef\x00'), px(0o040755), ce(ceblk, 0, len(er)))
-recs = [rec(b'\0', root, SEC, 2, dot_sys), rec(b'\1', root, SEC, 2, su(px(0o040755)))]
+recs = [rec(b'\0', root, 2 * SEC, 2, dot_sys), rec(b'\1', root, 2 * SEC, 2, su(px(0o040755)))]
 recs += [rec(i, lba, n, kw.get('flags', 0), kw.get('sys', b''), kw.get('xar', 0), kw.get('unit', 0),
              kw.get('gap', 0)) for i, lba, n, kw in files]
 recs += multi
 recs.append(rec(b'CHAINED.;1', 0, 0, 0, su(px(0o120777), ce(ceblk, len(er), len(area1)))))
 recs.append(rec(b'SUB', sub, 2 * SEC, 2, su(px(0o040755), nm(b'sub'))))
-recs.sort(key=lambda r: r[33:33 + r[32]])
-size = directory(root, recs, 1)
 # sub: a directory of two sectors, the first padded with zeros after a few records.
-subrecs = [rec(b'\0', sub, 2 * SEC, 2), rec(b'\1', root, SEC, 2)]
+subrecs = [rec(b'\0', sub, 2 * SEC, 2), rec(b'\1', root, 2 * SEC, 2)]
 for k in range(40):
     lba = alloc(10)
     put(lba, b'file %02d\n' % k)
     subrecs.append(rec(b'F%02d.TXT;1' % k, lba, 8, 0, su(px(0o100644), nm(b'f%02d.txt' % k))))
 directory(sub, subrecs, 2)
+
+# Directories that each hold one bad record, for clean errors.
+def chain(areas, first_sys=b''):
+    """System use areas in blocks of their own, each ending with a CE to the next."""
+    blks = [alloc(BS) for _ in areas]
+    for k, a in enumerate(areas):
+        put(blks[k], a + (ce(blks[k + 1], 0, len(areas[k + 1]) + (28 if k + 2 < len(areas) else 0))
+                          if k + 1 < len(areas) else b''))
+    return first_sys + ce(blks[0], 0, len(areas[0]) + (28 if len(areas) > 1 else 0))
+def bad_dir(ident, name, bad_recs):
+    lba = alloc(SEC, 4)
+    directory(lba, [rec(b'\0', lba, SEC, 2), rec(b'\1', root, 2 * SEC, 2)] + bad_recs, 1)
+    recs.append(rec(ident, lba, SEC, 2, su(px(0o040755), nm(name))))
+bad_dir(b'BADNM', b'badnm', [rec(b'X.;1', 0, 0, 0, chain([nm(b'n' * 250, 1)] * 4 + [nm(b'n' * 250)]))])
+bad_dir(b'BADSL', b'badsl', [rec(b'X.;1', 0, 0, 0, chain([sl([(0, b's' * 240)], 1)] * 16 + [sl([(0, b's' * 240)])], su(px(0o120777))))])
+bad_dir(b'CECHAIN', b'cechain', [rec(b'X.;1', 0, 0, 0, chain([ent(b'PD', b'')] * 34))])
+bad_dir(b'BADMULTI', b'badmulti', [rec(b'M.;1', 0, 0, 0x80)])
+bad_dir(b'BADMULT2', b'badmult2', [rec(b'M.;1', 0, 0, 0x80), rec(b'N.;1', 0, 0, 0)])
+bad_dir(b'BADCL', b'badcl', [rec(b'X.;1', 0, 0, 0, su(px(0o040755), nm(b'x'), ent(b'CL', both32(files[0][1]))))])
+recs.sort(key=lambda r: r[33:33 + r[32]])
+directory(root, recs, 2)
 nxt[0] = -(-nxt[0] // 4) * 4
 # Descriptors: primary (block size 512), terminator.
 pvd = bytearray(SEC)
@@ -434,7 +453,7 @@ pvd[0:7] = b'\x01CD001\x01'
 pvd[40:72] = b'CRAFTED'.ljust(32, b' ')
 pvd[80:88] = both32(nxt[0])
 pvd[120:124] = both16(1); pvd[124:128] = both16(1); pvd[128:132] = both16(BS)
-pvd[156:190] = rec(b'\0', root, SEC, 2)
+pvd[156:190] = rec(b'\0', root, 2 * SEC, 2)
 pvd[813:830] = b'2025010203040506\0'
 pvd[830:847] = b'2025060708091011\x04'
 pvd[881] = 1
