@@ -55,6 +55,11 @@ const char *plat_mem_owner(uint64_t addr);
 /* --- block devices --- */
 /* All disks the firmware offers (whole disks, not partitions). */
 int plat_disks(struct blockdev ***list);
+/*
+ * Asks the firmware to start the drivers of every device, once, for disks it did not connect
+ * at boot; the new ones are appended to plat_disks()' list. Returns how many appeared.
+ */
+int plat_connect_disks(void);
 /* The volume baton was started from, if it can tell: disk and starting block. */
 int plat_boot_volume(struct blockdev **dev, uint64_t *start_block);
 
@@ -103,8 +108,8 @@ bool plat_can_start_images(void);
  * the image ran and returned EFI_SUCCESS, else an error with err_msg() set.
  */
 int plat_start_image(const void *image, uint64_t size, const char *options,
-		     const struct plat_source *initrd, const char *banner,
-		     const struct volume *vol, const char *path);
+		     const struct plat_source *initrd, const char *banner, const struct volume *vol,
+		     const char *path);
 
 /* Reboot or power off after a fatal error (before leaving the firmware). */
 void plat_reboot(void);

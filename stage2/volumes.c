@@ -9,22 +9,18 @@
 static struct bvol *vols;
 static int n_vols;
 
-int volumes_scan(void)
+static int n_scanned; /* disks whose volumes are in vols[] */
+
+/* Adds the volumes of the disks from n_scanned on, mounted. */
+static void scan_new_disks(void)
 {
 	struct blockdev **disks, *bdev = NULL;
 	uint64_t bstart = 0;
 	int nd = plat_disks(&disks);
 
-	if (!vols && !(vols = mem_zalloc(sizeof(*vols) * MAX_VOLS)))
-		return 0;
-	if (plat_boot_volume(&bdev, &bstart))
+	if (plat_boot_volume(&bdev, &bstart) && !n_scanned)
 		con_printf("warning: %s\n", err_msg());
-	/* A rescan (the no-config screen looks again) starts from nothing. */
-	for (int i = 0; i < n_vols; i++)
-		if (vols[i].fs)
-			fs_unmount(vols[i].fs);
-	n_vols = 0;
-	for (int d = 0; d < nd && n_vols < MAX_VOLS; d++) {
+	for (int d = n_scanned; d < nd && n_vols < MAX_VOLS; d++) {
 		struct volume tmp[32];
 		int n = part_scan(disks[d], tmp, (int)ARRAY_SIZE(tmp));
 		if (n < 0) {
@@ -41,7 +37,35 @@ int volumes_scan(void)
 				b->fs = NULL;
 		}
 	}
+	n_scanned = nd;
+}
+
+int volumes_scan(void)
+{
+	if (!vols && !(vols = mem_zalloc(sizeof(*vols) * MAX_VOLS)))
+		return 0;
+	/* A rescan (back at the menu, or the no-config screen looking again) starts afresh. */
+	for (int i = 0; i < n_vols; i++)
+		if (vols[i].fs)
+			fs_unmount(vols[i].fs);
+	n_vols = 0;
+	n_scanned = 0;
+	scan_new_disks();
 	return n_vols;
+}
+
+/*
+ * A path names a volume that is not there: the firmware may have left its disk unconnected.
+ * Connect everything once and add the new disks' volumes, leaving the mounted ones (and files
+ * open on them) alone. Returns true if there is something new to look at.
+ */
+static bool connect_more(void)
+{
+	if (!vols || plat_connect_disks() <= 0)
+		return false;
+	int before = n_vols;
+	scan_new_disks();
+	return n_vols > before;
 }
 
 struct bvol *volumes_boot(void)
@@ -92,6 +116,8 @@ int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const
 		if (!end)
 			return err_set(E_INVAL, "missing ')' in %s", spec);
 		*vol = by_name(spec + 1, (size_t)(end - spec - 1));
+		if (!*vol && connect_more())
+			*vol = by_name(spec + 1, (size_t)(end - spec - 1));
 		if (!*vol)
 			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1),
 				       spec + 1, spec);
@@ -104,6 +130,8 @@ int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const
 		size_t klen = slash ? (size_t)(slash - key) : strlen(key);
 		static const char *const what[] = {"UUID", "label", "PARTUUID"};
 		*vol = by_key(kind, key, klen);
+		if (!*vol && connect_more())
+			*vol = by_key(kind, key, klen);
 		if (!*vol)
 			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", what[kind],
 				       (int)klen, key, spec);

@@ -10,7 +10,7 @@ struct efi_disk {
 };
 
 static struct blockdev **disks;
-static int n_disks = -1;
+static int n_disks = -1, n_cds;
 
 static int efi_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf)
 {
@@ -50,28 +50,40 @@ static int efi_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 	return 0;
 }
 
-int plat_disks(struct blockdev ***list)
+static bool known(EFI_BLOCK_IO *bio)
+{
+	for (int i = 0; i < n_disks; i++)
+		if (((struct efi_disk *)disks[i]->priv)->bio == bio)
+			return true;
+	return false;
+}
+
+/* Appends the whole disks that have a BlockIo and are not in the list yet; returns how many. */
+static int add_disks(void)
 {
 	EFI_HANDLE *h = NULL;
 	UINTN n = 0;
+	int added = 0;
 
-	if (n_disks >= 0) {
-		*list = disks;
-		return n_disks;
-	}
-	n_disks = 0;
-	int n_cds = 0;
 	if (efi_bs->LocateHandleBuffer(ByProtocol, &efi_guid_block_io, NULL, &n, &h) != EFI_SUCCESS)
 		return 0;
-	disks = mem_zalloc(sizeof(*disks) * n);
-	for (UINTN i = 0; disks && i < n; i++) {
+	struct blockdev **grown = mem_zalloc(sizeof(*grown) * (n_disks + n));
+	if (!grown) {
+		efi_bs->FreePool(h);
+		return 0;
+	}
+	if (n_disks)
+		memcpy(grown, disks, sizeof(*grown) * n_disks);
+	mem_free(disks);
+	disks = grown;
+	for (UINTN i = 0; i < n; i++) {
 		EFI_BLOCK_IO *bio;
 		EFI_DEVICE_PATH *dp;
 		if (efi_bs->HandleProtocol(h[i], &efi_guid_block_io, (void **)&bio) ||
 		    efi_bs->HandleProtocol(h[i], &efi_guid_device_path, (void **)&dp))
 			continue;
 		/* Whole disks only: partitions are found by baton's own scanner. */
-		if (bio->Media->LogicalPartition || !bio->Media->MediaPresent)
+		if (bio->Media->LogicalPartition || !bio->Media->MediaPresent || known(bio))
 			continue;
 		struct efi_disk *d = mem_zalloc(sizeof(*d));
 		if (!d)
@@ -88,10 +100,46 @@ int plat_disks(struct blockdev ***list)
 		snfmt(d->dev.name, sizeof(d->dev.name), "%s%d", cd ? "cd" : "hd",
 		      cd ? n_cds++ : n_disks - n_cds);
 		disks[n_disks++] = &d->dev;
+		added++;
 	}
 	efi_bs->FreePool(h);
+	return added;
+}
+
+int plat_disks(struct blockdev ***list)
+{
+	if (n_disks < 0) {
+		n_disks = 0;
+		add_disks();
+	}
 	*list = disks;
 	return n_disks;
+}
+
+/*
+ * Firmware that boots fast (and OVMF given a boot order) connects drivers only to the boot
+ * device, so another disk or a CD has no BlockIo yet. Connecting every controller, as the
+ * shell's `connect -r` does (UEFI spec 7.3, ConnectController), makes them appear. It costs
+ * tenths of a second under emulation, so it is done only when a path names a volume that is
+ * not there, and once.
+ */
+int plat_connect_disks(void)
+{
+	static bool done;
+	EFI_HANDLE *h = NULL;
+	UINTN n = 0;
+
+	if (done)
+		return 0;
+	done = true;
+	if (n_disks < 0)
+		plat_disks(&(struct blockdev **){NULL});
+	if (efi_bs->LocateHandleBuffer(AllHandles, NULL, NULL, &n, &h) != EFI_SUCCESS)
+		return 0;
+	for (UINTN i = 0; i < n; i++)
+		efi_bs->ConnectController(h[i], NULL, NULL, TRUE);
+	efi_bs->FreePool(h);
+	return add_disks();
 }
 
 int plat_boot_volume(struct blockdev **dev, uint64_t *start_block)

@@ -51,7 +51,7 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine 
 	-display none -no-reboot "${vga[@]}" "${cpu[@]}" \
 	-drive "if=pflash,format=raw,readonly=on,file=$code" \
 	-drive "if=pflash,format=raw,file=$work/vars.fd" \
-	-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot "${more[@]}" \
+	-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot,bootindex=0 "${more[@]}" \
 	-chardev "pipe,id=ser,path=$work/ser" -serial chardev:ser \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/qemu.out" 2>&1 &
 qpid=$!
