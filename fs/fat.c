@@ -452,7 +452,10 @@ static int list_fn(const uint8_t *e, const char *lname, uint64_t pos, void *ctx)
 	short_name(e, sname);
 	if (!strcmp(sname, ".") || !strcmp(sname, ".."))
 		return 0;
-	return l->fn(l->ctx, lname ? lname : sname, e[11] & ATTR_DIRECTORY ? FS_DIR : FS_FILE);
+	const char *name = lname ? lname : sname;
+	if (!name[0] || strchr(name, '/')) /* a name no path can spell: not listed */
+		return 0;
+	return l->fn(l->ctx, name, e[11] & ATTR_DIRECTORY ? FS_DIR : FS_FILE);
 }
 
 static int fat_readdir(struct fs_file *dir, fs_dirent_fn fn, void *ctx)

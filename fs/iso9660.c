@@ -459,6 +459,9 @@ static int deliver(struct ent *e, ent_fn fn, void *ctx)
 		return 0;
 	if (!e->rr_name)
 		plain_name(e);
+	/* A name no path can spell (empty, or holding NUL or '/') is neither listed nor found. */
+	if (!e->name_len || memchr(e->name, 0, e->name_len) || memchr(e->name, '/', e->name_len))
+		return 0;
 	e->name[e->name_len] = 0;
 	return fn(e, ctx);
 }

@@ -46,6 +46,16 @@ printf 'long\n' >"$tree/dir/Long File Name.txt"
 printf 'x\n' >$tree/dir/sub/x
 printf 'c\n' >$tree/a/b/c
 head -c 3000 /dev/zero | tr '\0' 'f' >$tree/frag.bin
+# For the filesystems with symlinks (FAT's mcopy follows them: it gets a copy without them).
+ltree=ltree
+cp -r $tree $ltree
+ln -s dir/sub/x $ltree/link
+ln -s dir/sub $ltree/dirlink
+ln -s loop $ltree/loop
+ln -s "$(printf 'a/%.0s' $(seq 1 40))../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../frag.bin" $ltree/slowlink
+mkdir $ltree/many
+for i in $(seq 1 150); do : >"$ltree/many/entry number $i"; done
+truncate -s 200K $ltree/sparse.bin && printf 'data' | dd of=$ltree/sparse.bin bs=1 seek=100000 conv=notrunc status=none
 
 # --- partition tables (no filesystems needed) ---
 truncate -s 4M gpt.img
@@ -63,7 +73,7 @@ mkfat() { # IMG SIZE_KIB MKFS_ARGS...
 	local img=$1 kib=$2
 	shift 2
 	truncate -s "${kib}K" "$img"
-	mkfs.vfat "$@" "$img" >/dev/null
+	mkfs.vfat "$@" "$img" >/dev/null 2>&1
 	(cd $tree && mcopy -s -Q -i "$work/$img" ./* ::/)
 }
 mkfat fat12.img 1440 -F 12
@@ -77,5 +87,23 @@ sgdisk -o -n 1:2048:0 -t 1:ef00 fatpart.img >/dev/null
 mkfs.vfat --offset 2048 -F 16 fatpart.img $(((10 * 2048 - 2048 - 34) / 2)) >/dev/null
 (cd $tree && mcopy -s -Q -i "$work/fatpart.img@@$((2048 * 512))" ./* ::/)
 seed fuzz_fat fatpart fatpart.img
+
+# --- ext2/3/4: extents and block maps, 1 KiB blocks (an htree for many/), inline data ---
+mkext() { # NAME MKE2FS_ARGS...
+	local name=$1
+	shift
+	mke2fs -q -F "$@" -d $ltree "$name.img" 2M >/dev/null
+	seed fuzz_ext4 "$name" "$name.img"
+}
+mkext ext4 -t ext4 -b 1024
+mkext ext2 -t ext2 -b 1024
+mkext ext4inline -t ext4 -O inline_data,^has_journal -b 1024
+mkext ext4-64 -t ext4 -O 64bit,metadata_csum,^has_journal -b 4096 -N 256
+
+# --- ISO9660: Rock Ridge + Joliet, and plain ---
+xorriso -as mkisofs -quiet -R -J -o rr.iso $ltree 2>/dev/null
+seed fuzz_iso9660 rrjoliet rr.iso
+xorriso -as mkisofs -quiet -o plain.iso $tree 2>/dev/null
+seed fuzz_iso9660 plain plain.iso
 
 echo "$sum" >"$stamp"
