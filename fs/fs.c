@@ -2,10 +2,12 @@
 #include "fs.h"
 
 extern const struct fs_driver fat_driver;
+extern const struct fs_driver ext4_driver;
 
 /* Every filesystem baton reads: a new one is its own file plus one line here. */
 static const struct fs_driver *const drivers[] = {
     &fat_driver,
+    &ext4_driver,
 };
 
 #define PATH_MAX_BYTES 4096 /* a path being walked, symlink targets spliced in */
