@@ -360,9 +360,6 @@ static int map_blocks(struct walk *w)
 	uint64_t per = w->fs->bs / 4, base = 12, anc[3] = {0, 0, 0};
 	int r = 0;
 
-	if (w->lb1 > 12 + per + per * per + per * per * per)
-		return corrupt(w, "%llu bytes are more than a block map addresses",
-			       ULL(w->f->f.size));
 	for (uint32_t j = 0; j < 12 && !r; j++) {
 		uint64_t p = get32(ib + 4 * j);
 		if (p >= w->fs->blocks)
@@ -399,8 +396,6 @@ static int map_range(struct ext_file *f, uint64_t off, uint64_t len, fs_extent_f
 
 	if (!len)
 		return 0;
-	if (w.lb1 > LBLK_LIMIT)
-		return corrupt(&w, "%llu bytes are more than 2^32 blocks", ULL(f->f.size));
 	if (depth > EH_DEPTH_MAX)
 		return corrupt(&w, "extent tree depth %u is more than %u", depth, EH_DEPTH_MAX);
 	if (depth && !(w.buf = mem_alloc(depth * bs)))
@@ -446,7 +441,9 @@ static int inline_load(struct ext4 *fs, struct ext_file *f, const uint8_t *raw, 
 				return err_set(E_CORRUPT,
 					       "%s: inode %llu: inline data beyond the inode",
 					       vname(fs), (unsigned long long)f->f.ino);
-			if (vsize && !(f->inl = mem_alloc(vsize)))
+			if (!vsize)
+				return 0;
+			if (!(f->inl = mem_alloc(vsize)))
 				return err_set(E_NOMEM, "out of memory");
 			memcpy(f->inl, raw + first + voff, vsize);
 			f->inl_len = vsize;
@@ -556,6 +553,14 @@ static int inode_open(struct ext4 *fs, uint64_t ino, struct fs_file **out)
 		uint64_t acl = get32(raw + I_FILE_ACL) | (uint64_t)get16(raw + I_ACL_HI) << 32;
 		if (blocks <= (acl ? fs->cluster_bytes / 512 : 0))
 			f->flags |= FL_INLINE; /* read like inline data with nothing past i_block */
+	}
+	/* Logical blocks are 32 bits; a block map stops at its triple indirect block. */
+	uint64_t per = fs->bs / 4, max = MIN(LBLK_LIMIT, 12 + per + per * per + per * per * per);
+	if (!(f->flags & FL_INLINE) && f->f.type != FS_OTHER &&
+	    f->f.size > (f->flags & FL_EXTENTS ? LBLK_LIMIT : max) * fs->bs) {
+		r = err_set(E_CORRUPT, "%s: inode %llu: %llu bytes are more than its map addresses",
+			    vname(fs), (unsigned long long)ino, (unsigned long long)f->f.size);
+		goto fail;
 	}
 	*out = &f->f;
 	goto out;
