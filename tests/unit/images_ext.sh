@@ -123,7 +123,11 @@ EOF
 	debugfs -w -R "sif $path size $size" ext4-inline.img >/dev/null 2>&1
 done
 mk ext4-nojournal 128M tree "" -t ext4 -b 4096 -I 128 -O ^has_journal
-mk ext4-metabg 256M tree "meta_bg" -t ext4 -b 1024 -O meta_bg,^resize_inode,^flex_bg -N 4096
+# meta_bg: 128 inodes per group put the last files' inodes in groups 16+, whose descriptors are
+# in the second meta group; without sparse_super every group has a superblock backup, so that
+# block follows one.
+mk ext4-metabg 256M tree "meta_bg" -t ext4 -b 1024 -N 4096 \
+	-O meta_bg,^resize_inode,^flex_bg,^sparse_super
 mk ext4-64k 256M tree-64k "64k" -t ext4 -b 65536 -O ^has_journal
 mk ext4-huge 128M tree-huge "huge" -t ext4 -b 4096 -J size=4
 emit ext4-1k.frag.depth "$(depth ext4-1k /extra/frag.bin)"
