@@ -598,11 +598,10 @@ static int dir_block(struct dirwalk *dw, const uint8_t *b, uint32_t size, uint64
 		uint32_t rec = 0, nl = 0;
 		if (size - pos >= 8) {
 			rec = get16(b + pos + 4);
-			/* 64 KiB blocks: rec_len's low two bits carry bits 16-17; 0 or 65535 is
-			 * the whole block. */
-			if (fs->bs >= 65536)
-				rec =
-				    rec == 65535 || !rec ? 65536 : (rec & 65532) | (rec & 3) << 16;
+			/* A 64 KiB block's whole-block entry stores 65535 (or 0): 65536 does not
+			 * fit. */
+			if (fs->bs == 65536 && (rec == 65535 || !rec))
+				rec = 65536;
 			nl = ft ? b[pos + 6] : get16(b + pos + 6);
 		}
 		if (rec < 8 || rec % 4 || rec > size - pos || nl > rec - 8 || nl > NAME_MAX_BYTES)

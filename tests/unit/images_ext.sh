@@ -128,7 +128,8 @@ mk ext4-nojournal 128M tree "" -t ext4 -b 4096 -I 128 -O ^has_journal
 # block follows one.
 mk ext4-metabg 256M tree "meta_bg" -t ext4 -b 1024 -N 4096 \
 	-O meta_bg,^resize_inode,^flex_bg,^sparse_super
-mk ext4-64k 256M tree-64k "64k" -t ext4 -b 65536 -O ^has_journal
+# 64 KiB blocks, no checksums: lost+found's empty second block is one entry of 65536 bytes.
+mk ext4-64k 256M tree-64k "64k" -t ext4 -b 65536 -O ^has_journal,^metadata_csum
 mk ext4-huge 128M tree-huge "huge" -t ext4 -b 4096 -J size=4
 emit ext4-1k.frag.depth "$(depth ext4-1k /extra/frag.bin)"
 emit ext4.frag.depth "$(depth ext4 /extra/frag.bin)"
