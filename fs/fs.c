@@ -194,11 +194,12 @@ struct reader {
 
 static int flush(struct reader *rd)
 {
-	uint8_t *dst = rd->buf + (rd->file_off - rd->off0);
+	uint8_t *dst;
 	int r = 0;
 
-	if (!rd->len)
+	if (!rd->len) /* nothing pending: file_off may be below off0 */
 		return 0;
+	dst = rd->buf + (rd->file_off - rd->off0);
 	if (rd->vol_off == FS_HOLE)
 		memset(dst, 0, rd->len);
 	else
