@@ -712,6 +712,9 @@ static int list_fn(void *ctx, const uint8_t *name, uint32_t len, uint32_t ino, u
 
 	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
 		return 0;
+	for (uint32_t i = 0; i < len; i++) /* no path can name these: damage, skipped */
+		if (!name[i] || name[i] == '/')
+			return 0;
 	memcpy(l->name, name, len);
 	l->name[len] = 0;
 	return l->fn(l->ctx, l->name, type < 8 ? (enum fs_ftype)map[type] : FS_OTHER) ? 1 : 0;
