@@ -2,11 +2,13 @@
 #include "fs.h"
 
 extern const struct fs_driver fat_driver;
+extern const struct fs_driver ext4_driver;
 extern const struct fs_driver iso9660_driver;
 
 /* Every filesystem baton reads: a new one is its own file plus one line here. */
 static const struct fs_driver *const drivers[] = {
     &fat_driver,
+    &ext4_driver,
     &iso9660_driver,
 };
 
@@ -215,7 +217,7 @@ static int flush(struct reader *rd)
 	uint8_t *dst;
 	int r = 0;
 
-	if (!rd->len)
+	if (!rd->len) /* nothing pending: file_off may be below off0 */
 		return 0;
 	dst = rd->buf + (rd->file_off - rd->off0);
 	if (rd->vol_off == FS_HOLE)
