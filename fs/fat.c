@@ -206,37 +206,6 @@ static void short_name(const uint8_t *e, char out[13])
 	out[n] = 0;
 }
 
-/* UCS-2 (with UTF-16 surrogate pairs, as Windows writes them) to UTF-8. */
-static void utf16_to_utf8(const uint16_t *u, int n, char *out)
-{
-	char *o = out;
-
-	for (int i = 0; i < n && u[i]; i++) {
-		uint32_t c = u[i];
-		if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && u[i + 1] >= 0xdc00 &&
-		    u[i + 1] < 0xe000)
-			c = 0x10000 + ((c - 0xd800) << 10) + (u[++i] - 0xdc00);
-		else if (c >= 0xd800 && c < 0xe000)
-			c = '?';
-		if (c < 0x80) {
-			*o++ = (char)c;
-		} else if (c < 0x800) {
-			*o++ = (char)(0xc0 | c >> 6);
-			*o++ = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			*o++ = (char)(0xe0 | c >> 12);
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*o++ = (char)(0x80 | (c & 0x3f));
-		} else {
-			*o++ = (char)(0xf0 | c >> 18);
-			*o++ = (char)(0x80 | ((c >> 12) & 0x3f));
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*o++ = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	*o = 0;
-}
-
 /* Called for each live entry at byte pos; lname is its long name or NULL. Nonzero stops. */
 typedef int (*dir_fn)(const uint8_t *e, const char *lname, uint64_t pos, void *ctx);
 
@@ -318,7 +287,8 @@ static int dir_walk(struct fat *fs, const struct node *d, dir_fn fn, void *ctx)
 			}
 			bool use = l->active && l->next == 0 && l->sum == lfn_checksum(e);
 			if (use)
-				utf16_to_utf8(l->u, l->total * 13, lname);
+				utf16_to_utf8(l->u, (size_t)l->total * 13, lname,
+					      NAME_MAX_UTF8 + 1);
 			l->active = false;
 			stop = fn(e, use ? lname : NULL, off + o, ctx);
 		}
@@ -338,12 +308,8 @@ static int64_t fat_time(uint16_t date, uint16_t time)
 
 	if (!date || m < 1 || m > 12 || !d)
 		return 0;
-	/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-	y -= m <= 2;
-	int64_t era = y / 400, yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-	return days * 86400 + (time >> 11) * 3600 + ((time >> 5) & 63) * 60 + (time & 31) * 2;
+	return days_from_civil(y, m, d) * 86400 + (time >> 11) * 3600 + ((time >> 5) & 63) * 60 +
+	       (time & 31) * 2;
 }
 
 static void node_from(struct fat *fs, const uint8_t *e, uint64_t pos, struct node *n)

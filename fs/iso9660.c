@@ -83,21 +83,12 @@ static int corrupt(struct iso *fs, const char *what, uint64_t pos)
 		       (unsigned long long)pos);
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian. */
-static int64_t days(int64_t y, int64_t m, int64_t d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* ECMA-119 9.1.5: years since 1900, month, day, h, m, s, GMT offset in 15-minute units. */
 static int64_t time7(const uint8_t *t)
 {
 	if (t[1] < 1 || t[1] > 12 || t[2] < 1 || t[2] > 31)
 		return 0;
-	return days(1900 + t[0], t[1], t[2]) * 86400 + t[3] * 3600 + t[4] * 60 + t[5] -
+	return days_from_civil(1900 + t[0], t[1], t[2]) * 86400 + t[3] * 3600 + t[4] * 60 + t[5] -
 	       (int8_t)t[6] * 900;
 }
 
@@ -121,54 +112,18 @@ static int64_t time17(const uint8_t *t)
 
 	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || mi < 0 || s < 0)
 		return 0;
-	return days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - (int8_t)t[16] * 900;
+	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - (int8_t)t[16] * 900;
 }
 
-static bool put_utf8(char *out, size_t *n, size_t cap, uint32_t c)
-{
-	uint8_t b[4];
-	size_t k;
-
-	if (c < 0x80) {
-		b[0] = (uint8_t)c, k = 1;
-	} else if (c < 0x800) {
-		b[0] = (uint8_t)(0xc0 | c >> 6), b[1] = (uint8_t)(0x80 | (c & 0x3f)), k = 2;
-	} else if (c < 0x10000) {
-		b[0] = (uint8_t)(0xe0 | c >> 12), b[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-		b[2] = (uint8_t)(0x80 | (c & 0x3f)), k = 3;
-	} else {
-		b[0] = (uint8_t)(0xf0 | c >> 18), b[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
-		b[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3f)), b[3] = (uint8_t)(0x80 | (c & 0x3f));
-		k = 4;
-	}
-	if (*n + k >= cap)
-		return false;
-	memcpy(out + *n, b, k);
-	*n += k;
-	return true;
-}
-
-/* Joliet: UCS-2 big-endian; UTF-16 surrogate pairs are decoded, lone ones become '?'. */
+/* Joliet: UCS-2 big-endian (at most 127 units in a name, 16 in a label). */
 static size_t utf16be(const uint8_t *s, size_t units, char *out, size_t cap)
 {
-	size_t n = 0;
+	uint16_t u[128];
 
-	for (size_t i = 0; i < units; i++) {
-		uint32_t c = (uint32_t)s[2 * i] << 8 | s[2 * i + 1], lo;
-		if (!c)
-			break;
-		if (c >= 0xd800 && c < 0xdc00 && i + 1 < units &&
-		    (lo = (uint32_t)s[2 * i + 2] << 8 | s[2 * i + 3]) >= 0xdc00 && lo < 0xe000) {
-			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-			i++;
-		} else if (c >= 0xd800 && c < 0xe000) {
-			c = '?';
-		}
-		if (!put_utf8(out, &n, cap, c))
-			break;
-	}
-	out[n] = 0;
-	return n;
+	units = MIN(units, ARRAY_SIZE(u));
+	for (size_t i = 0; i < units; i++)
+		u[i] = (uint16_t)(s[2 * i] << 8 | s[2 * i + 1]);
+	return utf16_to_utf8(u, units, out, cap);
 }
 
 /* ECMA-119 7.5.1: a file identifier without its ";version" and a '.' left with no extension. */
@@ -766,7 +721,7 @@ static void make_label(char *out, size_t cap, const uint8_t *pid, const uint8_t 
 				    : a == '_' || (uint32_t)lower((char)a) != a ? u
 										: a;
 			}
-			if (!c || !put_utf8(out, &n, cap, c))
+			if (!c || !utf8_put(out, &n, cap, c))
 				break;
 		}
 		out[n] = 0;

@@ -58,6 +58,17 @@ static inline void put64(void *p, uint64_t v)
 	put32((uint8_t *)p + 4, (uint32_t)(v >> 32));
 }
 
+/* Appends code point c as UTF-8 at out + *n if it fits with a NUL after it in cap bytes. */
+bool utf8_put(char *out, size_t *n, size_t cap, uint32_t c);
+/*
+ * UTF-16 units (UCS-2 with surrogate pairs, as Windows and Joliet write them; a lone surrogate
+ * becomes '?'), up to a NUL unit, to NUL-terminated UTF-8 in at most cap bytes; returns the
+ * length. Filesystem names: FAT long names, Joliet.
+ */
+size_t utf16_to_utf8(const uint16_t *u, size_t units, char *out, size_t cap);
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (filesystem dates). */
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d);
+
 /* Case-insensitive ASCII compare (FAT names, config keywords). */
 int strcasecmp_ascii(const char *a, const char *b);
 /* Copies at most n-1 bytes and always terminates; returns strlen(src). */

@@ -82,3 +82,54 @@ char *str_dup(const char *s)
 {
 	return str_ndup(s, strlen(s));
 }
+
+bool utf8_put(char *out, size_t *n, size_t cap, uint32_t c)
+{
+	uint8_t b[4];
+	size_t k;
+
+	if (c < 0x80) {
+		b[0] = (uint8_t)c, k = 1;
+	} else if (c < 0x800) {
+		b[0] = (uint8_t)(0xc0 | c >> 6), b[1] = (uint8_t)(0x80 | (c & 0x3f)), k = 2;
+	} else if (c < 0x10000) {
+		b[0] = (uint8_t)(0xe0 | c >> 12), b[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
+		b[2] = (uint8_t)(0x80 | (c & 0x3f)), k = 3;
+	} else {
+		b[0] = (uint8_t)(0xf0 | c >> 18), b[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
+		b[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3f)), b[3] = (uint8_t)(0x80 | (c & 0x3f));
+		k = 4;
+	}
+	if (*n + k >= cap)
+		return false;
+	memcpy(out + *n, b, k);
+	*n += k;
+	return true;
+}
+
+size_t utf16_to_utf8(const uint16_t *u, size_t units, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < units && u[i]; i++) {
+		uint32_t c = u[i];
+		if (c >= 0xd800 && c < 0xdc00 && i + 1 < units && u[i + 1] >= 0xdc00 &&
+		    u[i + 1] < 0xe000)
+			c = 0x10000 + ((c - 0xd800) << 10) + (u[++i] - 0xdc00);
+		else if (c >= 0xd800 && c < 0xe000)
+			c = '?';
+		if (!utf8_put(out, &n, cap, c))
+			break;
+	}
+	if (cap)
+		out[n] = 0;
+	return n;
+}
+
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
