@@ -5,7 +5,7 @@
 # count, then (offset, length, bytes) extents over zeros), so a 40 MiB FAT32 disk is a few KiB.
 # Skipped when the seeds are up to date (a stamp keyed on this script).
 set -euo pipefail
-corpus=${1:?usage: seeds.sh CORPUS}
+corpus=$(realpath -m "${1:?usage: seeds.sh CORPUS}")
 self=$(readlink -f "$0")
 sum=$(sha256sum "$self" | cut -d' ' -f1)
 stamp=$corpus/.seeds
@@ -84,7 +84,7 @@ mkfat fat32.img 40960 -F 32 -s 1
 seed fuzz_fat fat32 fat32.img
 truncate -s 10M fatpart.img
 sgdisk -o -n 1:2048:0 -t 1:ef00 fatpart.img >/dev/null
-mkfs.vfat --offset 2048 -F 16 fatpart.img $(((10 * 2048 - 2048 - 34) / 2)) >/dev/null
+mkfs.vfat --offset 2048 -F 16 fatpart.img $(((10 * 2048 - 2048 - 34) / 2)) >/dev/null 2>&1
 (cd $tree && mcopy -s -Q -i "$work/fatpart.img@@$((2048 * 512))" ./* ::/)
 seed fuzz_fat fatpart fatpart.img
 
