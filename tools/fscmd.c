@@ -40,6 +40,7 @@ static int mount_arg(const char *arg, struct fs **fs)
 {
 	char *img = strdup(arg), *colon = strrchr(img, ':');
 	const char *part = NULL;
+	char why[256] = "";
 	int r = -1;
 
 	if (colon) {
@@ -59,13 +60,18 @@ static int mount_arg(const char *arg, struct fs **fs)
 			r = fs_mount(&vols[i], fs);
 			goto out;
 		}
-		if (!fs_mount(&vols[i], fs)) {
+		int m = fs_mount(&vols[i], fs);
+		if (!m) {
 			r = 0;
 			goto out;
 		}
+		if (m != E_FORMAT && !why[0]) /* a filesystem that is there but broken: say why */
+			snprintf(why, sizeof(why), "%s", err_msg());
 	}
 	if (part)
 		err_set(E_NOENT, "%s: no partition %s", img, part);
+	else if (why[0])
+		err_set(E_CORRUPT, "%s", why);
 	else
 		err_set(E_NOENT, "%s: no volume with a filesystem baton can read", img);
 out:
