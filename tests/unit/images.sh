@@ -7,10 +7,11 @@
 set -euo pipefail
 out=${1:?usage: images.sh OUTDIR}
 self=$(readlink -f "$0")
-sum=$(sha256sum "$self" | cut -d' ' -f1)
+sum=$(cat "$self" "$(dirname "$self")/mktree.py" | sha256sum | cut -d' ' -f1)
+mktree=$(dirname "$self")/mktree.py
 images="gpt mbr mbr-jump mbr-ebrloop mbr-ebrout sf32 sf12 sffake gpt-small gpt-badprimary
 	gpt-badarray gpt-badentsize gpt-badboth gpt-hybrid gpt-hybrid-nogpt frag corrupt12 corrupt16
-	corrupt32 fat256"
+	corrupt32 fat256 fat12-tree fat16-tree fat32-tree"
 uptodate() {
 	[ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$sum" ] && [ -f "$out/expect.txt" ] || return 1
 	for i in $images; do [ -f "$out/$i.img" ] || return 1; done
@@ -361,6 +362,31 @@ mkfat $img 0 $((300 * 2048)) -F 32 -n FAT256 -i FA725600
 gen 256 $((256 << 20)) files/big256.bin
 mcopy -i $img files/big256.bin ::/big256.bin
 emit fat256.runs "$(runs $img 0 /big256.bin)"
+
+# --- fat*-tree.img: mktree.py's tree (symlinks left out: FAT has none) on FAT16 and FAT32; FAT12
+# (at most 4084 clusters) gets the part that fits: files/, names/ and the deep directories ---
+python3 "$mktree" files/tree --no-symlinks
+# mtools makes a unique 8.3 alias for each long name by probing the directory, which takes
+# minutes for 3000 names; 8.3 names of their own (no long-name entries) take a second.
+rm -r files/tree/many
+mkdir files/tree/many
+for i in $(seq -w 0 2999); do echo "entry $i" >files/tree/many/e$i.txt; done
+# mtools 4.0.33 stores a character outside the BMP as its low 16 bits, not as a surrogate pair.
+mv "files/tree/names/rocket "*.bin "files/tree/names/rocket ★.bin"
+mkdir -p files/tree12
+cp -r files/tree/files files/tree/names files/tree/d00 files/tree12/
+img=fat12-tree.img
+truncate -s 30M $img
+mkfat $img 0 $((30 * 2048)) -F 12 -s 16 -n TREE12 -i 7EE00012
+put $img 0 files/tree12
+img=fat16-tree.img
+truncate -s 200M $img
+mkfat $img 0 $((200 * 2048)) -F 16 -s 16 -n TREE16 -i 7EE00016
+put $img 0 files/tree
+img=fat32-tree.img
+truncate -s 300M $img
+mkfat $img 0 $((300 * 2048)) -F 32 -n TREE32 -i 7EE00032
+put $img 0 files/tree
 
 for i in $images; do [ -f "$i.img" ] || { echo "images.sh: $i.img was not made" >&2; exit 1; }; done
 echo "$sum" >.stamp

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "fs.h"
@@ -203,6 +205,126 @@ static void test_directories(void **state)
 	assert_int_equal(fs_read(f, 0, 1, &c), E_RANGE);
 	fs_close(f);
 	mnt_close(&m);
+}
+
+/* --- mktree.py's tree, read back through the driver and compared with the host's copy --- */
+
+struct names {
+	char **v;
+	int n, cap;
+};
+
+static int name_fn(void *ctx, const char *name, enum fs_ftype type)
+{
+	struct names *l = ctx;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = realloc(l->v, sizeof(*l->v) * (size_t)l->cap);
+	}
+	l->v[l->n++] = strdup(name);
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_free(struct names *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* Every directory lists exactly the host's names; every file reads back byte for byte. */
+static int tree_walk(struct fs *fs, const char *host, const char *rel)
+{
+	struct names hn = {0}, bn = {0};
+	struct fs_file *d;
+	DIR *dir = opendir(host);
+	struct dirent *e;
+	int files = 0;
+
+	assert_non_null(dir);
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			name_fn(&hn, e->d_name, FS_OTHER);
+	closedir(dir);
+	if (fs_open(fs, rel[0] ? rel : "/", &d))
+		fail_msg("open %s: %s", rel, err_msg());
+	assert_int_equal(d->type, FS_DIR);
+	assert_int_equal(fs_readdir(d, name_fn, &bn), 0);
+	fs_close(d);
+	qsort(hn.v, (size_t)hn.n, sizeof(*hn.v), cmp_name);
+	qsort(bn.v, (size_t)bn.n, sizeof(*bn.v), cmp_name);
+	if (hn.n != bn.n)
+		fail_msg("%s: %d entries, the host has %d", rel, bn.n, hn.n);
+	for (int i = 0; i < hn.n; i++) {
+		char h[4096], r[4096];
+		struct stat st;
+		assert_string_equal(bn.v[i], hn.v[i]);
+		snprintf(h, sizeof(h), "%s/%s", host, hn.v[i]);
+		snprintf(r, sizeof(r), "%s/%s", rel, hn.v[i]);
+		assert_int_equal(lstat(h, &st), 0);
+		if (S_ISDIR(st.st_mode)) {
+			files += tree_walk(fs, h, r);
+			continue;
+		}
+		FILE *hf = fopen(h, "rb");
+		struct fs_file *f;
+		uint8_t *want = malloc((size_t)st.st_size + 1),
+			*got = malloc((size_t)st.st_size + 1);
+		assert_int_equal(fread(want, 1, (size_t)st.st_size, hf), (size_t)st.st_size);
+		fclose(hf);
+		if (fs_open(fs, r, &f))
+			fail_msg("open %s: %s", r, err_msg());
+		assert_int_equal(f->type, FS_FILE);
+		assert_int_equal(f->size, st.st_size);
+		if (fs_read(f, 0, f->size, got))
+			fail_msg("read %s: %s", r, err_msg());
+		if (memcmp(got, want, (size_t)st.st_size))
+			fail_msg("%s differs from %s", r, h);
+		fs_close(f);
+		free(want);
+		free(got);
+		files++;
+	}
+	names_free(&hn);
+	names_free(&bn);
+	return files;
+}
+
+static void test_tree(void **state)
+{
+	static const struct {
+		const char *img, *tree;
+		int min_files;
+	} c[] = {{"fat12-tree.img", "files/tree12", 20},
+		 {"fat16-tree.img", "files/tree", 3000},
+		 {"fat32-tree.img", "files/tree", 3000}};
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		struct mnt m;
+		char host[4096];
+		mnt_open(&m, c[i].img, 0);
+		assert_non_null(realpath(td_path(c[i].tree), host));
+		int n = tree_walk(m.fs, host, "");
+		printf("%s: %d files compared\n", c[i].img, n);
+		assert_true(n >= c[i].min_files);
+		/* Any case finds a name; the deep file through 40 directories. */
+		struct fs_file *f;
+		assert_int_equal(fs_open(m.fs, "/NAMES/mixed case.txt", &f), 0);
+		fs_close(f);
+		assert_int_equal(fs_open(m.fs,
+					 "/d00/d01/../d01/d02/./d03/d04/d05/d06/d07/d08/d09/d10/"
+					 "d11/d12/d13/d14/d15/d16/d17/d18/d19/middle.bin",
+					 &f),
+				 0);
+		fs_close(f);
+		mnt_close(&m);
+	}
 }
 
 /* The issue's figure: a contiguous 256 MiB file costs at most 64 device reads, FAT walk included.
@@ -696,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_directories),
 		cmocka_unit_test(test_big_file),
 		cmocka_unit_test(test_256mib_reads),
+		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_odd_reads),
 		cmocka_unit_test(test_read_all),
 		cmocka_unit_test(test_mbr_fat16_fat12),
