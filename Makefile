@@ -85,6 +85,7 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 
 # --- tests ---
 -include $(wildcard tests/kernels/*/build.mk)
+-include stage1/build.mk
 -include tests/qemu/build.mk
 -include $(wildcard bench/*/build.mk)
 

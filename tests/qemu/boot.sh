@@ -14,10 +14,12 @@
 #   -c CPU         QEMU's -cpu model (Xen's PV dom0 needs "max,-smap" under TCG)
 #   -D IMG         a further disk (virtio, after the boot disk: hd1, hd2...)
 #   -C ISO         a CD-ROM drive holding ISO (AHCI; baton calls it cd0)
+#   -B             boot with SeaBIOS (QEMU's default firmware) instead of OVMF
 # Exit status 0 on pass, 1 on fail. A one-line reason is printed either way.
 set -u
 timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=() cpu=() more=()
-while getopts "t:o:s:p:xf:m:Vc:D:C:" o; do
+bios=0
+while getopts "t:o:s:p:xf:m:Vc:D:C:B" o; do
 	case $o in
 	t) timeout=$OPTARG ;;
 	o) log=$OPTARG ;;
@@ -32,6 +34,7 @@ while getopts "t:o:s:p:xf:m:Vc:D:C:" o; do
 		-device "virtio-blk-pci,drive=d${#more[@]}") ;;
 	C) more+=(-drive "if=none,id=cd${#more[@]},format=raw,media=cdrom,readonly=on,file=$OPTARG"
 		-device "ide-cd,drive=cd${#more[@]},bus=ide.1") ;;
+	B) bios=1 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -41,16 +44,19 @@ work=$(mktemp -d)
 [ -n "$log" ] || log=$work/serial.log
 trap 'kill $qpid $rpid 2>/dev/null; rm -rf "$work"' EXIT
 
-# OVMF: the code read-only, a fresh copy of the variable store per run.
-code=/usr/share/OVMF/OVMF_CODE_4M.fd
-cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+# OVMF: the code read-only, a fresh copy of the variable store per run. SeaBIOS: nothing to add.
+fw=()
+if [ "$bios" = 0 ]; then
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+	fw=(-drive "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+		-drive "if=pflash,format=raw,file=$work/vars.fd")
+fi
 mkfifo "$work/ser.in" "$work/ser.out"
 : >"$log"
 
 timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m "$mem" \
 	-display none -no-reboot "${vga[@]}" "${cpu[@]}" \
-	-drive "if=pflash,format=raw,readonly=on,file=$code" \
-	-drive "if=pflash,format=raw,file=$work/vars.fd" \
+	"${fw[@]}" \
 	-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot,bootindex=0 "${more[@]}" \
 	-chardev "pipe,id=ser,path=$work/ser" -serial chardev:ser \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/qemu.out" 2>&1 &

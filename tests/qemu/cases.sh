@@ -7,7 +7,7 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	mb2_video mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
 	bad_huge bad_mb2_sum bad_mb2_required bad_mb2_fb_required bad_gzip debian_linux686 memtest_bin
 	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced fs_logical fs_ext4
-	fs_iso"
+	fs_iso stage1_mbr stage1_gpt stage1_missing stage1_read_error"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -429,4 +429,38 @@ case_fs_iso() {
 	fs_entry "kernel and initrds from a CD" "(cd0)/boot/x86_64/linux64.bzImage" \
 		label:BATON_CD/boot/x86_64/i1.bin "uuid:$uuid/i2.bin" >"$1/baton.cfg"
 	args=(-C "$1/cd.iso" -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+
+# --- BIOS: stage1 (stage1/mbr.S) on SeaBIOS, loading a stand-in stage2 that checks its promises ---
+
+# stage1_disk DIR TABLE LBA COUNT: a 4 MiB disk with an MBR (sfdisk) or GPT (sgdisk) layout.
+stage1_disk() {
+	local img=$1/disk.img
+	rm -f "$img" && truncate -s 4M "$img"
+	case $2 in
+	mbr) printf 'label: dos\nlabel-id: 0xba7011ee\nstart=2048, type=83\n' | sfdisk -q "$img" ;;
+	gpt) sgdisk -a 1 -n1:34:2047 -t1:ef02 -n2:2048:0 -t2:8300 "$img" >/dev/null ;;
+	esac
+	python3 "$here/mkstage1.py" "$img" "$B/stage1/mbr.bin" "$B/kernels/s1probe.bin" "$3" "$4"
+}
+# In the MBR gap, 70 sectors: two calls (64 + 6). The partition table must survive.
+case_stage1_mbr() {
+	stage1_disk "$1" mbr 1 70
+	args=(-B -x -t 30 -s 'BATON-STAGE1-OK drive=80|' -f 'BATON-STAGE1-BAD|baton: ')
+}
+# In a GPT BIOS boot partition (LBA 34), with the protective MBR's entry kept.
+case_stage1_gpt() {
+	stage1_disk "$1" gpt 34 200
+	args=(-B -x -t 30 -s 'BATON-STAGE1-OK drive=80|' -f 'BATON-STAGE1-BAD|baton: ')
+}
+# Nothing where stage2 should be, and a stage2 past the end of the disk: a message, not a hang.
+case_stage1_missing() {
+	stage1_disk "$1" mbr 1 0
+	python3 -c 'import struct,sys; f=open(sys.argv[1],"r+b"); f.seek(16); f.write(struct.pack("<H", 40))' "$1/disk.img"
+	args=(-B -t 30 -p 'baton: stage2 is missing; run baton install again' -f 'BATON-STAGE1')
+}
+case_stage1_read_error() {
+	stage1_disk "$1" mbr 1 0
+	python3 -c 'import struct,sys; f=open(sys.argv[1],"r+b"); f.seek(8); f.write(struct.pack("<QH", 1 << 40, 40))' "$1/disk.img"
+	args=(-B -t 30 -p 'baton: disk read error loading stage2' -f 'BATON-STAGE1')
 }
