@@ -168,19 +168,17 @@ def make_loaders():
     with open(cfg, "w") as f:  # no menu: GRUB runs the commands and boots
         f.write(f"search --no-floppy --file --set=root {KERNEL}\nlinux {KERNEL} {CMDLINE}\n"
                 f"initrd {INITRD}\nboot\n")
-    grub = os.path.join(W, "grubx64.efi")
-    sh(os.path.join(BL, "grub-common/usr/bin/grub-mkstandalone"), "-O", "x86_64-efi",
-       "-d", GRUB_MODS, "--modules=part_gpt fat",
-       "--install-modules=linux search search_fs_file part_gpt fat normal boot",
-       "--locales=", "--fonts=", "--themes=", "-o", grub, f"boot/grub/grub.cfg={cfg}",
-       env=grub_env())
+
+    def standalone(out, fs_mods):
+        sh(os.path.join(BL, "grub-common/usr/bin/grub-mkstandalone"), "-O", "x86_64-efi",
+           "-d", GRUB_MODS, f"--modules=part_gpt {fs_mods}",
+           f"--install-modules=linux search search_fs_file part_gpt {fs_mods} normal boot",
+           "--locales=", "--fonts=", "--themes=", "-o", out, f"boot/grub/grub.cfg={cfg}",
+           env=grub_env())
+        return out
+    grub = standalone(os.path.join(W, "grubx64.efi"), "fat")
     # For the ext4 workload: the same with GRUB's ext2 module (which reads ext2, ext3 and ext4).
-    grub_ext = os.path.join(W, "grubx64-ext2.efi")
-    sh(os.path.join(BL, "grub-common/usr/bin/grub-mkstandalone"), "-O", "x86_64-efi",
-       "-d", GRUB_MODS, "--modules=part_gpt fat ext2",
-       "--install-modules=linux search search_fs_file part_gpt fat ext2 normal boot",
-       "--locales=", "--fonts=", "--themes=", "-o", grub_ext, f"boot/grub/grub.cfg={cfg}",
-       env=grub_env())
+    grub_ext = standalone(os.path.join(W, "grubx64-ext2.efi"), "fat ext2")
     return {"raw": os.path.join(B, "bench/rawread.efi"), "baton": os.path.join(B, "BOOTX64.EFI"),
             "grub": grub, "grub-ext2": grub_ext, "sdboot": SDBOOT, "floor": None}
 
