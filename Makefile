@@ -86,6 +86,7 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 # --- tests ---
 -include $(wildcard tests/kernels/*/build.mk)
 -include stage1/build.mk
+-include stage2/bios/build.mk
 -include tests/qemu/build.mk
 -include $(wildcard bench/*/build.mk)
 

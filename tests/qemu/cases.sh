@@ -7,7 +7,7 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	mb2_video mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
 	bad_huge bad_mb2_sum bad_mb2_required bad_mb2_fb_required bad_gzip debian_linux686 memtest_bin
 	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced fs_logical fs_ext4
-	fs_iso stage1_mbr stage1_gpt stage1_missing stage1_read_error"
+	fs_iso stage1_mbr stage1_gpt stage1_missing stage1_read_error bios_entry"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -463,4 +463,13 @@ case_stage1_read_error() {
 	stage1_disk "$1" mbr 1 0
 	python3 -c 'import struct,sys; f=open(sys.argv[1],"r+b"); f.seek(8); f.write(struct.pack("<QH", 1 << 40, 40))' "$1/disk.img"
 	args=(-B -t 30 -p 'baton: disk read error loading stage2' -f 'BATON-STAGE1')
+}
+
+# The BIOS stage2 (stage2/bios, in progress) reached through stage1: long mode and C run.
+case_bios_entry() {
+	local img=$1/disk.img
+	rm -f "$img" && truncate -s 4M "$img"
+	printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q "$img"
+	python3 "$here/mkstage1.py" "$img" "$B/stage1/mbr.bin" "$B/stage2-bios.bin" 1 0 raw
+	args=(-B -x -t 30 -s 'baton BIOS stage2: long mode, drive 0x80|' -f 'baton: ')
 }

@@ -1,0 +1,16 @@
+# build.mk: build/stage2-bios.bin, the BIOS stage2 (work in progress: real mode to long mode to C).
+BIOS_CFLAGS := -m64 -Os -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -Wall -Wextra \
+	-Wno-unused-parameter -std=gnu11 $(INCS)
+BIOS_OBJS := $(B)/bios/stage2/bios/entry.o $(B)/bios/stage2/bios/main.o $(B)/bios/lib/fmt.o \
+	$(B)/bios/lib/string.o
+$(B)/bios/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(BIOS_CFLAGS) -c $< -o $@
+$(B)/bios/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(BIOS_CFLAGS) -c $< -o $@
+$(B)/stage2-bios.bin: $(BIOS_OBJS) stage2/bios/stage2.ld
+	$(Q)ld -m elf_x86_64 -T stage2/bios/stage2.ld $(BIOS_OBJS) -o $(B)/bios/stage2.elf
+	$(Q)objcopy -O binary $(B)/bios/stage2.elf $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
