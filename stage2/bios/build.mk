@@ -2,7 +2,7 @@
 BIOS_CFLAGS := -m64 -Os -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -Wall -Wextra \
 	-Wno-unused-parameter -std=gnu11 $(INCS)
-BIOS_OBJS := $(B)/bios/stage2/bios/entry.o $(B)/bios/stage2/bios/main.o $(B)/bios/lib/fmt.o \
+BIOS_OBJS := $(B)/bios/stage2/bios/entry.o $(B)/bios/stage2/bios/thunk.o $(B)/bios/stage2/bios/main.o $(B)/bios/lib/fmt.o \
 	$(B)/bios/lib/string.o
 $(B)/bios/%.o: %.c
 	@mkdir -p $(dir $@)

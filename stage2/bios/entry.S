@@ -14,7 +14,7 @@ _start:
 	.ascii	"BTN2"
 
 PML4 = 0x70000			/* page tables: PML4, PDPT, 4 page directories (4 GiB) */
-STACK = 0x7c00
+STACK = 0x7c00			/* the 64-bit stack grows down from here to 0x5000 */
 
 real_start:
 	cli
@@ -91,12 +91,15 @@ long_start:
 	jmp	3b
 
 	.balign	8
+	.globl	gdt_desc
 gdt:
 	.quad	0
 	.quad	0x00cf9a000000ffff	/* 0x08: 32-bit code */
 	.quad	0x00cf92000000ffff	/* 0x10: 32-bit data */
 	.quad	0x00af9a000000ffff	/* 0x18: 64-bit code */
 	.quad	0x00cf92000000ffff	/* 0x20: data */
+	.quad	0x00009a000000ffff	/* 0x28: 16-bit code, base 0, 64 KiB (the way back to real mode) */
+	.quad	0x000092000000ffff	/* 0x30: 16-bit data */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1

@@ -1,5 +1,5 @@
 /* main.c: the BIOS stage2's C entry (for now: proof that long mode is reached, on COM1). */
-#include "lib.h"
+#include "bios.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -21,5 +21,18 @@ void bios_main(uint32_t drive, uint32_t patch)
 	snfmt(line, sizeof(line),
 	      "baton BIOS stage2: long mode, drive 0x%02x, stage1 block at 0x%x\r\n", drive, patch);
 	com1_puts(line);
+	/* A BIOS call through the thunk and back: INT 13h AH=41h (extensions present). */
+	struct bregs r = {.eax = 0x4100, .ebx = 0x55aa, .edx = drive};
+	bios_call(0x13, &r);
+	snfmt(line, sizeof(line),
+	      "baton BIOS stage2: INT 13h AH=41h: CF=%u BX=0x%04x CX=0x%04x\r\n",
+	      r.eflags & BIOS_CF, r.ebx & 0xffff, r.ecx & 0xffff);
+	com1_puts(line);
+	/* And INT 10h teletype, so the screen shows it too. */
+	for (const char *p = "baton\r\n"; *p; p++) {
+		struct bregs t = {.eax = 0x0e00u | (uint8_t)*p};
+		bios_call(0x10, &t);
+	}
+	com1_puts("baton BIOS stage2: back in long mode\r\n");
 	outb(0xf4, 0x10); /* isa-debug-exit: a test build's verdict */
 }
