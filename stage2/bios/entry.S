@@ -84,6 +84,11 @@ long_start:
 	mov	%ax, %fs
 	mov	%ax, %gs
 	mov	$STACK, %rsp
+	mov	$__bss_start, %edi	/* .bss is not in the image stage1 loaded */
+	mov	$__bss_end, %ecx
+	sub	%edi, %ecx
+	xor	%eax, %eax
+	rep stosb
 	movzbl	boot_drive, %edi
 	movzwl	patch_block, %esi
 	call	bios_main

@@ -1,5 +1,10 @@
 /* main.c: the BIOS stage2's C entry (for now: proof that long mode is reached, on COM1). */
 #include "bios.h"
+#include "fs.h"
+#include "part.h"
+
+void bios_heap_init(void *base, size_t size);
+int bios_disks(struct blockdev **out, int max);
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -34,5 +39,20 @@ void bios_main(uint32_t drive, uint32_t patch)
 		bios_call(0x10, &t);
 	}
 	com1_puts("baton BIOS stage2: back in long mode\r\n");
+	/* The same partition scanner and drivers as UEFI, over INT 13h. */
+	bios_heap_init((void *)0x1000000, 64u << 20); /* 16-80 MiB: free on any machine we run on */
+	struct blockdev *disks[8];
+	int nd = bios_disks(disks, 8);
+	for (int i = 0; i < nd; i++) {
+		struct volume v[16];
+		int nv = part_scan(disks[i], v, 16);
+		for (int j = 0; j < nv; j++) {
+			struct fs *fs;
+			int r = fs_mount(&v[j], &fs);
+			snfmt(line, sizeof(line), "baton BIOS stage2: (%s) %s %s\r\n", v[j].name,
+			      r ? "-" : fs->drv->name, r ? err_msg() : fs->label);
+			com1_puts(line);
+		}
+	}
 	outb(0xf4, 0x10); /* isa-debug-exit: a test build's verdict */
 }

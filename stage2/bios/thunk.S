@@ -6,7 +6,7 @@
  * off, a real-mode far jump; the way up is the same in reverse (Intel SDM vol. 3, 9.8.5 and
  * 9.9.2). Interrupts are on only around the INT. Everything here is below 64 KiB.
  */
-	.text
+	.section .text.low, "ax"
 	.code64
 	.globl bios_call
 bios_call:
@@ -135,7 +135,7 @@ int_vector:
 REAL_STACK = 0x5000
 BREGS_SIZE = 36			/* struct bregs in bios.h */
 
-	.data
+	.section .data.low, "aw"
 	.balign	8
 saved_rsp:	.quad	0
 saved_regs:	.quad	0
