@@ -118,6 +118,9 @@ check: deps all fetch $(UNIT_BINS) $(FUZZ_BINS) $(KERNELS) $(BENCH)
 run: deps all fetch $(KERNELS)
 	$(Q)bash mk/demo.sh
 
+# Everything the QEMU tests boot, without running them.
+kernels: deps all fetch $(KERNELS)
+
 # Rounds of every loader on every workload; the table goes to bench/results/DATE.md.
 BENCH_ROUNDS ?= 5
 bench: deps all fetch $(BENCH)

@@ -1,7 +1,7 @@
-# build.mk: build/stage2-bios.bin, the BIOS stage2 (work in progress: real mode to long mode to C).
+# build.mk: the BIOS stage2: build/bios-gap.bin (the gap part) and build/bios.bin (the body file), with one build id.
 BIOS_CFLAGS := -m64 -Os -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -Wall -Wextra \
-	-Wno-unused-parameter -std=gnu11 $(INCS) -I$(ZLIB) -DZ_SOLO -DBATON_BIOS
+	-Wno-unused-parameter -std=gnu11 $(INCS) -Istage2/bios -I$(ZLIB) -DZ_SOLO -DBATON_BIOS
 BIOS_OBJS := $(B)/bios/stage2/bios/entry.o $(B)/bios/stage2/bios/thunk.o $(B)/bios/stage2/bios/main.o \
 	$(B)/bios/stage2/bios/mem.o $(B)/bios/stage2/bios/disk.o $(B)/bios/lib/fmt.o \
 	$(B)/bios/lib/string.o $(B)/bios/lib/util.o $(B)/bios/fs/blockdev.o $(B)/bios/fs/part.o \
@@ -9,14 +9,22 @@ BIOS_OBJS := $(B)/bios/stage2/bios/entry.o $(B)/bios/stage2/bios/thunk.o $(B)/bi
 	$(B)/bios/zlib/crc32.o
 $(B)/bios/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)gcc $(BIOS_CFLAGS) -c $< -o $@
+	$(Q)gcc $(BIOS_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/bios/zlib/%.o: $(ZLIB)/.done
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(BIOS_CFLAGS) -w -c $(ZLIB)/$*.c -o $@
 $(B)/bios/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(Q)gcc $(BIOS_CFLAGS) -c $< -o $@
-$(B)/stage2-bios.bin: $(BIOS_OBJS) stage2/bios/stage2.ld
-	$(Q)ld -m elf_x86_64 -T stage2/bios/stage2.ld $(BIOS_OBJS) -o $(B)/bios/stage2.elf
-	$(Q)objcopy -O binary $(B)/bios/stage2.elf $@
-	@echo "built $@ ($$(stat -c %s $@) bytes)"
+	$(Q)gcc $(BIOS_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/bios/gap.o: stage2/bios/gap.S stage2/bios/gap.h
+	@mkdir -p $(dir $@)
+	$(Q)gcc -m32 -Istage2/bios -c $< -o $@
+# The body and the gap part get the same build id: the body's SHA-256 (id field zero), 8 bytes.
+$(B)/bios.bin $(B)/bios-gap.bin &: $(BIOS_OBJS) $(B)/bios/gap.o stage2/bios/stage2.ld stage2/bios/gap.ld mk/buildid.py
+	$(Q)ld -m elf_x86_64 --no-warn-rwx-segments -T stage2/bios/stage2.ld $(BIOS_OBJS) -o $(B)/bios/body.elf
+	$(Q)objcopy -O binary $(B)/bios/body.elf $(B)/bios/body.raw
+	$(Q)ld -m elf_i386 -T stage2/bios/gap.ld $(B)/bios/gap.o -o $(B)/bios/gap.elf
+	$(Q)objcopy -O binary $(B)/bios/gap.elf $(B)/bios/gap.raw
+	$(Q)python3 mk/buildid.py $(B)/bios/body.raw $(B)/bios/gap.raw $(B)/bios.bin $(B)/bios-gap.bin
+	@echo "built $(B)/bios-gap.bin ($$(stat -c %s $(B)/bios-gap.bin) bytes) and $(B)/bios.bin ($$(stat -c %s $(B)/bios.bin) bytes)"
+-include $(patsubst %.o,%.d,$(filter-out $(B)/bios/zlib/%,$(BIOS_OBJS)))

@@ -1,20 +1,24 @@
 /* entry.S: the BIOS stage2's first code: from stage1's real mode to 64-bit long mode, then C. */
 /*
- * stage1 jumps to 0000:8000 with DL = the boot drive and SI = its patch block (stage1/mbr.S).
- * This enables A20, identity-maps the first 4 GiB with 2 MiB pages, enters long mode through a
- * flat GDT and calls bios_main(drive, patch). The header's "BTN2" at offset 4 is what stage1
- * checks before it jumps.
+ * gap.S (or the CD boot image) jumps to 0000:9000 with DL = the boot drive and SI = its header
+ * (gap.h). This enables A20, identity-maps the first 4 GiB with 2 MiB pages, enters long mode
+ * through a flat GDT and calls bios_main(drive, hdr) on a stack in .bss. The header's "BTN3" at
+ * offset 4 and the build id at 8 are what gap.S checks before it jumps.
  */
+#include "gap.h"
+
 	.section .text.entry, "ax"
 	.code16
 	.globl _start
 _start:
 	jmp	real_start
-	.byte	0, 0
-	.ascii	"BTN2"
+	.org	4
+	.long	BODY_MAGIC
+	.org	BODY_BUILDID_OFF
+	.quad	0			/* build id: written by make, also into gap.bin */
 
 PML4 = 0x70000			/* page tables: PML4, PDPT, 4 page directories (4 GiB) */
-STACK = 0x7c00			/* the 64-bit stack grows down from here to 0x5000 */
+STACK = 0x7c00			/* real mode's stack until long mode */
 
 real_start:
 	cli
@@ -83,12 +87,12 @@ long_start:
 	mov	%ax, %ss
 	mov	%ax, %fs
 	mov	%ax, %gs
-	mov	$STACK, %rsp
 	mov	$__bss_start, %edi	/* .bss is not in the image stage1 loaded */
 	mov	$__bss_end, %ecx
 	sub	%edi, %ecx
 	xor	%eax, %eax
 	rep stosb
+	mov	$stack_top, %rsp
 	movzbl	boot_drive, %edi
 	movzwl	patch_block, %esi
 	call	bios_main
@@ -114,5 +118,10 @@ boot_drive:
 	.balign	2
 patch_block:
 	.word	0
+
+	.section .bss
+	.balign	16
+	.space	64 * 1024		/* the core's stack (UEFI gives 128 KiB; we use far less) */
+stack_top:
 
 	.section .note.GNU-stack, "", @progbits

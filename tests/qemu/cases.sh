@@ -470,7 +470,7 @@ case_bios_entry() {
 	local img=$1/disk.img
 	rm -f "$img" && truncate -s 4M "$img"
 	printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q "$img"
-	python3 "$here/mkstage1.py" "$img" "$B/stage1/mbr.bin" "$B/stage2-bios.bin" 1 0 raw
+	python3 "$here/mkbios.py" "$img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 1
 	args=(-B -x -t 30 -s 'baton BIOS stage2: long mode, drive 0x80|' -s 'CF=0 BX=0xaa55|' \
 		-s 'back in long mode|' -f 'baton: ')
 }
