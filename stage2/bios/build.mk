@@ -1,13 +1,15 @@
 # build.mk: the BIOS stage2: build/bios-gap.bin (the gap part) and build/bios.bin (the body file), with one build id.
-BIOS_CFLAGS := -m64 -Os -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
+BIOS_CFLAGS := -m64 -Os --param=min-pagesize=0 -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -Wall -Wextra \
 	-Wno-unused-parameter -std=gnu11 $(INCS) -Istage2/bios -I$(ZLIB) -DZ_SOLO -DBATON_BIOS
-BIOS_OBJS := $(B)/bios/stage2/bios/entry.o $(B)/bios/stage2/bios/thunk.o $(B)/bios/stage2/bios/main.o \
-	$(B)/bios/stage2/bios/mem.o $(B)/bios/stage2/bios/disk.o $(B)/bios/lib/fmt.o \
-	$(B)/bios/lib/string.o $(B)/bios/lib/util.o $(B)/bios/fs/blockdev.o $(B)/bios/fs/part.o \
-	$(B)/bios/fs/fs.o $(B)/bios/fs/fat.o $(B)/bios/fs/ext4.o $(B)/bios/fs/iso9660.o \
-	$(B)/bios/zlib/crc32.o
-$(B)/bios/%.o: %.c
+# The core, formats, filesystems and config are the UEFI build's sources, compiled for BIOS.
+BIOS_SRCS := stage2/bios/entry.S stage2/bios/thunk.S stage2/bios/main.c stage2/bios/mem.c \
+	stage2/bios/disk.c stage2/bios/console.c stage2/bios/time.c stage2/bios/firmware.c \
+	stage2/main.c stage2/menu.c stage2/boot.c stage2/exec.c stage2/paging.c stage2/volumes.c \
+	stage2/handoff.S lib/string.c $(CORE_SRCS)
+BIOS_OBJS := $(patsubst %,$(B)/bios/%.o,$(basename $(BIOS_SRCS))) \
+	$(patsubst %.c,$(B)/bios/zlib/%.o,$(ZLIB_SRCS))
+$(B)/bios/%.o: %.c $(ZLIB)/.done
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(BIOS_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/bios/zlib/%.o: $(ZLIB)/.done

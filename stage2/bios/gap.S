@@ -44,6 +44,9 @@ start:
 	sti
 	cld
 	mov	%dl, hdr + GH_DRIVE
+	rdtsc				/* baton's clock starts here (stage1 took a few ms) */
+	mov	%eax, hdr + GH_TSC
+	mov	%edx, hdr + GH_TSC + 4
 
 	/* Sectors per read: 32 KiB of them. */
 	movzwl	hdr + GH_SECTOR, %ecx

@@ -32,6 +32,7 @@
 #define GH_EXT_OFF   38
 #define GH_DRIVE     40
 #define GH_FLAGS     41
+#define GH_TSC	     48 /* the TSC when the gap part started: the start of baton's clock */
 #define GH_SIZE	     64
 
 #ifndef __ASSEMBLER__
@@ -50,7 +51,9 @@ struct gap_hdr {
 	uint16_t ext_off;     /* offset of struct gap_ext[max_ext] in gap.bin */
 	uint8_t drive;	      /* run time: the BIOS drive the body came from */
 	uint8_t flags;
-	uint8_t reserved[22];
+	uint8_t reserved[6];
+	uint64_t tsc; /* run time: the TSC as the gap part started (0: unknown) */
+	uint8_t reserved2[8];
 } __attribute__((packed));
 
 struct gap_ext {
