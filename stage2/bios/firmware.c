@@ -197,8 +197,8 @@ int plat_set_video(const struct lp_video *req)
 		strlcpy_b(asked, "no preferred mode", sizeof(asked));
 	}
 	/* Said before the switch: text written after it would not show. */
-	say("video: VBE mode 0x%x, %ux%ux%u for the kernel (%s)\n", modes[m].number,
-	    modes[m].fb.width, modes[m].fb.height, modes[m].fb.bpp, asked);
+	say("video: %ux%ux%u for the kernel (%s; was 80x25) with VBE mode 0x%x\n",
+	    modes[m].fb.width, modes[m].fb.height, modes[m].fb.bpp, asked, modes[m].number);
 	/* Bit 14: the linear framebuffer (VBE 3.0, function 02h). */
 	if (vbe_call(0x4f02, 0x4000u | modes[m].number, 0, 0)) {
 		say("video: setting VBE mode 0x%x failed: the kernel gets EGA text\n",

@@ -261,8 +261,18 @@ static int add_arena(size_t bytes)
 	if (n_arenas == MAX_ARENAS)
 		return E_NOMEM;
 	bytes = ALIGN_UP(bytes, PAGE);
-	/* High in the first 4 GiB, as UEFI allocates: clear of the fixed addresses kernels want. */
-	if (plat_alloc_pages(&a, bytes / PAGE, ALLOC_ANY, 0x100000, LIMIT_4G, PAGE, true, false))
+	/*
+	 * High in the first 4 GiB, as UEFI allocates, clear of the low fixed addresses kernels
+	 * want; but 64 MiB under the top of RAM, which stays for what formats put above a kernel
+	 * loaded high (modules, boot information) and for initrds, placed top-down.
+	 */
+	uint64_t top = 0;
+	for (int i = 0; i < n_e820; i++)
+		if (e820[i].type == MEM_RAM && e820[i].base < LIMIT_4G)
+			top = MAX(top, MIN(e820[i].base + e820[i].len, LIMIT_4G));
+	uint64_t max = top >= (256u << 20) ? top - (64u << 20) : LIMIT_4G;
+	if (plat_alloc_pages(&a, bytes / PAGE, ALLOC_ANY, 0x100000, max, PAGE, true, false) &&
+	    plat_alloc_pages(&a, bytes / PAGE, ALLOC_ANY, 0x100000, LIMIT_4G, PAGE, true, false))
 		return E_NOMEM;
 	for (int i = n_busy - 1; i >= 0; i--)
 		if (busy[i].base == a)
