@@ -107,6 +107,10 @@ void bios_disks_init(void)
 	/* The boot drive when it is not one of those: a CD (El Torito no-emulation, 0xe0...). */
 	if (bios_boot.drive < 0x80 || bios_boot.drive >= 0x80 + count)
 		add_drive(bios_boot.drive, &n_hd, &n_cd);
+	/* Other CD drives, where the BIOS numbers them (0xe0 and up) even without a CD boot. */
+	for (int drive = 0xe0; drive < 0xe8; drive++)
+		if (drive != bios_boot.drive)
+			add_drive((uint8_t)drive, &n_hd, &n_cd);
 }
 
 int plat_disks(struct blockdev ***list)

@@ -12,7 +12,9 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	bios_mb1_elf bios_mb1_video bios_mb1_aout bios_mb2 bios_mb2_video bios_pvh bios_elf32 bios_elf64
 	bios_menu_keys bios_menu_default_timeout bios_no_config bios_config_syntax_error bios_missing_kernel
 	bios_missing_initrd bios_not_a_kernel bios_truncated_bzimage bios_bad_elf_trunc
-	bios_bad_elf_beyond bios_bad_elf_overlap bios_bad_elf_entry bios_bad_huge bios_bad_mb2_sum bios_bad_gzip"
+	bios_bad_elf_beyond bios_bad_elf_overlap bios_bad_elf_entry bios_bad_huge bios_bad_mb2_sum bios_bad_gzip
+	bios_debian_linux64 bios_debian_linux32 bios_debian_linux686 bios_xen_dom0 bios_debian_pvh
+	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -476,14 +478,20 @@ case_stage1_read_error() {
 bios_install() { # DIR
 	python3 "$here/mkbios.py" "$1/disk.img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 34 48 2048
 }
-# The same test on SeaBIOS: case_bios_NAME runs case_NAME's disk and markers by BIOS.
+# The same test on SeaBIOS: case_bios_NAME runs case_NAME's disk and markers by BIOS, where
+# Linux is entered at its 64-bit entry (no EFI stub) and Xen at its Multiboot 2 32-bit entry.
+bios_args() {
+	args=("${args[@]//EFI stub/64-bit entry}")
+	args=("${args[@]//EFI amd64 entry with boot services/32-bit protected mode}")
+	args+=(-B)
+}
 for c in debian_linux64 debian_linux32 \
 	debian_linux686 xen_dom0 debian_pvh memtest_bin menu_keys menu_default_timeout no_config \
 	config_syntax_error missing_kernel missing_initrd not_a_kernel truncated_bzimage \
 	smoke_mb2 smoke_elf64 mb1_elf mb1_video mb1_aout mb2_video \
 	pvh bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry bad_huge \
 	bad_mb2_sum bad_gzip fs_logical fs_ext4 fs_iso; do
-	eval "case_bios_$c() { BIOS=1 case_$c \"\$1\"; bios_install \"\$1\"; args+=(-B); }"
+	eval "case_bios_$c() { BIOS=1 case_$c \"\$1\"; bios_install \"\$1\"; bios_args; }"
 done
 
 # boot.rst's 64-bit and 32-bit protocols on SeaBIOS: no efi_info, 80x25 text in screen_info, the
