@@ -22,8 +22,10 @@ $(CACHE)/memtest/.done:
 	$(Q)bash mk/fetch.sh memtest
 $(CACHE)/linux686/.done $(CACHE)/busybox386/.done:
 	$(Q)bash mk/fetch.sh i386
+$(CACHE)/gnumach/.done $(CACHE)/gnumach386/.done:
+	$(Q)bash mk/fetch.sh gnumach
 fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done $(CACHE)/xen/.done $(CACHE)/memtest/.done \
-	$(CACHE)/linux686/.done
+	$(CACHE)/linux686/.done $(CACHE)/gnumach/.done $(CACHE)/gnumach386/.done
 
 # --- sources shared by stage2 and the host tool ---
 CORE_SRCS := $(wildcard lib/fmt.c lib/util.c fs/*.c config/*.c formats/*.c)

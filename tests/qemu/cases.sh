@@ -14,7 +14,7 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	bios_missing_initrd bios_not_a_kernel bios_truncated_bzimage bios_bad_elf_trunc
 	bios_bad_elf_beyond bios_bad_elf_overlap bios_bad_elf_entry bios_bad_huge bios_bad_mb2_sum bios_bad_gzip
 	bios_debian_linux64 bios_debian_linux32 bios_debian_linux686 bios_xen_dom0 bios_debian_pvh
-	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso"
+	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -539,6 +539,18 @@ case_bios_elf64() {
 	bios_install "$1"
 	args=(-B -x -t 90 -f 'FAIL:|error: cannot boot')
 }
+
+# GNU Mach from Debian on SeaBIOS (its console needs VGA text, which UEFI lacks): gzip'd Multiboot 1,
+# the amd64 image an ELF64 whose vaddr differs from paddr, the i386 one an ELF32 with a virtual
+# entry; each prints its banner on COM1 and panics for want of Hurd servers.
+gnumach_case() { # DIR IMAGE
+	printf 'timeout 0\nentry GNU Mach\n  kernel /boot/%s\n  cmdline console=com0\n' "$2" >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -V -t 120 -s 'multiboot kernel, Multiboot 1|' -s 'GNU Mach 1\.8|'
+		-p 'No bootstrap code loaded with the kernel' -f 'error: cannot boot')
+}
+case_bios_gnumach_amd64() { gnumach_case "$1" gnumach-amd64.gz; }
+case_bios_gnumach_i386() { gnumach_case "$1" gnumach-i386.gz; }
 
 # The BIOS stage2 (stage2/bios, in progress) reached through stage1: long mode and C run.
 case_bios_entry() {
