@@ -7,7 +7,7 @@ Q       := $(if $(filter 1,$(V)),,@)
 .PHONY: all deps fetch run check unit fuzz qemu bench clean format
 # Keep intermediate objects (make would otherwise delete them and print it after the tests).
 .SECONDARY:
-all: deps $(B)/BOOTX64.EFI $(B)/baton
+all: deps $(B)/BOOTX64.EFI $(B)/baton $(B)/stage1/mbr.bin $(B)/bios.bin
 
 # One idempotent dependency step (apt-get, skipped when everything is present).
 deps:
