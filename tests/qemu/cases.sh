@@ -522,9 +522,10 @@ case_bios_smoke_mb1_gz() {
 	bios_install "$1"
 	args+=(-B)
 }
-# Multiboot 2 and plain ELF on SeaBIOS: no EFI tags; without a VGA card, EGA text for the kernel.
+# Multiboot 2 and plain ELF on SeaBIOS: no EFI tags; without a VGA card, the framebuffer tag says
+# EGA text (type 2), as GRUB does in text mode.
 case_bios_mb2() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=0" "$MODS"
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=2" "$MODS"
 	bios_install "$1"
 	args=(-B -x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: no VBE mode with a linear framebuffer: the kernel gets none|')
