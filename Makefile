@@ -7,7 +7,7 @@ Q       := $(if $(filter 1,$(V)),,@)
 .PHONY: all deps fetch run check unit fuzz qemu bench clean format
 # Keep intermediate objects (make would otherwise delete them and print it after the tests).
 .SECONDARY:
-all: deps $(B)/BOOTX64.EFI $(B)/baton
+all: deps $(B)/BOOTX64.EFI $(B)/baton $(B)/stage1/mbr.bin $(B)/bios.bin
 
 # One idempotent dependency step (apt-get, skipped when everything is present).
 deps:
@@ -22,8 +22,10 @@ $(CACHE)/memtest/.done:
 	$(Q)bash mk/fetch.sh memtest
 $(CACHE)/linux686/.done $(CACHE)/busybox386/.done:
 	$(Q)bash mk/fetch.sh i386
+$(CACHE)/gnumach/.done $(CACHE)/gnumach386/.done:
+	$(Q)bash mk/fetch.sh gnumach
 fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done $(CACHE)/xen/.done $(CACHE)/memtest/.done \
-	$(CACHE)/linux686/.done
+	$(CACHE)/linux686/.done $(CACHE)/gnumach/.done $(CACHE)/gnumach386/.done
 
 # --- sources shared by stage2 and the host tool ---
 CORE_SRCS := $(wildcard lib/fmt.c lib/util.c fs/*.c config/*.c formats/*.c)
@@ -86,6 +88,7 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 # --- tests ---
 -include $(wildcard tests/kernels/*/build.mk)
 -include stage1/build.mk
+-include stage2/bios/build.mk
 -include tests/qemu/build.mk
 -include $(wildcard bench/*/build.mk)
 
@@ -116,6 +119,9 @@ check: deps all fetch $(UNIT_BINS) $(FUZZ_BINS) $(KERNELS) $(BENCH)
 
 run: deps all fetch $(KERNELS)
 	$(Q)bash mk/demo.sh
+
+# Everything the QEMU tests boot, without running them.
+kernels: deps all fetch $(KERNELS)
 
 # Rounds of every loader on every workload; the table goes to bench/results/DATE.md.
 BENCH_ROUNDS ?= 5

@@ -40,6 +40,9 @@ struct bootenv {
 	bool boot_services;	  /* the firmware's boot services still run (not left) */
 	bool have_fb;
 	struct framebuffer fb;
+	/* BIOS without a framebuffer: the screen is 80x25 colour text, the cursor at text_x, y. */
+	bool text_mode;
+	uint8_t text_x, text_y;
 };
 
 #endif

@@ -77,6 +77,18 @@ void bi_put_map(uint8_t *e, const struct mem_range *m)
 	put32(e + 16, m->type);
 }
 
+/* Multiboot 3.3 / Multiboot2 3.6.12 framebuffer_type 2: EGA text, 80x25 cells of 2 bytes at
+ * 0xB8000 (width and height in characters, bpp 16, pitch in bytes); no colour info. */
+void bi_put_text(uint8_t *f)
+{
+	put64(f, 0xb8000);
+	put32(f + 8, 160);
+	put32(f + 12, 80);
+	put32(f + 16, 25);
+	f[20] = 16;
+	f[21] = 2;
+}
+
 void bi_put_fb(uint8_t *f, const struct framebuffer *fb, unsigned color_off)
 {
 	put64(f, fb->base);

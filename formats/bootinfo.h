@@ -27,6 +27,8 @@ void bi_mem_kib(const struct bootenv *env, uint64_t *lower, uint64_t *upper);
 void bi_put_map(uint8_t *e, const struct mem_range *m);
 /* Multiboot's framebuffer info from its address on (type 1, direct RGB): the colour fields at
  * color_off (Multiboot 1: 22, Multiboot 2: 24, after a reserved u16). */
+/* An EGA text "framebuffer" (type 2) at f, as Multiboot 1 and 2 lay it out. */
+void bi_put_text(uint8_t *f);
 void bi_put_fb(uint8_t *f, const struct framebuffer *fb, unsigned color_off);
 
 #endif

@@ -51,18 +51,20 @@ static void put_e820(uint8_t *bp, const struct bootenv *env, struct lp_segment *
 
 /* zero-page.rst / include/uapi/linux/screen_info.h: describe a GOP framebuffer as VIDEO_TYPE_EFI.
  */
-static void put_screen_info(uint8_t *bp, const struct framebuffer *fb)
+/* include/uapi/linux/screen_info.h; VIDEO_TYPE_EFI for a GOP framebuffer, VIDEO_TYPE_VLFB for
+ * a VBE one (BIOS, as Linux's own real-mode setup code reports it: lfb_size in 64 KiB units). */
+static void put_screen_info(uint8_t *bp, const struct framebuffer *fb, bool vbe)
 {
 	uint8_t *si = bp + BP_SCREEN_INFO;
 
-	si[0x0f] = 0x70; /* orig_video_isVGA = VIDEO_TYPE_EFI */
+	si[0x0f] = vbe ? 0x23 : 0x70; /* orig_video_isVGA */
 	put16(si + 0x12, (uint16_t)fb->width);
 	put16(si + 0x14, (uint16_t)fb->height);
 	put16(si + 0x16, fb->bpp);
 	put32(si + 0x18, (uint32_t)fb->base);
 	/* lfb_size is in bytes for VIDEO_TYPE_EFI (64 KiB units only for VLFB), as the EFI stub
 	 * sets it. */
-	put32(si + 0x1c, (uint32_t)fb->size);
+	put32(si + 0x1c, vbe ? (uint32_t)((fb->size + 0xffff) >> 16) : (uint32_t)fb->size);
 	put16(si + 0x32, 1); /* pages */
 	put16(si + 0x24, (uint16_t)fb->pitch);
 	si[0x26] = fb->red_size, si[0x27] = fb->red_pos;
@@ -117,8 +119,20 @@ static void linux_finish(struct load_plan *p, const struct bootenv *env)
 	/* acpi_rsdp_addr is a protocol 2.14 field. */
 	if (get16(bp + LX_VERSION) >= 0x020e && env->acpi_rsdp)
 		put64(bp + BP_ACPI_RSDP, env->acpi_rsdp);
-	if (env->have_fb)
-		put_screen_info(bp, &env->fb);
+	if (env->have_fb) {
+		put_screen_info(bp, &env->fb, !env->efi_systab);
+	} else if (env->text_mode) {
+		/* 80x25 colour text, what the kernel's setup code would have found: vgacon takes
+		 * it over where baton left the cursor. */
+		uint8_t *si = bp + BP_SCREEN_INFO;
+		si[0x00] = env->text_x, si[0x01] = env->text_y; /* orig_x, orig_y */
+		si[0x06] = 3;					/* orig_video_mode */
+		si[0x07] = 80;					/* orig_video_cols */
+		put16(si + 0x0a, 0x0003); /* orig_video_ega_bx: colour, 256 KiB (INT 10h AH=12h) */
+		si[0x0e] = 25;		  /* orig_video_lines */
+		si[0x0f] = 0x22;	  /* orig_video_isVGA = VIDEO_TYPE_VGAC */
+		put16(si + 0x10, 16);	  /* orig_video_points */
+	}
 }
 
 /*

@@ -96,6 +96,10 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 		/* 3.6.12: framebuffer_type 1 (direct RGB) with field positions and mask sizes. */
 		t = tag(b, &at, MB2_TAG_FB, 38);
 		bi_put_fb(t + 8, &env->fb, 24);
+	} else if (env->text_mode) {
+		/* BIOS text mode: framebuffer_type 2, EGA text, as GRUB reports it. */
+		t = tag(b, &at, MB2_TAG_FB, 32);
+		bi_put_text(t + 8);
 	}
 	if (mi->sec.len) {
 		/* 3.6.9 ELF-Symbols. The text draws num, entsize and shndx as u16 with a u16

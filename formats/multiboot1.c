@@ -207,6 +207,10 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 		 * for an EGA text request, which UEFI cannot meet: the type tells the kernel. */
 		flags |= MI_FB;
 		bi_put_fb(mi + 88, &env->fb, 22);
+	} else if ((mp->hflags & MB1_VIDEO) && env->text_mode) {
+		/* BIOS in text mode (the kernel asked for text, or no VBE mode fits): say so. */
+		flags |= MI_FB;
+		bi_put_text(mi + 88);
 	}
 	put32(mi, flags);
 }

@@ -14,6 +14,7 @@ struct blockdev {
 	uint64_t
 	    read_calls; /* how many times read() was called: a measurement, see blockdev_read() */
 	bool boot;	/* the disk baton was started from */
+	uint8_t bios_drive; /* the BIOS's INT 13h number (0x80, 0xe0, ...); 0: not a BIOS disk */
 };
 
 /* Bounds-checked, counted read of whole blocks. */

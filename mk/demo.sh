@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh: `make run`: builds a demo disk (GPT, FAT32 ESP) with baton and Debian's kernel, and boots it in QEMU.
 # The menu shows in this terminal (QEMU's serial console). Quit QEMU with Ctrl-A then X.
+# BIOS=1 (`make run BIOS=1`): the same disk with baton's BIOS boot code, booted by SeaBIOS.
 set -euo pipefail
 B=${B:-build}
 CACHE=${CACHE:-cache}
@@ -17,6 +18,9 @@ bash mk/vmlinux.sh "$CACHE/linux/vmlinuz" "$d/esp/boot/vmlinux"
 cp -L "$CACHE/linux686/vmlinuz" "$d/esp/boot/vmlinuz-686"
 bash mk/initramfs.sh "$d/esp/boot/initramfs-686.img" "$CACHE/busybox386/bin/busybox"
 cp "$CACHE/memtest/boot/memtest86+x64.bin" "$d/esp/boot/"
+cp "$CACHE/gnumach/boot/gnumach-1.8-486.gz" "$d/esp/boot/gnumach.gz"
+bios=${BIOS:-}
+[ "$bios" = 0 ] && bios=""
 k686=$(basename "$(readlink "$CACHE/linux686/vmlinuz")" | sed 's/^vmlinuz-//')
 
 # The conformance kernel checks every promise of the Linux 64-bit boot protocol, then powers off.
@@ -78,21 +82,37 @@ entry baton's Linux 64-bit boot protocol conformance test
   kernel /test/linux64.bzImage
   initrd /test/i1.bin
   initrd /test/i2.bin
-  cmdline $(conf_cmdline expect.fb=0)
+  cmdline $(BIOS=$bios conf_cmdline expect.fb=0)
 CFG
+if [ -n "$bios" ]; then
+	cat >>"$d/esp/EFI/BOOT/baton.cfg" <<CFG
+
+entry GNU Mach 1.8 (Multiboot 1; stops: Debian ships no Hurd servers)
+  kernel /boot/gnumach.gz
+  cmdline console=com0
+CFG
+fi
 bash mk/mkdisk.sh "$d/disk.img" 256 "$d/esp"
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$d/vars.fd"
+fw=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+	-drive if=pflash,format=raw,file="$d/vars.fd")
+name="UEFI firmware OVMF, no KVM: the firmware takes a few seconds"
+if [ -n "$bios" ]; then
+	# baton's BIOS boot code in the disk's BIOS boot partition, its config on the ESP.
+	python3 tests/qemu/mkbios.py "$d/disk.img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 34 48 2048
+	fw=()
+	name="BIOS firmware SeaBIOS, no KVM"
+fi
 
 cat <<MSG
-Booting the demo disk $d/disk.img in QEMU (UEFI firmware OVMF, no KVM: the firmware takes
-a few seconds). baton's menu appears below; use the arrow keys and Enter.
+Booting the demo disk $d/disk.img in QEMU ($name).
+baton's menu appears below; use the arrow keys and Enter.
 To quit QEMU at any time: press Ctrl-A, then X.
 MSG
 rc=0
 # -cpu max,-smap: Xen's PV dom0 faults at once with SMAP under TCG (a QEMU quirk, kernels.md).
 qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m 1536 -cpu max,-smap -display none \
-	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-	-drive if=pflash,format=raw,file="$d/vars.fd" \
+	"${fw[@]}" \
 	-drive if=none,id=d0,format=raw,file="$d/disk.img" -device virtio-blk-pci,drive=d0 \
 	-drive if=none,id=d1,format=raw,file="$d/root.img" -device virtio-blk-pci,drive=d1 \
 	-serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 || rc=$?

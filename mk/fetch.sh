@@ -56,7 +56,7 @@ if [ "$what" = all ] || [ "$what" = memtest ]; then
 	# memtest86+: a Linux-protocol .bin and a PE .efi of the same program.
 	get memtest86+ memtest
 fi
-if [ "$what" = all ] || [ "$what" = i386 ]; then
+if [ "$what" = all ] || [ "$what" = i386 ] || [ "$what" = gnumach ]; then
 	# Debian's 686 kernel and an i386 busybox, resolved through a private apt state for the
 	# i386 architecture, so the system's architectures and package lists stay untouched.
 	a=$PWD/apt-i386
@@ -66,13 +66,14 @@ if [ "$what" = all ] || [ "$what" = i386 ]; then
 			-o Dir::State::Lists="$a/lists" -o Dir::Cache="$a/cache" \
 			-o Dir::State::status="$a/status" "${@:2}"
 	}
-	if [ ! -e linux686/.done ] || [ ! -e busybox386/.done ]; then
+	if [ ! -e linux686/.done ] || [ ! -e busybox386/.done ] || [ ! -e gnumach386/.done ]; then
 		# An index that fails (a mirror mid-sync) is not fatal: the main one is enough.
 		apt386 apt-get update >/dev/null 2>&1 || true
 		ver=$(apt386 apt-cache show linux-image-686 2>/dev/null |
 			awk '/^Depends:/ {for (i = 2; i <= NF; i++) if ($i ~ /^linux-image-[0-9]/) {print $i; exit}}')
 		[ -n "$ver" ] || { echo "fetch: no linux-image-686 in the i386 index" >&2; exit 1; }
-		for p in "$ver:linux686" "busybox-static:busybox386"; do
+		# GNU Mach's i386 image (an ELF32 with a virtual entry) beside the amd64 package's ELF64.
+		for p in "$ver:linux686" "busybox-static:busybox386" "gnumach-image-1.8-486:gnumach386"; do
 			[ -e "${p#*:}/.done" ] && continue
 			(cd deb && rm -f "${p%%:*}"_*_i386.deb && apt386 apt-get download "${p%%:*}:i386" >/dev/null)
 			rm -rf "${p#*:}" && mkdir -p "${p#*:}"
@@ -81,6 +82,11 @@ if [ "$what" = all ] || [ "$what" = i386 ]; then
 		done
 	fi
 	ln -sf "boot/$(cd linux686/boot && ls vmlinuz-* | head -1)" linux686/vmlinuz
+fi
+if [ "$what" = all ] || [ "$what" = gnumach ]; then
+	# GNU Mach (gzip'd Multiboot 1): it prints its banner on COM1 with console=com0, then panics
+	# for want of Hurd servers, under BIOS (its console needs VGA text).
+	get gnumach-image-1.8-486 gnumach
 fi
 if [ "$what" = bench ]; then
 	# `make bench`'s other loaders, unpacked and run from here (never installed): GRUB's EFI

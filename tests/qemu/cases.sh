@@ -7,7 +7,14 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	mb2_video mb2_efi pvh elf32 elf64 bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry
 	bad_huge bad_mb2_sum bad_mb2_required bad_mb2_fb_required bad_gzip debian_linux686 memtest_bin
 	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced fs_logical fs_ext4
-	fs_iso stage1_mbr stage1_gpt stage1_missing stage1_read_error"
+	fs_iso stage1_mbr stage1_gpt stage1_missing stage1_read_error bios_entry
+	bios_linux64_conformance bios_linux32_conformance bios_smoke_mb1_gz bios_smoke_mb2 bios_smoke_elf64
+	bios_mb1_elf bios_mb1_video bios_mb1_aout bios_mb2 bios_mb2_video bios_pvh bios_elf32 bios_elf64
+	bios_menu_keys bios_menu_default_timeout bios_no_config bios_config_syntax_error bios_missing_kernel
+	bios_missing_initrd bios_not_a_kernel bios_truncated_bzimage bios_bad_elf_trunc
+	bios_bad_elf_beyond bios_bad_elf_overlap bios_bad_elf_entry bios_bad_huge bios_bad_mb2_sum bios_bad_gzip
+	bios_debian_linux64 bios_debian_linux32 bios_debian_linux686 bios_xen_dom0 bios_debian_pvh
+	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -27,7 +34,8 @@ linux_cmdline() { # NAME [EXTRA TOKENS]
 	s=${s% }
 	echo "$s sum=$(fnv1a "$s")"
 }
-conf_cmdline() { linux_cmdline linux64 "expect.pref=1 $*"; } # [EXTRA TOKENS]
+# On SeaBIOS (BIOS=1, set by the case_bios_ variants) the kernel also checks the BIOS zero page.
+conf_cmdline() { linux_cmdline linux64 "expect.pref=1 $*${BIOS:+ expect.bios=1 expect.fb=0}"; } # [EXTRA TOKENS]
 
 # An entry that passes the conformance kernel's checks, and one that fails them (a wrong sum).
 good_entry() { # TITLE [EXTRA]
@@ -463,4 +471,94 @@ case_stage1_read_error() {
 	stage1_disk "$1" mbr 1 0
 	python3 -c 'import struct,sys; f=open(sys.argv[1],"r+b"); f.seek(8); f.write(struct.pack("<QH", 1 << 40, 40))' "$1/disk.img"
 	args=(-B -t 30 -p 'baton: disk read error loading stage2' -f 'BATON-STAGE1')
+}
+
+# baton's BIOS boot code on a test disk (tests.sh's GPT disk: its BIOS boot partition at 34,
+# the config on the ESP at 2048), the way the installer would, without a body file yet.
+bios_install() { # DIR
+	python3 "$here/mkbios.py" "$1/disk.img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 34 48 2048
+}
+# The same test on SeaBIOS: case_bios_NAME runs case_NAME's disk and markers by BIOS, where
+# Linux is entered at its 64-bit entry (no EFI stub) and Xen at its Multiboot 2 32-bit entry.
+bios_args() {
+	args=("${args[@]//EFI stub/64-bit entry}")
+	args=("${args[@]//EFI amd64 entry with boot services/32-bit protected mode}")
+	args+=(-B)
+}
+for c in debian_linux64 debian_linux32 \
+	debian_linux686 xen_dom0 debian_pvh memtest_bin menu_keys menu_default_timeout no_config \
+	config_syntax_error missing_kernel missing_initrd not_a_kernel truncated_bzimage \
+	smoke_mb2 smoke_elf64 mb1_elf mb1_video mb1_aout mb2_video \
+	pvh bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry bad_huge \
+	bad_mb2_sum bad_gzip fs_logical fs_ext4 fs_iso; do
+	eval "case_bios_$c() { BIOS=1 case_$c \"\$1\"; bios_install \"\$1\"; bios_args; }"
+done
+
+# boot.rst's 64-bit and 32-bit protocols on SeaBIOS: no efi_info, 80x25 text in screen_info, the
+# E820 map from INT 15h; and with a VGA card, a VBE framebuffer asked by the config... (text here).
+case_bios_linux64_conformance() {
+	{
+		echo "timeout 0"
+		good_entry "conformance" "expect.fb=0 expect.bios=1"
+	} >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -V -x -t 90 -f 'FAIL:')
+}
+case_bios_linux32_conformance() {
+	{
+		echo "timeout 0"
+		printf 'entry linux32\n  kernel /k/linux32.bzImage\n  initrd /k/i1.bin\n  initrd /k/i2.bin\n'
+		printf '  cmdline %s\n' "$(linux_cmdline linux32 expect.fb=0 expect.bios=1)"
+	} >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -V -x -t 90 -s 'linux kernel, 32-bit entry|' -s '32-bit protected mode|'
+		-f 'FAIL:|error: cannot boot')
+}
+
+# Multiboot 1, gzip'd and ELF32 with a virtual entry, at its fixed address (free under SeaBIOS).
+case_bios_smoke_mb1_gz() {
+	smoke_case "$1" smoke-mb1.gz "one two" -s 'gzip, [0-9]+ bytes inflate|' \
+		-s 'BATON-SMOKE mb1 OK cmdline=/k/smoke-mb1.gz one two|'
+	bios_install "$1"
+	args+=(-B)
+}
+# Multiboot 2 and plain ELF on SeaBIOS: no EFI tags; without a VGA card, the framebuffer tag says
+# EGA text (type 2), as GRUB does in text mode.
+case_bios_mb2() {
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=2" "$MODS"
+	bios_install "$1"
+	args=(-B -x -t 90 -f 'FAIL:|error: cannot boot'
+		-s 'video: no VBE mode with a linear framebuffer: the kernel gets none|')
+}
+case_bios_elf32() {
+	conf_entry "$1" elf32.elf "expect.mods=2 expect.efi=0 expect.rsdp=1" "$MODS"
+	bios_install "$1"
+	args=(-B -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+case_bios_elf64() {
+	conf_entry "$1" elf64.elf "expect.mods=2 expect.efi=0 expect.rsdp=1" "$MODS"
+	bios_install "$1"
+	args=(-B -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+
+# GNU Mach from Debian on SeaBIOS (its console needs VGA text, which UEFI lacks): gzip'd Multiboot 1,
+# the amd64 image an ELF64 whose vaddr differs from paddr, the i386 one an ELF32 with a virtual
+# entry; each prints its banner on COM1 and panics for want of Hurd servers.
+gnumach_case() { # DIR IMAGE
+	printf 'timeout 0\nentry GNU Mach\n  kernel /boot/%s\n  cmdline console=com0\n' "$2" >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -V -t 120 -s 'multiboot kernel, Multiboot 1|' -s 'GNU Mach 1\.8|'
+		-p 'No bootstrap code loaded with the kernel' -f 'error: cannot boot')
+}
+case_bios_gnumach_amd64() { gnumach_case "$1" gnumach-amd64.gz; }
+case_bios_gnumach_i386() { gnumach_case "$1" gnumach-i386.gz; }
+
+# The BIOS stage2 (stage2/bios, in progress) reached through stage1: long mode and C run.
+case_bios_entry() {
+	local img=$1/disk.img
+	rm -f "$img" && truncate -s 4M "$img"
+	printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q "$img"
+	python3 "$here/mkbios.py" "$img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 1
+	args=(-B -t 30 -s 'baton BIOS stage2: long mode, drive 0x80|' \
+		-p 'could not read the volume it was started from')
 }

@@ -39,6 +39,9 @@ bash mk/initramfs.sh "$base/boot/initramfs.img" "$CACHE/busybox/bin/busybox" "$C
 cp -L "$CACHE/linux686/vmlinuz" "$base/boot/vmlinuz-686"
 bash mk/initramfs.sh "$base/boot/initramfs-686.img" "$CACHE/busybox386/bin/busybox"
 cp "$CACHE/memtest/boot/memtest86+x64.bin" "$CACHE/memtest/boot/memtest86+x64.efi" "$base/boot/"
+# GNU Mach: the amd64 package's ELF64 image and the i386 package's ELF32 one (gzip'd Multiboot 1).
+cp "$CACHE/gnumach/boot/gnumach-1.8-486.gz" "$base/boot/gnumach-amd64.gz"
+cp "$CACHE/gnumach386/boot/gnumach-1.8-486.gz" "$base/boot/gnumach-i386.gz"
 bash mk/mkdisk.sh "$out/base.img" 200 "$base"
 set +e
 

@@ -24,7 +24,7 @@ uint64_t zp_field(const struct zp *c, unsigned off, int width)
  * boot_params". */
 bool zp_open(struct zp *c, const char *what, const char *reg, uint64_t addr)
 {
-	c->expect_pref = c->expect_fb = -1;
+	c->expect_pref = c->expect_fb = c->expect_bios = -1;
 	c->n_initrds = -1;
 	c->n_seeds = -1;
 	c->kernel = (struct zp_range){c->im.load, c->im.load + c->im.k->init_size};
@@ -246,6 +246,7 @@ static void parse_tokens(struct zp *c)
 
 	c->expect_pref = flag_token(c, "expect.pref=");
 	c->expect_fb = flag_token(c, "expect.fb=");
+	c->expect_bios = flag_token(c, "expect.bios=");
 	c->n_initrds = -1;
 	s = token(c, "initrds=", &vl);
 	if (s && parse_num(s, vl, &v) && v <= ZP_MAX_INITRDS)
@@ -652,7 +653,15 @@ void zp_check_efi(struct zp *c)
 	struct report *r = c->r;
 	const uint8_t *ei = c->bp + ZP_EFI_INFO;
 	const char *what;
+	unsigned at = 0;
 
+	/* A BIOS boot has no EFI firmware to describe: efi_info must stay zero, or the kernel
+	 * would take garbage for a system table. */
+	if (c->expect_bios == 1) {
+		rp_check(r, all_zero(c, ZP_EFI_INFO, 32, &at),
+			 "efi_info is zero (BIOS boot, expect.bios=1)", "byte 0x%x is not", at);
+		return;
+	}
 	/* "EL64": the firmware (not the kernel) is 64-bit, as OVMF x64 is at either entry. */
 	rp_check(r, c_memeq(ei, "EL64", 4), "efi_info: efi_loader_signature is \"EL64\"",
 		 "signature %02x %02x %02x %02x", ei[0], ei[1], ei[2], ei[3]);
@@ -830,8 +839,9 @@ void zp_check_acpi(struct zp *c)
 
 /* --- screen_info (zero-page.rst 0x000; include/uapi/linux/screen_info.h) --- */
 
-/* A VIDEO_TYPE_EFI description the kernel's efifb/simplefb can use, or why not. */
-static const char *fb_problem(struct zp *c, bool want_32bpp)
+/* A VIDEO_TYPE_EFI (or, vlfb, VIDEO_TYPE_VLFB) description the kernel's efifb/vesafb/simplefb
+ * can use, or why not. */
+static const char *fb_problem(struct zp *c, bool want_32bpp, bool vlfb)
 {
 	const uint8_t *si = c->bp + ZP_SCREEN_INFO;
 	uint32_t w = ld16(si + 0x12), h = ld16(si + 0x14), depth = ld16(si + 0x16);
@@ -854,8 +864,10 @@ static const char *fb_problem(struct zp *c, bool want_32bpp)
 		return "lfb_linelength < lfb_width * lfb_depth / 8";
 	/* For VIDEO_TYPE_EFI lfb_size is in bytes (only VIDEO_TYPE_VLFB counts 64 KiB units):
 	 * sysfb rejects a framebuffer whose lfb_size < lfb_linelength * lfb_height. */
-	if ((uint64_t)size < (uint64_t)line * h)
-		return "lfb_size (bytes for VIDEO_TYPE_EFI) < lfb_linelength * lfb_height";
+	if (vlfb ? (uint64_t)size * 65536 < (uint64_t)line * h : (uint64_t)size < (uint64_t)line * h)
+		return vlfb ? "lfb_size (64 KiB units for VIDEO_TYPE_VLFB) < lfb_linelength * "
+			      "lfb_height"
+			    : "lfb_size (bytes for VIDEO_TYPE_EFI) < lfb_linelength * lfb_height";
 	for (int k = 0; k < 3; k++) {
 		uint8_t sz = si[0x26 + 2 * k], pos = si[0x27 + 2 * k];
 		if (!sz || sz + pos > depth)
@@ -871,11 +883,35 @@ void zp_check_screen(struct zp *c)
 	uint8_t type = si[0x0f];
 	const char *why;
 
+	if (c->expect_bios == 1) {
+		/* BIOS: a VBE linear framebuffer (VIDEO_TYPE_VLFB, lfb_size in 64 KiB units, as
+		 * Linux's own setup code reports it), or 80x25 colour text (VIDEO_TYPE_VGAC, mode
+		 * 3, 16-line font) that vgacon takes over. */
+		if (c->expect_fb == 1) {
+			why = type != 0x23 ? "orig_video_isVGA is not VIDEO_TYPE_VLFB (0x23)"
+					   : fb_problem(c, false, true);
+			rp_check(r, !why,
+				 "screen_info: VBE framebuffer (VIDEO_TYPE_VLFB), base, geometry, "
+				 "lfb_size (expect.bios=1 expect.fb=1)",
+				 "%s; type 0x%x base 0x%x %ux%u depth %u line %u lfb_size 0x%x", why,
+				 type, ld32(si + 0x18), ld16(si + 0x12), ld16(si + 0x14),
+				 ld16(si + 0x16), ld16(si + 0x24), ld32(si + 0x1c));
+			return;
+		}
+		rp_check(r,
+			 type == 0x22 && si[0x06] == 3 && si[0x07] == 80 && si[0x0e] == 25 &&
+			     ld16(si + 0x10) == 16 && si[0x00] < 80 && si[0x01] < 25,
+			 "screen_info: 80x25 VGA colour text (VIDEO_TYPE_VGAC, mode 3, 16-line "
+			 "font, cursor on screen) (expect.bios=1)",
+			 "orig_video_isVGA 0x%x mode %u %ux%u points %u cursor %u,%u", type,
+			 si[0x06], si[0x07], si[0x0e], ld16(si + 0x10), si[0x00], si[0x01]);
+		return;
+	}
 	if (c->expect_fb == 1) {
 		rp_check(r, type == 0x70,
 			 "screen_info: orig_video_isVGA is VIDEO_TYPE_EFI (0x70) (expect.fb=1)",
 			 "orig_video_isVGA 0x%x", type);
-		why = fb_problem(c, true);
+		why = fb_problem(c, true, false);
 		rp_check(
 		    r, !why,
 		    "screen_info: EFI framebuffer base, geometry, lfb_size, 32 bpp (expect.fb=1)",
@@ -885,7 +921,7 @@ void zp_check_screen(struct zp *c)
 		return;
 	}
 	why = type == 0	     ? NULL
-	      : type == 0x70 ? fb_problem(c, false)
+	      : type == 0x70 ? fb_problem(c, false, false)
 			     : "a video type a UEFI loader cannot know";
 	rp_check(r, !why, "screen_info: no framebuffer, or a consistent EFI framebuffer",
 		 "orig_video_isVGA 0x%x: %s; base 0x%x %ux%u depth %u line %u lfb_size 0x%x", type,

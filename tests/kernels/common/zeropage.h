@@ -48,6 +48,7 @@ struct zp {
 	const char *cmd; /* NULL when there is no usable command line */
 	uint64_t rd_addr, rd_size;
 	int expect_pref, expect_fb; /* -1: not on the command line */
+	int expect_bios;	    /* 1: booted by BIOS (no EFI; VGA text or a VBE framebuffer) */
 	long n_initrds;		    /* -1: not on the command line */
 	uint32_t seeds[ZP_MAX_INITRDS];
 	int n_seeds; /* -1: missing or malformed */

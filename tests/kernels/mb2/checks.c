@@ -359,7 +359,7 @@ static void parse_tokens(struct ck *c, const char *s, size_t n)
 				else if (tok_is(t, kl, "expect.mods"))
 					c->exp_mods = (int)(v > MAX_MODS ? MAX_MODS + 1 : v);
 				else if (tok_is(t, kl, "expect.fb"))
-					c->exp_fb = v != 0;
+					c->exp_fb = v > 2 ? 1 : (int)v;
 				else if (tok_is(t, kl, "expect.fbmode"))
 					c->exp_fbmode = v != 0;
 				else if (tok_is(t, kl, "expect.rsdp"))
@@ -672,8 +672,9 @@ static void check_fb(struct ck *c)
 	const uint8_t *t = mb2_tag(c->st, T_FB, &sz);
 
 	if (c->exp_fb >= 0)
-		rp_check(c->r, !!t == c->exp_fb, "framebuffer tag as expect.fb says (3.6.12)",
-			 "expect.fb=%d, tag %s", c->exp_fb, t ? "present" : "absent");
+		rp_check(c->r, !!t == !!c->exp_fb && (c->exp_fb != 2 || t[29] == 2),
+			 "framebuffer tag as expect.fb says (3.6.12)", "expect.fb=%d, tag %s (type %d)",
+			 c->exp_fb, t ? "present" : "absent", t ? t[29] : -1);
 	if (!t)
 		return;
 	uint64_t addr = ld64(t + 8);

@@ -11,7 +11,8 @@
  *                  (so start the line with a dummy word, e.g. "mb2 expect.path=0 ...")
  * expect.mods=N    exactly N module tags
  * expect.name=S    the boot loader name begins with S
- * expect.fb=0|1    a framebuffer tag must be absent / present (no token: either)
+ * expect.fb=0|1|2  a framebuffer tag must be absent / present / present as EGA text (type 2,
+ *                  a BIOS in text mode) (no token: either)
  * expect.fbmode=1  the framebuffer has the width and height our framebuffer tag asks for
  * expect.rsdp=0    the machine has no ACPI: requested tags 14/15 may be missing
  * sum=XXXXXXXX     FNV-1a (fnv1a32, FNV1A_INIT) of the text after the first space up to
