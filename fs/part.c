@@ -349,9 +349,9 @@ int part_scan(struct blockdev *dev, struct volume *out, int max)
 			r = gpt_scan(dev, out, max);
 		} else if (at0) {
 			/*
-			 * A hybrid ISO: the filesystem at sector 0 is the whole disk's (as on a CD),
-			 * and the table's other entries (the appended EFI system partition) are
-			 * partitions beside it, as Linux and firmware see them.
+			 * A hybrid ISO: the filesystem at sector 0 is the whole disk's (as on a
+			 * CD), and the table's other entries (the appended EFI system partition)
+			 * are partitions beside it, as Linux and firmware see them.
 			 */
 			vol_init(out, dev, PART_NONE, 0);
 			out->blocks = dev->num_blocks;

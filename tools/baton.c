@@ -233,8 +233,11 @@ static int cmd_check(int argc, char **argv)
 		r = E_INVAL;
 	}
 	if (!r) {
-		printf("%s: %d entries, timeout %d, default '%s'\n", argv[0], cfg.n_entries,
+		printf("%s: %d entries, timeout %d, default '%s'", argv[0], cfg.n_entries,
 		       cfg.timeout, cfg.entries[config_default_index(&cfg)].title);
+		if (cfg.root)
+			printf(", root %s", cfg.root);
+		printf("\n");
 		for (int i = 0; i < cfg.n_entries; i++)
 			printf("  %d. %s: %s (%d initrds) %s\n", i + 1, cfg.entries[i].title,
 			       cfg.entries[i].kernel, cfg.entries[i].n_initrd,
