@@ -23,6 +23,7 @@ int usage(void)
 	    "       baton ls IMAGE[:PART] [PATH]\n"
 	    "       baton cat [--stats] IMAGE[:PART] PATH\n"
 	    "       baton map IMAGE[:PART] PATH     (FILE_OFFSET VOLUME_OFFSET BYTES per piece)\n"
+	    "       baton mkiso OUT.iso --config FILE [--label NAME] [FILE | DEST=FILE]...\n"
 	    "IMAGE is a disk image file or a block device. PART is a partition number as GRUB\n"
 	    "counts them (1 = first, 5 = first logical) or a PARTUUID; without it, the first\n"
 	    "volume holding a filesystem baton reads.\n");
@@ -262,5 +263,7 @@ int main(int argc, char **argv)
 		return cmd_cat(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "map"))
 		return cmd_map(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "mkiso"))
+		return cmd_mkiso(argc - 2, argv + 2);
 	return usage();
 }
