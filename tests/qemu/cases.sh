@@ -8,7 +8,7 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	bad_huge bad_mb2_sum bad_mb2_required bad_mb2_fb_required bad_gzip debian_linux686 memtest_bin
 	memtest_efi efi_chainload efi_chainload_fails linux32_conformance linux32_forced fs_logical fs_ext4
 	fs_iso stage1_mbr stage1_gpt stage1_missing stage1_read_error bios_entry iso_uefi_cd
-	iso_uefi_disk iso_uefi_disk_esp iso_bios_cd iso_bios_disk iso_bios_cd_damaged"
+	iso_uefi_disk iso_uefi_esp iso_bios_cd iso_bios_disk iso_bios_damaged root_missing"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -341,6 +341,17 @@ case_config_syntax_error() {
 	args=(-x -t 90 -s 'baton.cfg:7: .*kernal|\r')
 }
 
+# `root` naming a volume that is not there: booting says so, and the menu comes back.
+case_root_missing() {
+	{
+		echo "root label:NOPE"
+		echo "timeout 30"
+		good_entry "good"
+	} >"$1/baton.cfg"
+	args=(-t 90 -s "Booting 'good' in|\\r" -s "error: cannot boot|"
+		-s "no volume with label 'NOPE' for root label:NOPE|x" -p "choose what to boot")
+}
+
 # An entry that cannot boot shows the message, then the menu comes back and another entry boots.
 bad_input_case() { # DIR TITLE ENTRY-LINES MESSAGE-REGEX
 	{
@@ -504,7 +515,7 @@ case_iso_uefi_disk() {
 }
 # Firmware that ignores El Torito on a disk (its boot record's name spoiled here) starts the MBR's
 # ESP, partition 2: baton's config is the ESP's copy, whose `root uuid:` finds the kernel on the ISO.
-case_iso_uefi_disk_esp() {
+case_iso_uefi_esp() {
 	iso_make "$1"
 	python3 - "$1/disk.img" <<-'EOF'
 	import sys
@@ -536,7 +547,7 @@ case_iso_bios_disk() {
 		-s 'baton BIOS stage2: \(hd0,msdos2\) fat BATON-EFI|' -f 'baton: ')
 }
 # A body damaged on the CD: the boot image names it and waits, no silent hang.
-case_iso_bios_cd_damaged() {
+case_iso_bios_damaged() {
 	iso_make "$1"
 	local off
 	off=$("$B/baton" map "$1/disk.img" /boot/baton/cdboot.img | awk 'NR == 1 { print $2 }')
