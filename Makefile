@@ -92,7 +92,7 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 -include tests/qemu/build.mk
 -include $(wildcard bench/*/build.mk)
 
-unit: deps $(UNIT_BINS) fetch
+unit: deps all $(UNIT_BINS) fetch
 	$(Q)for s in tests/unit/images*.sh; do bash $$s $(B)/test-images || exit 1; done
 	$(Q)bash tests/unit/run.sh $(UNIT_BINS)
 

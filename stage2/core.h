@@ -25,6 +25,8 @@ int volumes_scan(void);
 struct bvol *volumes_boot(void);
 /* Resolves "(hd0,gpt1)/p", "uuid:X/p", "label:X/p" or "/p" (on cwd) to a volume and a path. */
 int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path);
+/* The volume a config's `root` names ("(hd0,gpt2)", "uuid:X", ...: no path). */
+int volumes_root(const char *spec, struct bvol **vol);
 /* Opens a file by its config path; where (may be NULL) gets its volume and path there. */
 int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struct bvol **where,
 		 const char **path);

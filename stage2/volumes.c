@@ -109,45 +109,73 @@ static struct bvol *by_key(int kind, const char *key, size_t klen)
 	return NULL;
 }
 
-int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path)
+/*
+ * The volume spec names ("(hd0,gpt1)", "uuid:X", "label:X", "partuuid:X"; anything else is the
+ * current volume cwd) and, in *rest, what follows its name. what is how messages name spec.
+ */
+static int find_volume(const char *spec, const char *what, struct bvol *cwd, struct bvol **vol,
+		       const char **rest)
 {
 	if (spec[0] == '(') {
 		const char *end = strchr(spec, ')');
 		if (!end)
-			return err_set(E_INVAL, "missing ')' in %s", spec);
+			return err_set(E_INVAL, "missing ')' in %s", what);
 		*vol = by_name(spec + 1, (size_t)(end - spec - 1));
 		if (!*vol && connect_more())
 			*vol = by_name(spec + 1, (size_t)(end - spec - 1));
 		if (!*vol)
 			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1),
-				       spec + 1, spec);
-		*path = end + 1;
+				       spec + 1, what);
+		*rest = end + 1;
 	} else if (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6) ||
 		   !strncmp(spec, "partuuid:", 9)) {
 		int kind = spec[0] == 'u' ? 0 : spec[0] == 'l' ? 1 : 2;
 		const char *key = strchr(spec, ':') + 1;
 		const char *slash = strchr(key, '/');
 		size_t klen = slash ? (size_t)(slash - key) : strlen(key);
-		static const char *const what[] = {"UUID", "label", "PARTUUID"};
+		static const char *const kname[] = {"UUID", "label", "PARTUUID"};
 		*vol = by_key(kind, key, klen);
 		if (!*vol && connect_more())
 			*vol = by_key(kind, key, klen);
 		if (!*vol)
-			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", what[kind],
-				       (int)klen, key, spec);
-		*path = slash ? slash : "/";
+			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", kname[kind],
+				       (int)klen, key, what);
+		*rest = slash ? slash : key + klen;
 	} else {
 		*vol = cwd;
-		*path = spec;
+		*rest = spec;
 		if (!cwd)
-			return err_set(E_NOENT, "%s: no current volume", spec);
+			return err_set(E_NOENT, "%s: no current volume", what);
 	}
 	if (!(*vol)->fs)
-		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", spec,
+		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", what,
 			       (*vol)->v.name);
+	return 0;
+}
+
+int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path)
+{
+	int r = find_volume(spec, spec, cwd, vol, path);
+
+	if (r)
+		return r;
+	if (!**path && spec[0] != '(')
+		*path = "/"; /* "uuid:X" alone: its root */
 	if ((*path)[0] != '/')
 		return err_set(E_INVAL, "%s: path must start with '/'", spec);
 	return 0;
+}
+
+int volumes_root(const char *spec, struct bvol **vol)
+{
+	char what[80];
+	const char *rest;
+
+	snfmt(what, sizeof(what), "root %s", spec);
+	int r = find_volume(spec, what, NULL, vol, &rest);
+	if (!r && *rest)
+		r = err_set(E_INVAL, "%s: names a file, not a volume", what);
+	return r;
 }
 
 int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struct bvol **where,

@@ -23,6 +23,7 @@ int usage(void)
 	    "       baton ls IMAGE[:PART] [PATH]\n"
 	    "       baton cat [--stats] IMAGE[:PART] PATH\n"
 	    "       baton map IMAGE[:PART] PATH     (FILE_OFFSET VOLUME_OFFSET BYTES per piece)\n"
+	    "       baton mkiso OUT.iso --config FILE [--label NAME] [FILE | DEST=FILE]...\n"
 	    "IMAGE is a disk image file or a block device. PART is a partition number as GRUB\n"
 	    "counts them (1 = first, 5 = first logical) or a PARTUUID; without it, the first\n"
 	    "volume holding a filesystem baton reads.\n");
@@ -233,8 +234,11 @@ static int cmd_check(int argc, char **argv)
 		r = E_INVAL;
 	}
 	if (!r) {
-		printf("%s: %d entries, timeout %d, default '%s'\n", argv[0], cfg.n_entries,
+		printf("%s: %d entries, timeout %d, default '%s'", argv[0], cfg.n_entries,
 		       cfg.timeout, cfg.entries[config_default_index(&cfg)].title);
+		if (cfg.root)
+			printf(", root %s", cfg.root);
+		printf("\n");
 		for (int i = 0; i < cfg.n_entries; i++)
 			printf("  %d. %s: %s (%d initrds) %s\n", i + 1, cfg.entries[i].title,
 			       cfg.entries[i].kernel, cfg.entries[i].n_initrd,
@@ -259,5 +263,7 @@ int main(int argc, char **argv)
 		return cmd_cat(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "map"))
 		return cmd_map(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "mkiso"))
+		return cmd_mkiso(argc - 2, argv + 2);
 	return usage();
 }

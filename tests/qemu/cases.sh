@@ -14,7 +14,8 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	bios_missing_initrd bios_not_a_kernel bios_truncated_bzimage bios_bad_elf_trunc
 	bios_bad_elf_beyond bios_bad_elf_overlap bios_bad_elf_entry bios_bad_huge bios_bad_mb2_sum bios_bad_gzip
 	bios_debian_linux64 bios_debian_linux32 bios_debian_linux686 bios_xen_dom0 bios_debian_pvh
-	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386"
+	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386
+	iso_uefi_cd iso_uefi_disk iso_uefi_esp iso_bios_cd iso_bios_disk iso_bios_damaged root_missing"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -348,6 +349,17 @@ case_config_syntax_error() {
 	args=(-x -t 90 -s 'baton.cfg:7: .*kernal|\r')
 }
 
+# `root` naming a volume that is not there: booting says so, and the menu comes back.
+case_root_missing() {
+	{
+		echo "root label:NOPE"
+		echo "timeout 30"
+		good_entry "good"
+	} >"$1/baton.cfg"
+	args=(-t 90 -s "Booting 'good' in|\\r" -s "error: cannot boot|"
+		-s "no volume with label 'NOPE' for root label:NOPE|x" -p "choose what to boot")
+}
+
 # An entry that cannot boot shows the message, then the menu comes back and another entry boots.
 bad_input_case() { # DIR TITLE ENTRY-LINES MESSAGE-REGEX
 	{
@@ -561,4 +573,72 @@ case_bios_entry() {
 	python3 "$here/mkbios.py" "$img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 1
 	args=(-B -t 30 -s 'baton BIOS stage2: long mode, drive 0x80|' \
 		-p 'could not read the volume it was started from')
+}
+
+# --- `baton mkiso`: one hybrid ISO booted as a CD and as a disk, by OVMF and by SeaBIOS ---
+
+# The ISO replaces the test's disk: the conformance kernel and its initrds put in /k by DEST=SRC,
+# the config at /boot/baton/baton.cfg and its copy with `root uuid:` on the ESP. Its config is
+# iso.cfg: run_case would copy a baton.cfg into the disk's FAT partition, which the ISO has not.
+iso_make() { # DIR
+	local k=$out/base/k
+	{
+		echo "timeout 0"
+		good_entry "conformance from the ISO"
+	} >"$1/iso.cfg"
+	"$B/baton" mkiso "$1/disk.img" --config "$1/iso.cfg" --label BATON-TEST \
+		k/linux64.bzImage="$k/linux64.bzImage" k/i1.bin="$k/i1.bin" k/i2.bin="$k/i2.bin" \
+		>/dev/null || rm -f "$1/disk.img"
+}
+# UEFI from a CD: OVMF starts the El Torito EFI image (the ESP); baton takes the CD as its
+# volume (the CDROM node names no partition of it) and reads /boot/baton/baton.cfg there.
+case_iso_uefi_cd() {
+	iso_make "$1"
+	args=(-K -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# UEFI from a USB stick: OVMF finds the El Torito image on the disk too (as on a CD).
+case_iso_uefi_disk() {
+	iso_make "$1"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# Firmware that ignores El Torito on a disk (its boot record's name spoiled here) starts the MBR's
+# ESP, partition 2: baton's config is the ESP's copy, whose `root uuid:` finds the kernel on the ISO.
+case_iso_uefi_esp() {
+	iso_make "$1"
+	python3 - "$1/disk.img" <<-'EOF'
+	import sys
+	f = open(sys.argv[1], "r+b")
+	for lba in range(16, 32):
+	    f.seek(lba * 2048)
+	    d = f.read(30)
+	    if d[0] == 0 and d[1:6] == b"CD001" and d[7:30] == b"EL TORITO SPECIFICATION":
+	        f.seek(lba * 2048 + 7)
+	        f.write(b"NO TORITO SPECIFICATION")
+	        break
+	else:
+	    sys.exit("no El Torito boot record")
+	EOF
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# BIOS from a CD: the El Torito boot image (stage1/cdboot.S) loads the body from the CD (drive
+# 0xE0 on SeaBIOS). The body does not read CDs yet: only its first line is checked.
+case_iso_bios_cd() {
+	BIOS=1 iso_make "$1"
+	args=(-B -K -x -t 90 -s 'baton BIOS stage2: long mode, drive 0xe0|' -f 'FAIL:|error: cannot boot')
+}
+# BIOS from a USB stick: stage1 in the ISO's MBR, the gap part and the body as ISO files; the body
+# sees the ISO as the whole disk and the ESP beside it.
+case_iso_bios_disk() {
+	BIOS=1 iso_make "$1"
+	args=(-B -x -t 90 -s 'baton BIOS stage2: long mode, drive 0x80|' -f 'FAIL:|error: cannot boot')
+}
+# A body damaged on the CD: the boot image names it and waits, no silent hang.
+case_iso_bios_damaged() {
+	iso_make "$1"
+	local off
+	off=$("$B/baton" map "$1/disk.img" /boot/baton/cdboot.img | awk 'NR == 1 { print $2 }')
+	python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(int(sys.argv[2]))
+b = f.read(1)[0]; f.seek(-1, 1); f.write(bytes([b ^ 0xff]))' "$1/disk.img" $((off + 4096))
+	args=(-B -K -t 30 -p 'baton: stage2 on the CD is damaged \(CRC-32 mismatch\)'
+		-f 'baton BIOS stage2')
 }
