@@ -621,7 +621,7 @@ case_iso_uefi_esp() {
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 # BIOS from a CD: the El Torito boot image (stage1/cdboot.S) loads the body from the CD (drive
-# 0xE0 on SeaBIOS). The body does not read CDs yet: only its first line is checked.
+# 0xE0 on SeaBIOS); the body reads the CD in 2048-byte sectors and boots the kernel from it.
 case_iso_bios_cd() {
 	BIOS=1 iso_make "$1"
 	args=(-B -K -x -t 90 -s 'baton BIOS stage2: long mode, drive 0xe0|' -f 'FAIL:|error: cannot boot')
