@@ -71,7 +71,7 @@ static int scratch_mount(struct fsjob *j, const char *path, struct scratch *s)
 	memset(s, 0, sizeof(*s));
 	s->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->fd < 0 || fstat(s->fd, &st))
-		return err_set(E_IO, "%s: %s", path, strerror(errno));
+		return ierr(E_IO, "%s: %s", path, strerror(errno));
 	imgdev_from_fd(s->fd, j->t->ss, (uint64_t)st.st_size, &s->dev);
 	s->vol.dev = &s->dev;
 	s->vol.blocks = s->dev.num_blocks;
@@ -108,11 +108,11 @@ static int fs_slurp(struct fs *fs, const char *path, uint8_t **data, size_t *len
 	}
 	if (f->type != FS_FILE || f->size > (256u << 20)) {
 		fs_close(f);
-		return err_set(E_UNSUPP, "%s is not a regular file baton can replace", path);
+		return ierr(E_UNSUPP, "%s is not a regular file baton can replace", path);
 	}
 	*len = (size_t)f->size;
 	*data = malloc(*len ? *len : 1);
-	r = *data ? fs_read(f, 0, *len, *data) : err_set(E_NOMEM, "out of memory");
+	r = *data ? fs_read(f, 0, *len, *data) : ierr(E_NOMEM, "out of memory");
 	fs_close(f);
 	if (r) {
 		free(*data);
@@ -129,12 +129,11 @@ int fs_get(struct target *t, struct volume *vol, const char *dir, const char *pa
 		struct stat st;
 		snprintf(p, sizeof(p), "%s%s", dir, path);
 		if (stat(p, &st))
-			return errno == ENOENT ? E_NOENT
-					       : err_set(E_IO, "%s: %s", p, strerror(errno));
+			return errno == ENOENT ? E_NOENT : ierr(E_IO, "%s: %s", p, strerror(errno));
 		if (!S_ISREG(st.st_mode))
-			return err_set(E_UNSUPP, "%s is not a regular file", p);
+			return ierr(E_UNSUPP, "%s is not a regular file", p);
 		*data = read_file(p, len);
-		return *data ? 0 : err_set(E_IO, "%s: %s", p, strerror(errno));
+		return *data ? 0 : ierr(E_IO, "%s: %s", p, strerror(errno));
 	}
 	struct fs *fs;
 	bool is_dir;
@@ -144,7 +143,7 @@ int fs_get(struct target *t, struct volume *vol, const char *dir, const char *pa
 		return r;
 	r = fs_slurp(fs, path, data, len, &is_dir);
 	if (!r && is_dir)
-		r = err_set(E_UNSUPP, "%s is a directory", path);
+		r = ierr(E_UNSUPP, "%s is a directory", path);
 	fs_unmount(fs);
 	return r;
 }
@@ -161,16 +160,16 @@ static int look(struct fsjob *j, struct fs *fs, struct fop *o)
 		snprintf(p, sizeof(p), "%s%s", j->dir, o->path);
 		if (lstat(p, &st)) {
 			if (errno != ENOENT)
-				return err_set(E_IO, "%s: %s", p, strerror(errno));
+				return ierr(E_IO, "%s: %s", p, strerror(errno));
 			r = E_NOENT;
 		} else if (S_ISDIR(st.st_mode)) {
 			is_dir = true;
 			r = 0;
 		} else if (S_ISREG(st.st_mode)) {
 			o->old = read_file(p, &o->old_len);
-			r = o->old ? 0 : err_set(E_IO, "%s: %s", p, strerror(errno));
+			r = o->old ? 0 : ierr(E_IO, "%s: %s", p, strerror(errno));
 		} else {
-			return err_set(E_UNSUPP, "%s is neither a file nor a directory", p);
+			return ierr(E_UNSUPP, "%s is neither a file nor a directory", p);
 		}
 	} else {
 		r = fs_slurp(fs, o->path, &o->old, &o->old_len, &is_dir);
@@ -181,14 +180,14 @@ static int look(struct fsjob *j, struct fs *fs, struct fop *o)
 	switch (o->kind) {
 	case FOP_MKDIR:
 		if (o->existed && !is_dir)
-			return err_set(E_INVAL, "%s on %s is a file where baton needs a directory",
-				       o->path, j->vol ? vol_label(j->vol) : j->dir);
+			return ierr(E_INVAL, "%s on %s is a file where baton needs a directory",
+				    o->path, j->vol ? vol_label(j->vol) : j->dir);
 		o->skip = o->existed;
 		break;
 	case FOP_PUT:
 		if (is_dir)
-			return err_set(E_INVAL, "%s on %s is a directory where baton puts a file",
-				       o->path, j->vol ? vol_label(j->vol) : j->dir);
+			return ierr(E_INVAL, "%s on %s is a directory where baton puts a file",
+				    o->path, j->vol ? vol_label(j->vol) : j->dir);
 		o->skip = o->existed && o->old_len == o->len && !memcmp(o->old, o->data, o->len);
 		break;
 	case FOP_DEL: o->skip = !o->existed || is_dir; break;
@@ -206,7 +205,7 @@ static int copy_sparse(int fd, uint64_t off, uint64_t len, const char *dst)
 	int r = 0;
 
 	if (out < 0 || !buf || ftruncate(out, (off_t)len)) {
-		r = err_set(E_IO, "%s: %s", dst, strerror(errno));
+		r = ierr(E_IO, "%s: %s", dst, strerror(errno));
 		goto out;
 	}
 	for (uint64_t pos = 0; pos < len && !r;) {
@@ -224,8 +223,8 @@ static int copy_sparse(int fd, uint64_t off, uint64_t len, const char *dst)
 			size_t n = (size_t)MIN((uint64_t)CHUNK, end - pos);
 			ssize_t got = pread(fd, buf, n, (off_t)(off + pos));
 			if (got != (ssize_t)n) {
-				r = err_set(E_IO, "reading the partition at byte %llu failed",
-					    (unsigned long long)(off + pos));
+				r = ierr(E_IO, "reading the partition at byte %llu failed",
+					 (unsigned long long)(off + pos));
 				break;
 			}
 			for (size_t i = 0; i < n && !r; i += 4096) {
@@ -233,8 +232,8 @@ static int copy_sparse(int fd, uint64_t off, uint64_t len, const char *dst)
 				if (!memcmp(buf + i, zero, k))
 					continue;
 				if (pwrite(out, buf + i, k, (off_t)(pos + i)) != (ssize_t)k)
-					r = err_set(E_IO, "%s: write failed: %s", dst,
-						    strerror(errno));
+					r = ierr(E_IO, "%s: write failed: %s", dst,
+						 strerror(errno));
 			}
 			pos += n;
 		}
@@ -242,7 +241,7 @@ static int copy_sparse(int fd, uint64_t off, uint64_t len, const char *dst)
 out:
 	free(buf);
 	if (out >= 0 && close(out) && !r)
-		r = err_set(E_IO, "%s: %s", dst, strerror(errno));
+		r = ierr(E_IO, "%s: %s", dst, strerror(errno));
 	return r;
 }
 
@@ -252,8 +251,7 @@ static int tool(const char *what, const char *const argv[])
 	int st = run_tool(out, sizeof(out), argv);
 
 	if (st)
-		return err_set(E_IO, "%s failed (%s: %s)", what, argv[0],
-			       out[0] ? out : "no message");
+		return ierr(E_IO, "%s failed (%s: %s)", what, argv[0], out[0] ? out : "no message");
 	return 0;
 }
 
@@ -274,16 +272,15 @@ static int fsck(struct fsjob *j, const char *img, const char *when)
 		return 0;
 	char *last = strrchr(out, '\n');
 	if (!strcmp(when, "before"))
-		return err_set(
-		    E_CORRUPT,
-		    "the filesystem on %s has errors or was not unmounted cleanly (%s -n "
-		    "says: %s): repair it first (fsck.%s)",
-		    vol_label(j->vol), strcmp(j->fsname, "fat") ? "e2fsck -f" : "fsck.fat",
-		    last ? last + 1 : out, strcmp(j->fsname, "fat") ? "ext4" : "fat");
-	return err_set(E_CORRUPT,
-		       "internal error: the staged change to %s fails fsck (%s); nothing was "
-		       "written",
-		       vol_label(j->vol), last ? last + 1 : out);
+		return ierr(E_CORRUPT,
+			    "the filesystem on %s has errors or was not unmounted cleanly (%s -n "
+			    "says: %s): repair it first (fsck.%s)",
+			    vol_label(j->vol), strcmp(j->fsname, "fat") ? "e2fsck -f" : "fsck.fat",
+			    last ? last + 1 : out, strcmp(j->fsname, "fat") ? "ext4" : "fat");
+	return ierr(E_CORRUPT,
+		    "internal error: the staged change to %s fails fsck (%s); nothing was "
+		    "written",
+		    vol_label(j->vol), last ? last + 1 : out);
 }
 
 /* Where a file lies in the scratch copy, in volume bytes. */
@@ -303,7 +300,7 @@ static int add_piece(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t le
 		ps->cap = ps->cap ? ps->cap * 2 : 16;
 		ps->p = realloc(ps->p, ps->cap * sizeof(*ps->p));
 		if (!ps->p)
-			return err_set(E_NOMEM, "out of memory");
+			return ierr(E_NOMEM, "out of memory");
 	}
 	ps->p[ps->n++] = (struct piece){file_off, vol_off, len};
 	return 0;
@@ -379,7 +376,7 @@ static int restore_zeros(struct fsjob *j, struct fop *o)
 				continue;
 			if (fd < 0 || pwrite(fd, o->data + p->file_off, p->len,
 					     (off_t)p->vol_off) != (ssize_t)p->len)
-				r = err_set(E_IO, "%s: write failed", j->work);
+				r = ierr(E_IO, "%s: write failed", j->work);
 		}
 		if (fd >= 0)
 			close(fd);
@@ -410,9 +407,9 @@ static int stage_fat(struct fsjob *j)
 			snprintf(src, sizeof(src), "%s/f%d", j->tmp, i);
 			r = write_file(src, o->data, o->len);
 			const char *a[] = {"mcopy", "-o", "-i", img, src, dst, NULL};
-			if (!r && (r = tool("copying a file", a)) && strstr(err_msg(), "Disk full"))
-				r = err_set(E_RANGE, "no room for %s (%zu bytes) on %s (FAT)",
-					    o->path, o->len, vol_label(j->vol));
+			if (!r && (r = tool("copying a file", a)) && strstr(imsg(), "Disk full"))
+				r = ierr(E_RANGE, "no room for %s (%zu bytes) on %s (FAT)", o->path,
+					 o->len, vol_label(j->vol));
 		} else if (o->kind == FOP_DEL) {
 			const char *a[] = {"mdel", "-i", img, dst, NULL};
 			r = tool("deleting a file", a);
@@ -436,11 +433,11 @@ static int stage_ext(struct fsjob *j)
 	int r = 0;
 
 	if (!bs)
-		return err_set(E_CORRUPT, "%s: no ext superblock in the copy", vol_label(j->vol));
+		return ierr(E_CORRUPT, "%s: no ext superblock in the copy", vol_label(j->vol));
 	snprintf(script, sizeof(script), "%s/debugfs.cmd", j->tmp);
 	f = fopen(script, "we");
 	if (!f)
-		return err_set(E_IO, "%s: %s", script, strerror(errno));
+		return ierr(E_IO, "%s: %s", script, strerror(errno));
 	for (int i = 0; i < j->n_ops && !r; i++) {
 		struct fop *o = &j->ops[i];
 		if (o->skip)
@@ -452,7 +449,7 @@ static int stage_ext(struct fsjob *j)
 		case FOP_PUT: {
 			uint8_t *c = holeless(o->data, o->len, bs, &patched[i]);
 			snprintf(src, sizeof(src), "%s/f%d", j->tmp, i);
-			r = c ? write_file(src, c, o->len) : err_set(E_NOMEM, "out of memory");
+			r = c ? write_file(src, c, o->len) : ierr(E_NOMEM, "out of memory");
 			free(c);
 			if (o->existed)
 				fprintf(f, "rm %s\n", o->path);
@@ -462,20 +459,19 @@ static int stage_ext(struct fsjob *j)
 		}
 	}
 	if (fclose(f) && !r)
-		r = err_set(E_IO, "%s: write failed", script);
+		r = ierr(E_IO, "%s: write failed", script);
 	if (r)
 		return r;
 	/* debugfs exits 0 whatever a command did: its output is kept for the message. */
 	const char *a[] = {"debugfs", "-w", "-f", script, j->work, NULL};
 	if (run_tool(out, sizeof(out), a))
-		return err_set(E_IO, "debugfs failed on the copy of %s: %s", vol_label(j->vol),
-			       out);
+		return ierr(E_IO, "debugfs failed on the copy of %s: %s", vol_label(j->vol), out);
 	if (strstr(out, "Could not allocate") || strstr(out, "No free space") ||
 	    strstr(out, "No space"))
 		for (int i = 0; i < j->n_ops; i++)
 			if (j->ops[i].kind == FOP_PUT && !j->ops[i].skip)
-				return err_set(E_RANGE, "no room for %s (%zu bytes) on %s (ext)",
-					       j->ops[i].path, j->ops[i].len, vol_label(j->vol));
+				return ierr(E_RANGE, "no room for %s (%zu bytes) on %s (ext)",
+					    j->ops[i].path, j->ops[i].len, vol_label(j->vol));
 	for (int i = 0; i < j->n_ops && !r; i++)
 		if (patched[i])
 			r = restore_zeros(j, &j->ops[i]);
@@ -504,12 +500,12 @@ static int check_copy(struct fsjob *j, const char *dbg)
 			      : g == E_NOENT;
 		free(d);
 		if (!ok)
-			r = err_set(
-			    E_IO, "%s of %s on the copy of %s did not give the expected result%s%s",
-			    o->kind == FOP_MKDIR ? "creating"
-			    : o->kind == FOP_PUT ? "writing"
-						 : "removing",
-			    o->path, vol_label(j->vol), dbg ? ": " : "", dbg ? dbg : "");
+			r = ierr(E_IO,
+				 "%s of %s on the copy of %s did not give the expected result%s%s",
+				 o->kind == FOP_MKDIR ? "creating"
+				 : o->kind == FOP_PUT ? "writing"
+						      : "removing",
+				 o->path, vol_label(j->vol), dbg ? ": " : "", dbg ? dbg : "");
 	}
 	scratch_close(&s);
 	return r;
@@ -530,7 +526,7 @@ static int data_segs(const char *p1, const char *p2, uint64_t len, struct seg **
 	for (int k = 0; k < 2; k++) {
 		int fd = open(paths[k], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return err_set(E_IO, "%s: %s", paths[k], strerror(errno));
+			return ierr(E_IO, "%s: %s", paths[k], strerror(errno));
 		for (uint64_t pos = 0; pos < len;) {
 			off_t d = lseek(fd, (off_t)pos, SEEK_DATA);
 			if (d < 0)
@@ -542,7 +538,7 @@ static int data_segs(const char *p1, const char *p2, uint64_t len, struct seg **
 				*out = realloc(*out, cap * sizeof(**out));
 				if (!*out) {
 					close(fd);
-					return err_set(E_NOMEM, "out of memory");
+					return ierr(E_NOMEM, "out of memory");
 				}
 			}
 			(*out)[(*n)++] =
@@ -586,14 +582,14 @@ static int add_run(struct fsjob *j, int *cap, uint64_t off, uint64_t len, int wf
 		*cap = *cap ? *cap * 2 : 32;
 		struct run *n = realloc(j->runs, *cap * sizeof(*n));
 		if (!n)
-			return err_set(E_NOMEM, "out of memory");
+			return ierr(E_NOMEM, "out of memory");
 		j->runs = n;
 	}
 	struct run *r = &j->runs[j->n_runs];
 	r->data = malloc(len);
 	if (!r->data || pread(wfd, r->data, len, (off_t)off) != (ssize_t)len) {
 		free(r->data);
-		return err_set(E_IO, "%s: read failed", j->work);
+		return ierr(E_IO, "%s: read failed", j->work);
 	}
 	r->off = j->vol->start * j->t->ss + off;
 	r->len = len;
@@ -623,13 +619,12 @@ static int diff(struct fsjob *j, const char *before, bool meta_only)
 	int cap = 0;
 
 	if (!map || !fmap || !a || !b || !c || bfd < 0 || wfd < 0) {
-		r = err_set(E_NOMEM, "out of memory or scratch files gone");
+		r = ierr(E_NOMEM, "out of memory or scratch files gone");
 		goto out;
 	}
 	if (fstat(wfd, &st) || (uint64_t)st.st_size != len) {
-		r = err_set(E_IO,
-			    "internal error: the copy of %s changed size; nothing was written",
-			    vol_label(j->vol));
+		r = ierr(E_IO, "internal error: the copy of %s changed size; nothing was written",
+			 vol_label(j->vol));
 		goto out;
 	}
 	r = data_segs(before, j->work, len, &segs, &nseg);
@@ -638,7 +633,7 @@ static int diff(struct fsjob *j, const char *before, bool meta_only)
 			size_t n = (size_t)MIN((uint64_t)CHUNK, MIN(segs[i].b, len) - pos);
 			if (pread(bfd, a, n, (off_t)pos) != (ssize_t)n ||
 			    pread(wfd, b, n, (off_t)pos) != (ssize_t)n) {
-				r = err_set(E_IO, "reading the scratch copies failed");
+				r = ierr(E_IO, "reading the scratch copies failed");
 				break;
 			}
 			for (size_t k = 0; k < n; k += ss)
@@ -671,7 +666,7 @@ static int diff(struct fsjob *j, const char *before, bool meta_only)
 		if (!marked(map, sec) && !marked(fmap, sec))
 			continue;
 		if (pread(bfd, a, ss, (off_t)(sec * ss)) != (ssize_t)ss) {
-			r = err_set(E_IO, "reading the scratch copy failed");
+			r = ierr(E_IO, "reading the scratch copy failed");
 			break;
 		}
 		bool has_data = false;
@@ -681,11 +676,10 @@ static int diff(struct fsjob *j, const char *before, bool meta_only)
 			continue;
 		r = tgt_read(j->t, j->vol->start * ss + sec * ss, ss, c);
 		if (!r && memcmp(a, c, ss))
-			r = err_set(
-			    E_IO,
-			    "%s changed while baton was preparing the install (sector %llu of "
-			    "the partition); nothing was written",
-			    vol_label(j->vol), (unsigned long long)sec);
+			r = ierr(E_IO,
+				 "%s changed while baton was preparing the install (sector %llu of "
+				 "the partition); nothing was written",
+				 vol_label(j->vol), (unsigned long long)sec);
 	}
 	/* Runs: the files' data first, then the rest (metadata) in disk order. */
 	for (int pass = 0; pass < 2 && !r; pass++) {
@@ -726,7 +720,7 @@ static int stage(struct fsjob *j)
 
 	snprintf(j->tmp, sizeof(j->tmp), "%s/baton-install.XXXXXX", tmpdir ? tmpdir : "/var/tmp");
 	if (!mkdtemp(j->tmp)) {
-		r = err_set(E_IO, "%s: %s", j->tmp, strerror(errno));
+		r = ierr(E_IO, "%s: %s", j->tmp, strerror(errno));
 		j->tmp[0] = 0;
 		return r;
 	}
@@ -742,7 +736,7 @@ static int stage(struct fsjob *j)
 		if (!r) { /* e2image writes only up to the last block it copies */
 			int fd = open(before, O_RDWR | O_CLOEXEC);
 			if (fd < 0 || ftruncate(fd, (off_t)plen))
-				r = err_set(E_IO, "%s: %s", before, strerror(errno));
+				r = ierr(E_IO, "%s: %s", before, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 		}
@@ -751,7 +745,7 @@ static int stage(struct fsjob *j)
 		r = fsck(j, before, "before");
 	if (!r) {
 		int fd = open(before, O_RDONLY | O_CLOEXEC);
-		r = fd < 0 ? err_set(E_IO, "%s: %s", before, strerror(errno))
+		r = fd < 0 ? ierr(E_IO, "%s: %s", before, strerror(errno))
 			   : copy_sparse(fd, 0, plen, j->work);
 		if (fd >= 0)
 			close(fd);
@@ -776,14 +770,14 @@ int job_prepare(struct fsjob *j)
 		meta_cache_drop(&j->t->dev);
 		r = fs_mount(j->vol, &fs);
 		if (r)
-			return err_set(r, "%s: %s", vol_label(j->vol), err_msg());
+			return ierr(r, "%s: %s", vol_label(j->vol), imsg());
 		j->fsname = fs->drv->name;
 		if (strcmp(j->fsname, "fat") && strcmp(j->fsname, "ext4")) {
 			fs_unmount(fs);
-			return err_set(E_UNSUPP,
-				       "%s holds %s, which baton cannot write files to (FAT and "
-				       "ext2/3/4 only)",
-				       vol_label(j->vol), j->fsname);
+			return ierr(E_UNSUPP,
+				    "%s holds %s, which baton cannot write files to (FAT and "
+				    "ext2/3/4 only)",
+				    vol_label(j->vol), j->fsname);
 		}
 	}
 	for (int i = 0; i < j->n_ops && !r; i++)
@@ -809,7 +803,7 @@ static int put_mounted(const char *path, const uint8_t *data, size_t len)
 	snprintf(tmp, sizeof(tmp), "%s.baton-new", path);
 	r = write_file(tmp, data, len);
 	if (!r && rename(tmp, path))
-		r = err_set(E_IO, "%s: %s", path, strerror(errno));
+		r = ierr(E_IO, "%s: %s", path, strerror(errno));
 	if (r)
 		unlink(tmp);
 	return r;
@@ -848,12 +842,12 @@ int job_apply(struct fsjob *j)
 		switch (o->kind) {
 		case FOP_MKDIR:
 			if (mkdir(p, 0755))
-				r = err_set(E_IO, "%s: %s", p, strerror(errno));
+				r = ierr(E_IO, "%s: %s", p, strerror(errno));
 			break;
 		case FOP_PUT: r = put_mounted(p, o->data, o->len); break;
 		case FOP_DEL:
 			if (unlink(p))
-				r = err_set(E_IO, "%s: %s", p, strerror(errno));
+				r = ierr(E_IO, "%s: %s", p, strerror(errno));
 			break;
 		case FOP_RMDIR:
 			if (rmdir(p))
@@ -881,14 +875,14 @@ static int fiemap(const char *path, struct pieces *ps)
 
 	ps->n = 0;
 	if (fd < 0 || !fm) {
-		r = err_set(E_IO, "%s: %s", path, strerror(errno));
+		r = ierr(E_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	fm->fm_length = ~0ull;
 	fm->fm_flags = FIEMAP_FLAG_SYNC;
 	fm->fm_extent_count = 256;
 	if (ioctl(fd, FS_IOC_FIEMAP, fm)) {
-		r = err_set(E_UNSUPP, "%s: FIEMAP: %s", path, strerror(errno));
+		r = ierr(E_UNSUPP, "%s: FIEMAP: %s", path, strerror(errno));
 		goto out;
 	}
 	const uint32_t bad = FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC |
@@ -898,10 +892,10 @@ static int fiemap(const char *path, struct pieces *ps)
 	for (uint32_t i = 0; i < fm->fm_mapped_extents && !r; i++) {
 		struct fiemap_extent *e = &fm->fm_extents[i];
 		if (e->fe_flags & bad)
-			r = err_set(E_UNSUPP,
-				    "%s: a piece of the file is not plainly on the disk (FIEMAP "
-				    "flags 0x%x)",
-				    path, e->fe_flags);
+			r = ierr(E_UNSUPP,
+				 "%s: a piece of the file is not plainly on the disk (FIEMAP "
+				 "flags 0x%x)",
+				 path, e->fe_flags);
 		else
 			r = add_piece(ps, e->fe_logical, e->fe_physical, e->fe_length);
 	}
@@ -987,7 +981,7 @@ int job_extents(struct fsjob *j, const char *path,
 				const struct piece *q = &ps.p[k];
 				if (q->vol_off == FS_HOLE || q->vol_off + (fo - q->file_off) !=
 								 f->vol_off + (fo - f->file_off))
-					r = err_set(
+					r = ierr(
 					    E_IO,
 					    "%s: baton's driver and the kernel (FIEMAP) disagree "
 					    "on where %s is",
@@ -999,13 +993,11 @@ int job_extents(struct fsjob *j, const char *path,
 	for (int i = 0; i < ps.n && !r; i++) {
 		const struct piece *q = &ps.p[i];
 		if (q->vol_off == FS_HOLE)
-			r = err_set(E_UNSUPP,
-				    "%s on %s has a hole, which the boot code cannot read", path,
-				    vol_label(j->vol));
+			r = ierr(E_UNSUPP, "%s on %s has a hole, which the boot code cannot read",
+				 path, vol_label(j->vol));
 		else if (q->vol_off % ss || (q->len % ss && i + 1 < ps.n))
-			r = err_set(E_UNSUPP,
-				    "%s on %s has a piece not on a %u-byte sector boundary", path,
-				    vol_label(j->vol), ss);
+			r = ierr(E_UNSUPP, "%s on %s has a piece not on a %u-byte sector boundary",
+				 path, vol_label(j->vol), ss);
 		else
 			r = fn(ctx, j->vol->start + q->vol_off / ss, (q->len + ss - 1) / ss);
 		size += q->len;

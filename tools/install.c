@@ -44,7 +44,7 @@ static const char *const cfg_paths[] = {"/EFI/BOOT/baton.cfg", "/EFI/baton/baton
 
 static int fail(const char *what)
 {
-	fprintf(stderr, "baton: %s: %s\n", what, err_msg());
+	fprintf(stderr, "baton: %s: %s\n", what, imsg());
 	return 1;
 }
 
@@ -53,8 +53,8 @@ static int input(const char *dir, const char *name, char *path, uint8_t **data, 
 	snprintf(path, PATH_MAX, "%s/%s", dir, name);
 	*data = read_file(path, len);
 	if (!*data)
-		return err_set(E_NOENT, "%s: %s (build it with make, or give --from DIR)", path,
-			       strerror(errno));
+		return ierr(E_NOENT, "%s: %s (build it with make, or give --from DIR)", path,
+			    strerror(errno));
 	return 0;
 }
 
@@ -80,17 +80,16 @@ static int load_inputs(const struct inst_opts *o, struct inputs *in, bool bios, 
 			return r;
 		if (in->gap_len < GAP_HDR_OFF + GH_SIZE || in->gap_len > GAP_MAX ||
 		    memcmp(in->gap + 4, "BTN2", 4) || get32(in->gap + GAP_HDR_OFF) != GAP_HDR_MAGIC)
-			return err_set(E_FORMAT, "%s is not baton's gap part", in->gap_path);
+			return ierr(E_FORMAT, "%s is not baton's gap part", in->gap_path);
 		if (in->body_len < 16 || get32(in->body + 4) != BODY_MAGIC)
-			return err_set(E_FORMAT, "%s is not baton's BIOS stage2 body",
-				       in->body_path);
+			return ierr(E_FORMAT, "%s is not baton's BIOS stage2 body", in->body_path);
 		if (in->body_len > BODY_END - BODY_ADDR)
-			return err_set(E_RANGE, "%s is %zu bytes; the gap part loads at most %u",
-				       in->body_path, in->body_len, BODY_END - BODY_ADDR);
+			return ierr(E_RANGE, "%s is %zu bytes; the gap part loads at most %u",
+				    in->body_path, in->body_len, BODY_END - BODY_ADDR);
 		if (memcmp(in->body + BODY_BUILDID_OFF, in->gap + GAP_HDR_OFF + GH_BUILD_ID, 8))
-			return err_set(E_FORMAT,
-				       "%s and %s are from different builds (build ids differ)",
-				       in->gap_path, in->body_path);
+			return ierr(E_FORMAT,
+				    "%s and %s are from different builds (build ids differ)",
+				    in->gap_path, in->body_path);
 	}
 	if (uefi)
 		r = input(dir, "BOOTX64.EFI", in->efi_path, &in->efi, &in->efi_len);
@@ -246,15 +245,15 @@ static int check_block_list(struct target *t, const struct inputs *in, const str
 		total += (uint64_t)l->e[i].count * t->ss;
 	uint8_t *b = malloc(total ? total : 1);
 	uint64_t pos = 0;
-	int r = b ? 0 : err_set(E_NOMEM, "out of memory");
+	int r = b ? 0 : ierr(E_NOMEM, "out of memory");
 
 	for (int i = 0; i < l->n && !r; i++) {
 		r = tgt_read(t, l->e[i].lba * t->ss, (uint64_t)l->e[i].count * t->ss, b + pos);
 		pos += (uint64_t)l->e[i].count * t->ss;
 	}
 	if (!r && (total < in->body_len || memcmp(b, in->body, in->body_len)))
-		r = err_set(E_IO, "the stage2 file read back by its block list differs from %s",
-			    in->body_path);
+		r = ierr(E_IO, "the stage2 file read back by its block list differs from %s",
+			 in->body_path);
 	free(b);
 	return r;
 }
@@ -323,12 +322,12 @@ static int register_entry(struct target *t, struct volume *esp)
 
 	snprintf(part, sizeof(part), "%d", esp->index);
 	if (run_tool(before, sizeof(before), list))
-		return err_set(E_IO, "efibootmgr does not run: %s", before);
+		return ierr(E_IO, "efibootmgr does not run: %s", before);
 	const char *a[] = {"efibootmgr", "-c", "-d",	t->path, "-p",
 			   part,	 "-L", "baton", "-l",	 "\\EFI\\baton\\BOOTX64.EFI",
 			   NULL};
 	if (run_tool(out, sizeof(out), a))
-		return err_set(E_IO, "efibootmgr -c failed: %s", out);
+		return ierr(E_IO, "efibootmgr -c failed: %s", out);
 	/* The new entry: a Boot#### line in the new list that was not in the old one. */
 	for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
 		unsigned num;
@@ -339,7 +338,7 @@ static int register_entry(struct target *t, struct volume *esp)
 		if (!strstr(before, key))
 			return (int)num;
 	}
-	return err_set(E_IO, "efibootmgr made no new entry that baton can find");
+	return ierr(E_IO, "efibootmgr made no new entry that baton can find");
 }
 
 static int plan_and_install(const struct inst_opts *o)
@@ -383,21 +382,21 @@ static int plan_and_install(const struct inst_opts *o)
 	bool uefi_ok = in.efi && !uefi_check(&t, o, &up);
 	r = E_INVAL;
 	if (o->bios && !bios_ok) {
-		err_set(r, "BIOS: %s", bp.why);
+		ierr(r, "BIOS: %s", bp.why);
 		goto refuse;
 	}
 	if (o->uefi && !uefi_ok) {
-		err_set(r, "UEFI: %s", up.why);
+		ierr(r, "UEFI: %s", up.why);
 		goto refuse;
 	}
 	if (!o->bios && !o->uefi) {
 		if (!bios_ok && bp.forceable) {
-			err_set(r, "BIOS: %s (or --uefi for the UEFI part only)", bp.why);
+			ierr(r, "BIOS: %s (or --uefi for the UEFI part only)", bp.why);
 			goto refuse;
 		}
 		if (!bios_ok && !uefi_ok) {
-			err_set(r, "nothing can be installed on %s.\n  BIOS: %s\n  UEFI: %s",
-				t.path, bp.why, up.why);
+			ierr(r, "nothing can be installed on %s.\n  BIOS: %s\n  UEFI: %s", t.path,
+			     bp.why, up.why);
 			goto refuse;
 		}
 		if (!bios_ok)
@@ -437,7 +436,7 @@ static int plan_and_install(const struct inst_opts *o)
 		} else {
 			struct stat st;
 			if (stat(j->dir, &st) || !S_ISDIR(st.st_mode)) {
-				r = err_set(E_NOENT, "--esp %s: not a directory", j->dir);
+				r = ierr(E_NOENT, "--esp %s: not a directory", j->dir);
 				goto refuse;
 			}
 		}
@@ -459,12 +458,11 @@ static int plan_and_install(const struct inst_opts *o)
 		old_undo = read_file(upath, &old_undo_len);
 		if (u.disk_bytes != t.bytes || u.ss != t.ss || memcmp(u.diskid, t.diskid, 16)) {
 			if (!o->force) {
-				r = err_set(
-				    E_INVAL,
-				    "%s holds undo data for another disk (or this one was "
-				    "resized or repartitioned): move it away, or --force to "
-				    "replace it",
-				    upath);
+				r = ierr(E_INVAL,
+					 "%s holds undo data for another disk (or this one was "
+					 "resized or repartitioned): move it away, or --force to "
+					 "replace it",
+					 upath);
 				goto refuse;
 			}
 			undo_free(&u);
@@ -472,24 +470,24 @@ static int plan_and_install(const struct inst_opts *o)
 	}
 	if (u.n) {
 		if (!u.complete && !o->force) {
-			r = err_set(E_INVAL,
-				    "the last install (undo data %s) did not finish: run baton "
-				    "uninstall --force %s first, or install with --force",
-				    upath, t.path);
+			r = ierr(E_INVAL,
+				 "the last install (undo data %s) did not finish: run baton "
+				 "uninstall --force %s first, or install with --force",
+				 upath, t.path);
 			goto refuse;
 		}
 		n_old = u.n;
 		stale = calloc(u.n, sizeof(*stale));
-		int n = stale ? stale_records(&t, &u, stale, upath) : err_set(E_NOMEM, "oom");
+		int n = stale ? stale_records(&t, &u, stale, upath) : ierr(E_NOMEM, "oom");
 		if (n < 0) {
 			r = n;
 			goto refuse;
 		}
 		if (n && !o->force) {
-			r = err_set(E_INVAL,
-				    "the disk changed since baton was installed: a later uninstall "
-				    "would undo those changes too. Run baton uninstall first, or "
-				    "--force to reinstall and keep the old undo data as it is");
+			r = ierr(E_INVAL,
+				 "the disk changed since baton was installed: a later uninstall "
+				 "would undo those changes too. Run baton uninstall first, or "
+				 "--force to reinstall and keep the old undo data as it is");
 			goto refuse;
 		}
 		/* One filesystem, one way: staged (sector records) or mounted (file records). */
@@ -504,7 +502,7 @@ static int plan_and_install(const struct inst_opts *o)
 				     ((e->kind == UR_FILE || e->kind == UR_DIR) && !e->dir[0] &&
 				      !jobs[i].dir[0]));
 				if (mixed) {
-					r = err_set(
+					r = ierr(
 					    E_INVAL,
 					    "baton was installed on %s while it was %s; it is %s "
 					    "now: %s it again to reinstall, or uninstall first",
@@ -539,13 +537,12 @@ static int plan_and_install(const struct inst_opts *o)
 	if (do_bios && !bj->dir[0]) {
 		r = job_extents(bj, bp.body_path, add_ext, &el);
 		if (!r && el.over)
-			r = err_set(
-			    E_RANGE,
-			    "the stage2 file %s on %s is in %llu pieces; the gap part follows "
-			    "at most %d: defragment that filesystem or free space on it, then "
-			    "run baton install again",
-			    bp.body_path, vol_label(bp.body_vol), (unsigned long long)el.pieces,
-			    GAP_MAX_EXT);
+			r = ierr(E_RANGE,
+				 "the stage2 file %s on %s is in %llu pieces; the gap part follows "
+				 "at most %d: defragment that filesystem or free space on it, then "
+				 "run baton install again",
+				 bp.body_path, vol_label(bp.body_vol),
+				 (unsigned long long)el.pieces, GAP_MAX_EXT);
 		if (r)
 			goto refuse;
 	}
@@ -558,7 +555,7 @@ static int plan_and_install(const struct inst_opts *o)
 		for (int k = 0; k < j->n_runs && !r; k++) {
 			uint8_t *orig = malloc(j->runs[k].len);
 			r = orig ? tgt_read(&t, j->runs[k].off, j->runs[k].len, orig)
-				 : err_set(E_NOMEM, "out of memory");
+				 : ierr(E_NOMEM, "out of memory");
 			if (!r)
 				r = undo_add_bytes(&u, RUN_FS, j->vol->start, j->runs[k].off,
 						   j->runs[k].len, orig);
@@ -575,7 +572,7 @@ static int plan_and_install(const struct inst_opts *o)
 				continue;
 			struct urec *e = undo_push(&u, kind);
 			if (!e) {
-				r = err_set(E_NOMEM, "out of memory");
+				r = ierr(E_NOMEM, "out of memory");
 				break;
 			}
 			e->part = part;
@@ -585,7 +582,7 @@ static int plan_and_install(const struct inst_opts *o)
 			if (f->existed && kind == UR_FILE) {
 				e->data = malloc(f->old_len ? f->old_len : 1);
 				if (!e->data) {
-					r = err_set(E_NOMEM, "out of memory");
+					r = ierr(E_NOMEM, "out of memory");
 					break;
 				}
 				memcpy(e->data, f->old, f->old_len);
@@ -596,7 +593,7 @@ static int plan_and_install(const struct inst_opts *o)
 	if (!r && do_bios) {
 		gap_old = malloc(bp.gsec * t.ss);
 		r = gap_old ? tgt_read(&t, bp.gap_lba * t.ss, bp.gsec * t.ss, gap_old)
-			    : err_set(E_NOMEM, "out of memory");
+			    : ierr(E_NOMEM, "out of memory");
 		r = r ? r
 		      : undo_add_bytes(&u, RUN_GAP, 0, bp.gap_lba * t.ss, bp.gsec * t.ss, gap_old);
 		r = r ? r : tgt_read(&t, 0, 440, s0);
@@ -621,13 +618,12 @@ static int plan_and_install(const struct inst_opts *o)
 	if (!r && do_bios && bj->dir[0]) {
 		r = job_extents(bj, bp.body_path, add_ext, &el);
 		if (!r && el.over)
-			r = err_set(
-			    E_RANGE,
-			    "the stage2 file %s on %s is in %llu pieces; the gap part follows "
-			    "at most %d: defragment that filesystem, then run baton install "
-			    "again",
-			    bp.body_path, vol_label(bp.body_vol), (unsigned long long)el.pieces,
-			    GAP_MAX_EXT);
+			r = ierr(E_RANGE,
+				 "the stage2 file %s on %s is in %llu pieces; the gap part follows "
+				 "at most %d: defragment that filesystem, then run baton install "
+				 "again",
+				 bp.body_path, vol_label(bp.body_vol),
+				 (unsigned long long)el.pieces, GAP_MAX_EXT);
 	}
 	/* Then the gap part, then sector 0. */
 	if (!r && do_bios) {
@@ -651,38 +647,41 @@ static int plan_and_install(const struct inst_opts *o)
 			r = fs_get(&t, jobs[i].vol, jobs[i].vol ? "" : jobs[i].dir, f->path, &d,
 				   &n);
 			if (!r && (n != f->len || memcmp(d, f->data, n)))
-				r = err_set(E_IO, "%s read back through baton's driver differs",
-					    f->path);
+				r = ierr(E_IO, "%s read back through baton's driver differs",
+					 f->path);
 			if (!r)
 				free(d);
 		}
 	}
+	char note[300] = "";
 	if (!r && o->reg) {
 		struct stat st;
 		if (!do_uefi || !up.esp || !t.blk || stat("/sys/firmware/efi", &st)) {
-			printf("--register skipped: it needs the UEFI part on a block device's EFI "
-			       "system partition, on a system booted through UEFI\n");
+			snprintf(note, sizeof(note),
+				 "UEFI: --register skipped: it needs the EFI system partition on a "
+				 "block device, on a system started through UEFI\n");
 		} else {
 			int num = register_entry(&t, up.esp);
-			if (num < 0) {
-				fprintf(stderr, "baton: warning: %s\n", err_msg());
-			} else {
-				struct urec *e = undo_push(&u, UR_BOOTENTRY);
-				if (e)
-					e->off = (uint64_t)num;
-				printf("UEFI: boot entry Boot%04X \"baton\" registered\n", num);
-			}
+			struct urec *e = num < 0 ? NULL : undo_push(&u, UR_BOOTENTRY);
+			if (num < 0)
+				fprintf(stderr, "baton: warning: no boot entry: %s\n", imsg());
+			else if (e)
+				e->off = (uint64_t)num;
+			if (num >= 0)
+				snprintf(note, sizeof(note),
+					 "UEFI: boot entry Boot%04X \"baton\" registered\n", num);
 		}
 	} else if (!r && do_uefi) {
-		printf("UEFI: no boot entry registered (--register does it on a live UEFI system; "
-		       "the fallback path \\EFI\\BOOT\\BOOTX64.EFI boots without one)\n");
+		snprintf(note, sizeof(note),
+			 "UEFI: no boot entry registered (--register adds one on a running UEFI "
+			 "system; firmware finds \\EFI\\BOOT\\BOOTX64.EFI without one)\n");
 	}
 	if (!r)
 		r = seal(&t, &u, stale, n_old);
 	if (!r)
 		r = undo_save(upath, &u);
 	if (r) {
-		fprintf(stderr, "baton: install: %s\n", err_msg());
+		fprintf(stderr, "baton: install: %s\n", imsg());
 		if (t.writes)
 			fprintf(
 			    stderr,
@@ -696,8 +695,9 @@ static int plan_and_install(const struct inst_opts *o)
 	/* What went where. */
 	if (do_bios) {
 		printf("BIOS: boot code in sector 0 (bytes 0-439), gap part in %s at sector %llu "
-		       "(%llu sectors)\n",
-		       bp.gap_where, (unsigned long long)bp.gap_lba, (unsigned long long)bp.gsec);
+		       "(%llu sector%s)\n",
+		       bp.gap_where, (unsigned long long)bp.gap_lba, (unsigned long long)bp.gsec,
+		       bp.gsec == 1 ? "" : "s");
 		printf("BIOS: stage2 file %s on %s (%s, chosen as %s%s), %d piece%s\n",
 		       bp.body_path, vol_label(bp.body_vol), bp.body_fs, bp.body_why,
 		       bj->dir[0] ? ", through its mount" : "", el.n, el.n == 1 ? "" : "s");
@@ -706,6 +706,7 @@ static int plan_and_install(const struct inst_opts *o)
 		printf("UEFI: \\EFI\\BOOT\\BOOTX64.EFI and \\EFI\\baton\\BOOTX64.EFI on %s%s\n",
 		       up.esp ? vol_label(up.esp) : up.dir,
 		       ej && ej->dir[0] && up.esp ? " (through its mount)" : "");
+	fputs(note, stdout);
 	for (int i = 0; i < n_jobs; i++)
 		for (int k = 0; k < jobs[i].n_ops; k++)
 			if (strstr(jobs[i].ops[k].path, "baton.cfg") && !jobs[i].ops[k].skip)
@@ -718,7 +719,7 @@ static int plan_and_install(const struct inst_opts *o)
 	goto out;
 
 refuse:
-	fprintf(stderr, "baton: install: %s\n", err_msg());
+	fprintf(stderr, "baton: install: %s\n", imsg());
 	r = 1;
 out:
 	if (r && saved && !t.writes) { /* nothing written: the undo data as it was before */
@@ -806,20 +807,20 @@ static int check_region(struct target *t, const struct urec *e)
 			if (u < 0)
 				return u;
 			if (u > 0)
-				return err_set(E_INVAL,
-					       "%s is mounted: unmount it to restore its sectors",
-					       vol_label(v));
+				return ierr(E_INVAL,
+					    "%s is mounted: unmount it to restore its sectors",
+					    vol_label(v));
 			tgt_allow(t, v->start * ss, v->blocks * ss);
 			return 0;
 		}
 	}
-	return err_set(E_INVAL,
-		       "bytes %llu-%llu of the undo data are no longer inside %s: the partition "
-		       "table changed since the install, and restoring them could damage data",
-		       (unsigned long long)e->off, (unsigned long long)(e->off + e->len - 1),
-		       e->cls == RUN_MBR   ? "sector 0's boot code"
-		       : e->cls == RUN_GAP ? "the gap or BIOS boot partition"
-					   : "the partition they came from");
+	return ierr(E_INVAL,
+		    "bytes %llu-%llu of the undo data are no longer inside %s: the partition "
+		    "table changed since the install, and restoring them could damage data",
+		    (unsigned long long)e->off, (unsigned long long)(e->off + e->len - 1),
+		    e->cls == RUN_MBR	? "sector 0's boot code"
+		    : e->cls == RUN_GAP ? "the gap or BIOS boot partition"
+					: "the partition they came from");
 }
 
 /* baton uninstall [--force] [--undo FILE] [--sector-size N] TARGET */
@@ -847,10 +848,10 @@ int cmd_uninstall(int argc, char **argv)
 	undo_path(&t, &o, upath, sizeof(upath));
 	r = undo_load(upath, &u);
 	if (r == E_NOENT) {
-		err_set(r,
-			"no undo data at %s: baton was not installed on %s from this host, or the "
-			"data was moved (--undo FILE)",
-			upath, t.path);
+		ierr(r,
+		     "no undo data at %s: baton was not installed on %s from this host, or the "
+		     "data was moved (--undo FILE)",
+		     upath, t.path);
 		tgt_close(&t);
 		return fail("uninstall");
 	}
@@ -860,35 +861,33 @@ int cmd_uninstall(int argc, char **argv)
 	}
 	if (u.disk_bytes != t.bytes || u.ss != t.ss || memcmp(u.diskid, t.diskid, 16)) {
 		if (!o.force) {
-			r = err_set(
-			    E_INVAL,
-			    "%s is undo data for another disk (%llu bytes, %u-byte sectors, "
-			    "another disk id): --force restores it anyway",
-			    upath, (unsigned long long)u.disk_bytes, u.ss);
+			r = ierr(E_INVAL,
+				 "%s is undo data for another disk (%llu bytes, %u-byte sectors, "
+				 "another disk id): --force restores it anyway",
+				 upath, (unsigned long long)u.disk_bytes, u.ss);
 			goto out;
 		}
 		if (u.ss != t.ss) {
-			r = err_set(E_INVAL, "%s was made with %u-byte sectors; %s has %u", upath,
-				    u.ss, t.path, t.ss);
+			r = ierr(E_INVAL, "%s was made with %u-byte sectors; %s has %u", upath,
+				 u.ss, t.path, t.ss);
 			goto out;
 		}
 	}
 	if (!u.complete && !o.force) {
-		r = err_set(E_INVAL,
-			    "the install did not finish; --force restores what the undo data "
-			    "holds (the bytes it saved before it wrote anything)");
+		r = ierr(E_INVAL, "the install did not finish; --force restores what the undo data "
+				  "holds (the bytes it saved before it wrote anything)");
 		goto out;
 	}
 	stale = calloc(u.n + 1, sizeof(*stale));
-	int n = stale ? stale_records(&t, &u, stale, upath) : err_set(E_NOMEM, "out of memory");
+	int n = stale ? stale_records(&t, &u, stale, upath) : ierr(E_NOMEM, "out of memory");
 	if (n < 0) {
 		r = n;
 		goto out;
 	}
 	if (n && !o.force) {
-		r = err_set(E_INVAL,
-			    "the disk changed since baton was installed (above): restoring would "
-			    "undo those changes too; --force restores anyway");
+		r = ierr(E_INVAL,
+			 "the disk changed since baton was installed (above): restoring would "
+			 "undo those changes too; --force restores anyway");
 		goto out;
 	}
 	for (int i = 0; i < u.n; i++)
@@ -905,8 +904,8 @@ int cmd_uninstall(int argc, char **argv)
 			if (t.vols[k].start == e->part)
 				v = &t.vols[k];
 		if (!v && !e->dir[0]) {
-			r = err_set(E_INVAL, "no partition starts at sector %llu any more",
-				    (unsigned long long)e->part);
+			r = ierr(E_INVAL, "no partition starts at sector %llu any more",
+				 (unsigned long long)e->part);
 			goto out;
 		}
 		struct fsjob *j = job_for(&t, jobs, &n_jobs, v, e->dir[0] ? e->dir : NULL);
@@ -970,7 +969,7 @@ int cmd_uninstall(int argc, char **argv)
 	for (int i = 0; i < n_jobs && !r; i++)
 		r = job_apply(&jobs[i]);
 	if (r) {
-		fprintf(stderr, "baton: uninstall: %s\n", err_msg());
+		fprintf(stderr, "baton: uninstall: %s\n", imsg());
 		if (t.writes)
 			fprintf(stderr,
 				"baton: uninstall stopped half way; the undo data %s is kept: "
@@ -994,7 +993,7 @@ int cmd_uninstall(int argc, char **argv)
 	r = 0;
 	goto done;
 out:
-	fprintf(stderr, "baton: uninstall: %s\n", err_msg());
+	fprintf(stderr, "baton: uninstall: %s\n", imsg());
 	r = 1;
 done:
 	for (int i = 0; i < n_jobs; i++)

@@ -168,6 +168,13 @@ struct urec *undo_find(struct undo *u, uint32_t kind, uint64_t part, const char 
 /* The content a record covers as it is now (SHA-256); E_NOENT for a file that is not there. */
 int urec_current(struct target *t, const struct urec *r, uint8_t out[32]);
 
+/*
+ * Errors with room for the installer's longer messages (lib's err_set() keeps 255 bytes):
+ * ierr() sets both; imsg() is the latest message, whole when ierr() set it.
+ */
+int ierr(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *imsg(void);
+
 /* Helpers shared by the parts. */
 int run_tool(char *out, size_t n, const char *const argv[]);
 uint8_t *read_file(const char *path, size_t *len);

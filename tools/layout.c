@@ -138,7 +138,7 @@ int bios_check(struct target *t, const struct inst_opts *o, const struct inputs 
 	bp->gsec = gsec;
 	if (!s0 || tgt_read(t, 0, t->ss, s0) || tgt_read(t, 1024, sizeof(sb), sb)) {
 		free(s0);
-		snprintf(bp->why, sizeof(bp->why), "%s", err_msg());
+		snprintf(bp->why, sizeof(bp->why), "%s", imsg());
 		return -1;
 	}
 	if (t->scheme == PART_NONE) {
@@ -156,14 +156,14 @@ int bios_check(struct target *t, const struct inst_opts *o, const struct inputs 
 		} else if (kind || fsn || get16(sb + 56) == 0xef53) {
 			snprintf(
 			    bp->why, sizeof(bp->why),
-			    "%s holds a %s filesystem starting at sector 0 (a superfloppy, no "
+			    "%s holds a filesystem (%s) starting at sector 0 (a superfloppy, no "
 			    "partition table): there is no place for the boot code outside it "
 			    "(--force cannot help). Partition the disk (sfdisk, sgdisk) with a "
 			    "gap of at least %llu sectors before the first partition",
 			    t->path,
 			    kind  ? kind
 			    : fsn ? fsn
-				  : "ext",
+				  : "ext2/3/4",
 			    (unsigned long long)gsec + 1);
 		} else {
 			snprintf(
@@ -321,10 +321,10 @@ int uefi_check(struct target *t, const struct inst_opts *o, struct uefi_plan *up
 int stage1_code(const struct inputs *in, uint64_t gap_lba, uint64_t gsec, uint8_t code[440])
 {
 	if (in->mbr_len < 440 || memcmp(in->mbr + 4, "BTN1", 4))
-		return err_set(E_FORMAT, "%s is not baton's stage1 (no BTN1 patch block)",
-			       in->mbr_path);
+		return ierr(E_FORMAT, "%s is not baton's stage1 (no BTN1 patch block)",
+			    in->mbr_path);
 	if (gsec > 960)
-		return err_set(E_RANGE, "the gap part is too big for stage1");
+		return ierr(E_RANGE, "the gap part is too big for stage1");
 	memcpy(code, in->mbr, 440);
 	put64(code + 8, gap_lba);
 	put16(code + 16, (uint16_t)gsec);
@@ -341,13 +341,13 @@ int gap_image(struct target *t, const struct inputs *in, uint64_t boot_lba,
 	struct gap_hdr h;
 
 	if (!g)
-		return err_set(E_NOMEM, "out of memory");
+		return ierr(E_NOMEM, "out of memory");
 	memcpy(g, in->gap, in->gap_len);
 	memcpy(&h, g + GAP_HDR_OFF, sizeof(h));
 	if (n_ext > h.max_ext ||
 	    h.ext_off + (size_t)h.max_ext * sizeof(struct gap_ext) > in->gap_len) {
 		free(g);
-		return err_set(E_RANGE, "the block list does not fit the gap part");
+		return ierr(E_RANGE, "the block list does not fit the gap part");
 	}
 	h.body_size = (uint32_t)in->body_len;
 	h.body_crc = (uint32_t)crc32(0, in->body, (uInt)in->body_len);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,24 @@
 #include "imgdev.h"
 #include "install.h"
 #include "part.h"
+
+static char ierr_buf[4096];
+
+int ierr(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ierr_buf, sizeof(ierr_buf), fmt, ap);
+	va_end(ap);
+	err_set(code, "%s", ierr_buf);
+	return code;
+}
+
+const char *imsg(void)
+{
+	const char *m = err_msg();
+	return !strncmp(m, ierr_buf, strlen(m)) && ierr_buf[0] ? ierr_buf : m;
+}
 
 static int blk_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf)
 {
@@ -35,29 +54,29 @@ int tgt_open(struct target *t, const char *path, uint32_t force_ss)
 	t->dfd = -1;
 	t->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (t->fd < 0 || fstat(t->fd, &st))
-		return err_set(E_NOENT, "%s: %s", path, strerror(errno));
+		return ierr(E_NOENT, "%s: %s", path, strerror(errno));
 	t->blk = S_ISBLK(st.st_mode);
 	if (t->blk) {
 		t->rdev = st.st_rdev;
 		if (ioctl(t->fd, BLKGETSIZE64, &t->bytes))
-			return err_set(E_IO, "%s: cannot get the device size", path);
+			return ierr(E_IO, "%s: cannot get the device size", path);
 		t->dfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	} else if (S_ISREG(st.st_mode)) {
 		t->st_dev = st.st_dev;
 		t->ino = st.st_ino;
 		t->bytes = (uint64_t)st.st_size;
 	} else {
-		return err_set(E_INVAL, "%s is neither a disk image file nor a block device", path);
+		return ierr(E_INVAL, "%s is neither a disk image file nor a block device", path);
 	}
 	t->ss = imgdev_sector_size(t->fd);
 	if (force_ss) {
 		if (t->blk && force_ss != t->ss)
-			return err_set(E_INVAL, "%s has %u-byte sectors, not %u", path, t->ss,
-				       force_ss);
+			return ierr(E_INVAL, "%s has %u-byte sectors, not %u", path, t->ss,
+				    force_ss);
 		t->ss = force_ss;
 	}
 	if (t->bytes < 16 * (uint64_t)t->ss)
-		return err_set(E_RANGE, "%s is too small to hold a partition table", path);
+		return ierr(E_RANGE, "%s is too small to hold a partition table", path);
 	if (t->blk)
 		ioctl(t->fd, BLKFLSBUF, 0); /* no stale cached blocks of the whole disk */
 	imgdev_from_fd(t->fd, t->ss, t->bytes, &t->dev);
@@ -89,10 +108,10 @@ int tgt_scan(struct target *t)
 	}
 	if (part_warning[0]) {
 		free(s);
-		return err_set(E_CORRUPT,
-			       "the partition table has a problem (%s): repair it first "
-			       "(sgdisk -v, sfdisk --verify)",
-			       part_warning);
+		return ierr(E_CORRUPT,
+			    "the partition table has a problem (%s): repair it first "
+			    "(sgdisk -v, sfdisk --verify)",
+			    part_warning);
 	}
 	t->scheme = t->vols[0].scheme;
 	memset(t->diskid, 0, sizeof(t->diskid));
@@ -116,14 +135,13 @@ static int direct_read(struct target *t, uint64_t off, uint64_t len, void *buf)
 	if (b > t->bytes)
 		b = ALIGN_UP(off + len, t->ss);
 	if (posix_memalign((void **)&bounce, 4096, MIN(b - a, 1u << 22)))
-		return err_set(E_NOMEM, "out of memory");
+		return ierr(E_NOMEM, "out of memory");
 	for (uint64_t pos = a; pos < b && !r;) {
 		uint64_t n = MIN(b - pos, 1u << 22);
 		ssize_t got = pread(t->dfd, bounce, n, (off_t)pos);
 		if (got != (ssize_t)n) {
-			r = err_set(E_IO, "%s: read at byte %llu failed: %s", t->path,
-				    (unsigned long long)pos,
-				    got < 0 ? strerror(errno) : "short read");
+			r = ierr(E_IO, "%s: read at byte %llu failed: %s", t->path,
+				 (unsigned long long)pos, got < 0 ? strerror(errno) : "short read");
 			break;
 		}
 		uint64_t lo = MAX(pos, off), hi = MIN(pos + n, off + len);
@@ -153,16 +171,16 @@ int tgt_read(struct target *t, uint64_t off, uint64_t len, void *buf)
 	uint64_t got = 0;
 
 	if (off > t->bytes || len > t->bytes - off)
-		return err_set(E_RANGE, "%s: read of %llu bytes at %llu is past the end", t->path,
-			       (unsigned long long)len, (unsigned long long)off);
+		return ierr(E_RANGE, "%s: read of %llu bytes at %llu is past the end", t->path,
+			    (unsigned long long)len, (unsigned long long)off);
 	if (t->dfd >= 0)
 		return direct_read(t, off, len, buf);
 	while (got < len) {
 		ssize_t r = pread(t->fd, (char *)buf + got, len - got, (off_t)(off + got));
 		if (r <= 0)
-			return err_set(E_IO, "%s: read at byte %llu failed: %s", t->path,
-				       (unsigned long long)(off + got),
-				       r ? strerror(errno) : "end of file");
+			return ierr(E_IO, "%s: read at byte %llu failed: %s", t->path,
+				    (unsigned long long)(off + got),
+				    r ? strerror(errno) : "end of file");
 		got += (uint64_t)r;
 	}
 	return 0;
@@ -181,11 +199,11 @@ static int verify(struct target *t, uint64_t off, uint64_t len, const void *want
 	int r;
 
 	if (!buf)
-		return err_set(E_NOMEM, "out of memory");
+		return ierr(E_NOMEM, "out of memory");
 	r = tgt_read(t, off, len, buf);
 	if (!r && memcmp(buf, want, len))
-		r = err_set(E_IO, "%s: bytes %llu-%llu read back differ from what was written",
-			    t->path, (unsigned long long)off, (unsigned long long)(off + len - 1));
+		r = ierr(E_IO, "%s: bytes %llu-%llu read back differ from what was written",
+			 t->path, (unsigned long long)off, (unsigned long long)(off + len - 1));
 	free(buf);
 	return r;
 }
@@ -198,21 +216,21 @@ int tgt_write(struct target *t, uint64_t off, uint64_t len, const void *buf)
 		ok = off >= t->allow[i].off && len <= t->allow[i].len &&
 		     off - t->allow[i].off <= t->allow[i].len - len;
 	if (!ok || off > t->bytes || len > t->bytes - off)
-		return err_set(E_RANGE,
-			       "internal error: a write of %llu bytes at byte %llu is outside what "
-			       "baton may change; nothing was written there",
-			       (unsigned long long)len, (unsigned long long)off);
+		return ierr(E_RANGE,
+			    "internal error: a write of %llu bytes at byte %llu is outside what "
+			    "baton may change; nothing was written there",
+			    (unsigned long long)len, (unsigned long long)off);
 	for (uint64_t done = 0; done < len;) {
 		ssize_t r =
 		    pwrite(t->fd, (const char *)buf + done, len - done, (off_t)(off + done));
 		if (r <= 0)
-			return err_set(E_IO, "%s: write at byte %llu failed: %s", t->path,
-				       (unsigned long long)(off + done), strerror(errno));
+			return ierr(E_IO, "%s: write at byte %llu failed: %s", t->path,
+				    (unsigned long long)(off + done), strerror(errno));
 		done += (uint64_t)r;
 	}
 	t->writes++;
 	if (fdatasync(t->fd))
-		return err_set(E_IO, "%s: flush failed: %s", t->path, strerror(errno));
+		return ierr(E_IO, "%s: flush failed: %s", t->path, strerror(errno));
 	meta_cache_drop(&t->dev);
 	return verify(t, off, len, buf);
 }
@@ -454,7 +472,7 @@ int tgt_usage(struct target *t, uint64_t off, uint64_t len, char *dir, size_t n)
 	if (d)
 		closedir(d);
 	if (state < 0)
-		return err_set(E_UNSUPP, "%s", why);
+		return ierr(E_UNSUPP, "%s", why);
 	return state;
 }
 
@@ -535,16 +553,16 @@ int write_file(const char *path, const void *data, size_t len)
 	size_t done = 0;
 
 	if (fd < 0)
-		return err_set(E_IO, "%s: %s", path, strerror(errno));
+		return ierr(E_IO, "%s: %s", path, strerror(errno));
 	while (done < len) {
 		ssize_t r = write(fd, (const char *)data + done, len - done);
 		if (r <= 0) {
 			close(fd);
-			return err_set(E_IO, "%s: write failed: %s", path, strerror(errno));
+			return ierr(E_IO, "%s: write failed: %s", path, strerror(errno));
 		}
 		done += (size_t)r;
 	}
 	if (fsync(fd) || close(fd))
-		return err_set(E_IO, "%s: %s", path, strerror(errno));
+		return ierr(E_IO, "%s: %s", path, strerror(errno));
 	return 0;
 }

@@ -31,7 +31,7 @@ static int put(struct buf *b, const void *d, size_t n)
 		size_t cap = MAX(b->cap * 2, b->n + n + 4096);
 		uint8_t *p = realloc(b->p, cap);
 		if (!p)
-			return err_set(E_NOMEM, "out of memory");
+			return ierr(E_NOMEM, "out of memory");
 		b->p = p;
 		b->cap = cap;
 	}
@@ -116,7 +116,7 @@ int undo_save(const char *path, const struct undo *u)
 	if (!r)
 		r = write_file(tmp, b.p, b.n);
 	if (!r && rename(tmp, path))
-		r = err_set(E_IO, "%s: %s", path, strerror(errno));
+		r = ierr(E_IO, "%s: %s", path, strerror(errno));
 	if (!r) { /* the rename itself must survive a crash */
 		char d[PATH_MAX];
 		snprintf(d, sizeof(d), "%s", path);
@@ -141,17 +141,17 @@ int undo_load(const char *path, struct undo *u)
 
 	memset(u, 0, sizeof(*u));
 	if (!d)
-		return errno == ENOENT ? E_NOENT : err_set(E_IO, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? E_NOENT : ierr(E_IO, "%s: %s", path, strerror(errno));
 	if (n < 48 + 32 || memcmp(d, MAGIC, 8)) {
-		r = err_set(E_FORMAT, "%s is not baton undo data", path);
+		r = ierr(E_FORMAT, "%s is not baton undo data", path);
 		goto out;
 	}
 	sha256(d, n - 32, sum);
 	if (memcmp(sum, d + n - 32, 32) || get32(d + 8) != VERSION) {
-		r = err_set(E_CORRUPT,
-			    "%s is damaged (its checksum does not match) or from another "
-			    "baton version",
-			    path);
+		r = ierr(E_CORRUPT,
+			 "%s is damaged (its checksum does not match) or from another "
+			 "baton version",
+			 path);
 		goto out;
 	}
 	u->complete = get32(d + 12) & F_COMPLETE;
@@ -162,13 +162,13 @@ int undo_load(const char *path, struct undo *u)
 	n -= 32;
 	for (uint32_t i = 0; i < count && !r; i++) {
 		if (n - pos < 72) {
-			r = err_set(E_CORRUPT, "%s is truncated", path);
+			r = ierr(E_CORRUPT, "%s is truncated", path);
 			break;
 		}
 		const uint8_t *h = d + pos;
 		struct urec *e = undo_push(u, get32(h));
 		if (!e) {
-			r = err_set(E_NOMEM, "out of memory");
+			r = ierr(E_NOMEM, "out of memory");
 			break;
 		}
 		e->cls = get32(h + 4);
@@ -182,7 +182,7 @@ int undo_load(const char *path, struct undo *u)
 		pos += 72;
 		if (pl >= sizeof(e->path) || dl >= sizeof(e->dir) || n - pos < pl + dl ||
 		    n - pos - pl - dl < e->len) {
-			r = err_set(E_CORRUPT, "%s is truncated", path);
+			r = ierr(E_CORRUPT, "%s is truncated", path);
 			break;
 		}
 		memcpy(e->path, d + pos, pl);
@@ -190,14 +190,14 @@ int undo_load(const char *path, struct undo *u)
 		pos += pl + dl;
 		e->data = malloc(e->len ? e->len : 1);
 		if (!e->data) {
-			r = err_set(E_NOMEM, "out of memory");
+			r = ierr(E_NOMEM, "out of memory");
 			break;
 		}
 		memcpy(e->data, d + pos, e->len);
 		pos += e->len;
 	}
 	if (!r && pos != n)
-		r = err_set(E_CORRUPT, "%s has trailing bytes", path);
+		r = ierr(E_CORRUPT, "%s has trailing bytes", path);
 out:
 	free(d);
 	if (r)
@@ -232,14 +232,14 @@ int undo_add_bytes(struct undo *u, enum run_class cls, uint64_t part, uint64_t o
 		}
 		struct urec *e = undo_push(u, UR_BYTES);
 		if (!e)
-			return err_set(E_NOMEM, "out of memory");
+			return ierr(E_NOMEM, "out of memory");
 		e->cls = cls;
 		e->part = part;
 		e->off = pos;
 		e->len = next - pos;
 		e->data = malloc(e->len);
 		if (!e->data)
-			return err_set(E_NOMEM, "out of memory");
+			return ierr(E_NOMEM, "out of memory");
 		memcpy(e->data, orig + (pos - off), e->len);
 		pos = next;
 	}
@@ -264,7 +264,7 @@ int urec_current(struct target *t, const struct urec *r, uint8_t out[32])
 
 	if (r->kind == UR_BYTES) {
 		uint8_t *b = malloc(r->len ? r->len : 1);
-		g = b ? tgt_read(t, r->off, r->len, b) : err_set(E_NOMEM, "out of memory");
+		g = b ? tgt_read(t, r->off, r->len, b) : ierr(E_NOMEM, "out of memory");
 		if (!g)
 			sha256(b, r->len, out);
 		free(b);
@@ -281,9 +281,8 @@ int urec_current(struct target *t, const struct urec *r, uint8_t out[32])
 				if (t->vols[i].start == r->part)
 					v = &t->vols[i];
 			if (!v)
-				return err_set(E_NOENT,
-					       "no partition starts at sector %llu any more",
-					       (unsigned long long)r->part);
+				return ierr(E_NOENT, "no partition starts at sector %llu any more",
+					    (unsigned long long)r->part);
 			g = tgt_usage(t, v->start * t->ss, v->blocks * t->ss, dir, sizeof(dir));
 			if (g < 0)
 				return g;
