@@ -245,6 +245,135 @@ out:
 	return r;
 }
 
+/* Copies bytes [a, b) of the partition at poff into the copy, skipping zero blocks. */
+static int copy_part(struct target *t, uint64_t poff, uint64_t a, uint64_t b, int out,
+		     uint8_t *buf)
+{
+	static const uint8_t zero[4096];
+
+	for (uint64_t pos = a; pos < b;) {
+		size_t n = (size_t)MIN((uint64_t)CHUNK, b - pos);
+		int r = tgt_read(t, poff + pos, n, buf);
+		if (r)
+			return r;
+		for (size_t i = 0; i < n; i += 4096) {
+			size_t k = MIN((size_t)4096, n - i);
+			if (memcmp(buf + i, zero, k) &&
+			    pwrite(out, buf + i, k, (off_t)(pos + i)) != (ssize_t)k)
+				return ierr(E_IO, "writing the scratch copy failed: %s",
+					    strerror(errno));
+		}
+		pos += n;
+	}
+	return 0;
+}
+
+/*
+ * A FAT filesystem's metadata only (Microsoft's FAT specification, sections 3 and 6): the
+ * reserved sectors, the FATs, the FAT12/16 root directory, and every directory's clusters,
+ * found by walking the tree from the root. mtools and fsck.fat read nothing else for what
+ * the installer does, so a big FAT partition costs what its directories take, not its size.
+ * Returns E_FORMAT for anything odd; the caller then copies the whole partition.
+ */
+static int fat_meta_copy(struct target *t, uint64_t poff, uint64_t plen, const char *dst)
+{
+	uint8_t bs[512], *buf = malloc(CHUNK), *fat = NULL, *seen = NULL;
+	uint32_t *queue = NULL;
+	int out = -1, r = E_FORMAT;
+
+	if (!buf || tgt_read(t, poff, 512, bs))
+		goto out;
+	uint32_t bps = get16(bs + 11), spc = bs[13], rsvd = get16(bs + 14), nfats = bs[16];
+	uint32_t root_ents = get16(bs + 17), fatsz = get16(bs + 22) ? get16(bs + 22) : get32(bs + 36);
+	uint64_t tot = get16(bs + 19) ? get16(bs + 19) : get32(bs + 32);
+	if (bps < 512 || bps > 4096 || (bps & (bps - 1)) || !spc || (spc & (spc - 1)) || !rsvd ||
+	    !nfats || !fatsz || tot * bps > plen)
+		goto out;
+	uint64_t root_secs = ((uint64_t)root_ents * 32 + bps - 1) / bps;
+	uint64_t data = rsvd + (uint64_t)nfats * fatsz + root_secs;
+	if (data >= tot)
+		goto out;
+	uint32_t nclus = (uint32_t)((tot - data) / spc), csize = bps * spc;
+	int bits = nclus < 4085 ? 12 : nclus < 65525 ? 16 : 32;
+	if ((bits == 32) != (root_ents == 0) || (uint64_t)fatsz * bps < (uint64_t)(nclus + 2) * bits / 8)
+		goto out;
+	out = open(dst, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fat = malloc((size_t)fatsz * bps);
+	seen = calloc(nclus / 8 + 2, 1);
+	queue = malloc((nclus + 2) * sizeof(*queue));
+	if (out < 0 || !fat || !seen || !queue || ftruncate(out, (off_t)plen)) {
+		r = ierr(E_IO, "%s: %s", dst, strerror(errno));
+		goto out;
+	}
+	r = copy_part(t, poff, 0, data * bps, out, buf);
+	if (!r)
+		r = tgt_read(t, poff + (uint64_t)rsvd * bps, (uint64_t)fatsz * bps, fat);
+	if (r)
+		goto out;
+	/* The directories to walk: FAT32's root cluster, or the subdirectories of the root region. */
+	uint32_t nq = 0, qi = 0;
+	uint8_t *dirbuf = malloc(MAX(csize, (uint32_t)(root_secs * bps)) + 1);
+	if (!dirbuf) {
+		r = ierr(E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (bits == 32)
+		queue[nq++] = get32(bs + 44);
+	for (int pass = bits == 32 ? 1 : 0; !r; pass = 1) {
+		uint32_t len;
+		if (!pass) { /* the FAT12/16 root directory region */
+			len = (uint32_t)(root_secs * bps);
+			r = tgt_read(t, poff + (uint64_t)(data - root_secs) * bps, len, dirbuf);
+		} else {
+			if (qi == nq)
+				break;
+			uint32_t c = queue[qi++];
+			if (c < 2 || c >= nclus + 2 || (seen[c / 8] >> (c % 8) & 1))
+				continue;
+			seen[c / 8] |= (uint8_t)(1u << (c % 8));
+			uint64_t at = (data + (uint64_t)(c - 2) * spc) * bps;
+			r = copy_part(t, poff, at, at + csize, out, buf);
+			if (!r)
+				r = tgt_read(t, poff + at, csize, dirbuf);
+			len = csize;
+			/* The chain continues: its next cluster is more of this directory. */
+			uint32_t next;
+			if (bits == 12) {
+				uint32_t v = get16(fat + c + c / 2);
+				next = c & 1 ? v >> 4 : v & 0xfff;
+				next = next >= 0xff8 ? 0 : next;
+			} else if (bits == 16) {
+				next = get16(fat + 2 * c);
+				next = next >= 0xfff8 ? 0 : next;
+			} else {
+				next = get32(fat + 4 * c) & 0x0fffffff;
+				next = next >= 0x0ffffff8 ? 0 : next;
+			}
+			if (next && nq <= nclus) /* walked like a directory of its own */
+				queue[nq++] = next;
+		}
+		for (uint32_t i = 0; i + 32 <= len && !r; i += 32) {
+			const uint8_t *e = dirbuf + i;
+			if (!e[0])
+				break;
+			if (e[0] == 0xe5 || e[0] == '.' || (e[11] & 0x0f) == 0x0f || !(e[11] & 0x10))
+				continue;
+			uint32_t c = get16(e + 26) | (bits == 32 ? (uint32_t)get16(e + 20) << 16 : 0);
+			if (c >= 2 && c < nclus + 2 && nq <= nclus)
+				queue[nq++] = c;
+		}
+	}
+	free(dirbuf);
+out:
+	if (out >= 0 && close(out) && !r)
+		r = ierr(E_IO, "%s: %s", dst, strerror(errno));
+	free(buf);
+	free(fat);
+	free(seen);
+	free(queue);
+	return r;
+}
+
 static int tool(const char *what, const char *const argv[])
 {
 	char out[2048];
@@ -728,7 +857,9 @@ static int stage(struct fsjob *j)
 	snprintf(j->work, sizeof(j->work), "%s/work.img", j->tmp);
 	uint64_t poff = j->vol->start * j->t->ss, plen = j->vol->blocks * j->t->ss;
 	if (fat) {
-		r = copy_sparse(j->t->fd, poff, plen, before);
+		r = fat_meta_copy(j->t, poff, plen, before);
+		if (r == E_FORMAT) /* not a layout the walk knows: all of it */
+			r = copy_sparse(j->t->fd, poff, plen, before);
 	} else {
 		snprintf(off, sizeof(off), "%llu", (unsigned long long)poff);
 		const char *a[] = {"e2image", "-r", "-o", off, j->t->path, before, NULL};
@@ -757,7 +888,7 @@ static int stage(struct fsjob *j)
 	if (!r)
 		r = fsck(j, j->work, "after");
 	if (!r)
-		r = diff(j, before, !fat);
+		r = diff(j, before, true);
 	return r;
 }
 
@@ -840,13 +971,13 @@ int job_apply(struct fsjob *j)
 		snprintf(p, sizeof(p), "%s%s", j->dir, o->path);
 		j->t->writes++;
 		switch (o->kind) {
-		case FOP_MKDIR:
-			if (mkdir(p, 0755))
+		case FOP_MKDIR: /* another job on the same filesystem may have made it */
+			if (mkdir(p, 0755) && errno != EEXIST)
 				r = ierr(E_IO, "%s: %s", p, strerror(errno));
 			break;
 		case FOP_PUT: r = put_mounted(p, o->data, o->len); break;
 		case FOP_DEL:
-			if (unlink(p))
+			if (unlink(p) && errno != ENOENT)
 				r = ierr(E_IO, "%s: %s", p, strerror(errno));
 			break;
 		case FOP_RMDIR:

@@ -341,6 +341,24 @@ static int register_entry(struct target *t, struct volume *esp)
 	return ierr(E_IO, "efibootmgr made no new entry that baton can find");
 }
 
+/* --esp DIR that is where a partition of the target is mounted: that partition, mounted. */
+static void esp_on_target(struct target *t, struct uefi_plan *up)
+{
+	char want[PATH_MAX], dir[PATH_MAX], got[PATH_MAX];
+
+	if (!realpath(up->dir, want))
+		return;
+	for (int i = 0; i < t->n_vols; i++) {
+		struct volume *v = &t->vols[i];
+		if (tgt_usage(t, v->start * t->ss, v->blocks * t->ss, dir, sizeof(dir)) == 1 &&
+		    realpath(dir, got) && !strcmp(got, want)) {
+			up->esp = v;
+			up->dir = NULL;
+			return;
+		}
+	}
+}
+
 static int plan_and_install(const struct inst_opts *o)
 {
 	struct target t;
@@ -380,6 +398,8 @@ static int plan_and_install(const struct inst_opts *o)
 	/* What can be done, and what was asked. */
 	bool bios_ok = in.mbr && !bios_check(&t, o, &in, &bp);
 	bool uefi_ok = in.efi && !uefi_check(&t, o, &up);
+	if (uefi_ok && up.dir)
+		esp_on_target(&t, &up);
 	r = E_INVAL;
 	if (o->bios && !bios_ok) {
 		ierr(r, "BIOS: %s", bp.why);
@@ -529,8 +549,8 @@ static int plan_and_install(const struct inst_opts *o)
 			if (f->kind == FOP_PUT && f->existed && !f->skip &&
 			    !strcasecmp(f->path, "/EFI/BOOT/BOOTX64.EFI"))
 				printf(
-				    "replacing %s on %s (another boot loader's fallback copy; the "
-				    "undo data keeps it)\n",
+				    "replacing %s on %s (another boot loader's fallback copy, or an "
+				    "older baton; the undo data keeps the original)\n",
 				    f->path, jobs[i].vol ? vol_label(jobs[i].vol) : jobs[i].dir);
 		}
 	}

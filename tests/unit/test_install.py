@@ -198,7 +198,7 @@ def refuse(L, args, pattern, extra=()):
     return r
 
 
-def install_ok(L, args=(), expect=(), files=True, uefi=None, body_path=None, reinstall=True):
+def install_ok(L, args=(), expect=(), uefi=None, body_path=None, reinstall=True, after=None):
     """Install, check everything, reinstall (no change), uninstall (bit for bit)."""
     orig = L.img + '.orig'
     shutil.copyfile(L.img, orig)
@@ -227,11 +227,13 @@ def install_ok(L, args=(), expect=(), files=True, uefi=None, body_path=None, rei
             data = subprocess.run([BATON, 'cat', f'{L.img}:{uefi}', p], capture_output=True).stdout
             if data != EFI:
                 raise Fail(f'baton cat {p} is not build/BOOTX64.EFI')
+    if after:
+        after()
     if reinstall:
-        after = sha(L.img)
+        now = sha(L.img)
         r = baton('install', *args, L.img)
-        if r.returncode or sha(L.img) != after:
-            raise Fail(f'reinstall: exit {r.returncode}, image changed: {sha(L.img) != after}; '
+        if r.returncode or sha(L.img) != now:
+            raise Fail(f'reinstall: exit {r.returncode}, image changed: {sha(L.img) != now}; '
                        f'{r.stderr.strip()[:300]}')
     r = baton('uninstall', L.img)
     if r.returncode:
@@ -368,6 +370,59 @@ def t_gpt_hybrid(L):
     sh('sgdisk', '-h', '2:3', L.img)
     install_ok(L, expect=[r'BIOS boot partition \(hd0,gpt1\)', r'on \(hd0,gpt2\) \(fat'],
                uefi=2, body_path='/EFI/baton/bios.bin')
+
+
+def t_esp_existing(L):
+    """An ESP with a tree and another loader's fallback BOOTX64.EFI and a config: both kept safe."""
+    gpt_disk(L)
+    tree = f'{OUT}/{L.name}-tree'
+    shutil.rmtree(tree, ignore_errors=True)
+    rnd = random.Random(3)
+    files = {'EFI/BOOT/BOOTX64.EFI': rnd.randbytes(70000), 'EFI/BOOT/baton.cfg': b'timeout 3\n',
+             'EFI/debian/grubx64.efi': rnd.randbytes(150000), 'loader/entries/a.conf': b'x' * 9,
+             'deep/a/b/c/d/Long File Name.txt': rnd.randbytes(5000)}
+    for p, d in files.items():
+        os.makedirs(os.path.dirname(f'{tree}/{p}'), exist_ok=True)
+        open(f'{tree}/{p}', 'wb').write(d)
+    esp = [x for x in L.parts_list if x[0] == 2][0]
+    sh('mcopy', '-s', '-i', f'{L.img}@@{esp[1] * 512}', *[f'{tree}/{x}' for x in os.listdir(tree)],
+       '::/')
+    shutil.rmtree(tree)
+    install_ok(L, expect=[r'replacing /EFI/BOOT/BOOTX64.EFI on \(hd0,gpt2\)'], uefi=2,
+               body_path='/EFI/baton/bios.bin')
+    for p, d in files.items():
+        got = subprocess.run([BATON, 'cat', f'{L.img}:2', '/' + p], capture_output=True).stdout
+        if got != d:
+            raise Fail(f'/{p} changed')
+    r = baton('install', L.img)
+    if 'config:' in r.stdout or r.returncode:
+        raise Fail(f'a starter config was written beside /EFI/BOOT/baton.cfg: {r.stdout}')
+    sh(BATON, 'uninstall', L.img)
+
+
+def t_esp_dir(L):
+    """--esp DIR (a mounted ESP elsewhere): UEFI files there, BIOS on the disk; both undone."""
+    blank(L.img, 32 * MIB)
+    sfdisk(L.img, 'label: dos\nstart=2048, type=83\n')
+    mkext(L.img, 2048, 65536 - 2048)
+    mbr_gap(L)
+    L.fs = [(2048, 65536 - 2048, 'ext')]
+    esp = f'{OUT}/{L.name}-esp'
+    shutil.rmtree(esp, ignore_errors=True)
+    os.makedirs(f'{esp}/EFI/BOOT')
+    open(f'{esp}/EFI/BOOT/BOOTX64.EFI', 'wb').write(b'old loader')
+    def efi_files():
+        for p in ('EFI/BOOT/BOOTX64.EFI', 'EFI/baton/BOOTX64.EFI'):
+            if open(f'{esp}/{p}', 'rb').read() != EFI:
+                raise Fail(f'{esp}/{p} is not build/BOOTX64.EFI')
+        if not os.path.exists(f'{esp}/EFI/baton/baton.cfg'):
+            raise Fail('no starter config in the --esp directory')
+    install_ok(L, args=['--esp', esp], expect=[r'UEFI: .* on /'], body_path='/boot/baton/bios.bin',
+               after=efi_files)
+    if open(f'{esp}/EFI/BOOT/BOOTX64.EFI', 'rb').read() != b'old loader' or \
+            os.path.exists(f'{esp}/EFI/baton'):
+        raise Fail('uninstall did not put the --esp directory back')
+    shutil.rmtree(esp)
 
 
 def t_superfloppy(L):
@@ -622,7 +677,7 @@ def t_blockdev(L):
 
 
 TESTS = [t_mbr_1m, t_mbr63_ext4, t_mbr63_fat, t_mbr_nogap, t_logical, t_gpt_both,
-         t_gpt_no_bios_boot, t_gpt_hybrid, t_superfloppy, t_stale_vbr, t_foreign_gap, t_esp_only,
+         t_gpt_no_bios_boot, t_gpt_hybrid, t_esp_existing, t_esp_dir, t_superfloppy, t_stale_vbr, t_foreign_gap, t_esp_only,
          t_tiny, t_sector_4k, t_no_room, t_ext_zero_blocks, t_fragmented, t_changed_since,
          t_reinstall_new, t_mounted, t_blockdev]
 
