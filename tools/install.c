@@ -610,6 +610,10 @@ static int plan_and_install(const struct inst_opts *o)
 			}
 		}
 	}
+	/* Sector 0 and the gap are outside every partition; nothing may hold them either. */
+	if (!r && do_bios && (tgt_usage(&t, 0, t.ss, NULL, 0) < 0 ||
+			      tgt_usage(&t, bp.gap_lba * t.ss, bp.gsec * t.ss, NULL, 0) < 0))
+		goto refuse;
 	if (!r && do_bios) {
 		gap_old = malloc(bp.gsec * t.ss);
 		r = gap_old ? tgt_read(&t, bp.gap_lba * t.ss, bp.gsec * t.ss, gap_old)

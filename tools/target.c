@@ -17,6 +17,8 @@
 #include "install.h"
 #include "part.h"
 
+static int sys_read(const char *dir, const char *name, char *buf, size_t n);
+
 static char ierr_buf[4096];
 
 int ierr(int code, const char *fmt, ...)
@@ -57,7 +59,14 @@ int tgt_open(struct target *t, const char *path, uint32_t force_ss)
 		return ierr(E_NOENT, "%s: %s", path, strerror(errno));
 	t->blk = S_ISBLK(st.st_mode);
 	if (t->blk) {
+		char sd[64], b[8];
 		t->rdev = st.st_rdev;
+		snprintf(sd, sizeof(sd), "/sys/dev/block/%u:%u", major(st.st_rdev),
+			 minor(st.st_rdev));
+		if (!sys_read(sd, "partition", b, sizeof(b)))
+			return ierr(E_INVAL,
+				    "%s is a partition: baton installs onto the whole disk it is on",
+				    path);
 		if (ioctl(t->fd, BLKGETSIZE64, &t->bytes))
 			return ierr(E_IO, "%s: cannot get the device size", path);
 		t->dfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
