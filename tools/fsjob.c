@@ -1,5 +1,4 @@
-/* fsjob.c: files put on a filesystem of the target: staged on a scratch copy with mtools or
- * debugfs, or through its mount. */
+/* fsjob.c: files onto a filesystem of the target: staged on a scratch copy, or through a mount. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,9 +18,9 @@
  * debugfs for ext2/3/4) work on a scratch copy of the partition; baton's own drivers read the
  * result back, fsck checks it, and the copy is compared sector by sector with the original, so
  * the installer knows every sector that changes, can save the old bytes first and writes the new
- * ones itself. A FAT partition is copied whole (sparse: zero blocks are skipped); an ext one
- * through `e2image -r`, its metadata only: debugfs reads nothing else, and new file data lands in
- * blocks that were free.
+ * ones itself. Only the metadata is copied (FAT: reserved sectors, FATs, directories; ext:
+ * `e2image -r`), into a sparse file: the tools read nothing else for what they do here, and new
+ * file data lands in blocks that were free.
  */
 
 #define CHUNK (1u << 20)
@@ -29,7 +28,8 @@
 struct fop *job_add(struct fsjob *j, enum fop_kind kind, const char *path, const void *data,
 		    size_t len)
 {
-	struct fop *o = &j->ops[j->n_ops++];
+	static struct fop spill;
+	struct fop *o = j->n_ops < (int)ARRAY_SIZE(j->ops) ? &j->ops[j->n_ops++] : &spill;
 
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
@@ -246,8 +246,7 @@ out:
 }
 
 /* Copies bytes [a, b) of the partition at poff into the copy, skipping zero blocks. */
-static int copy_part(struct target *t, uint64_t poff, uint64_t a, uint64_t b, int out,
-		     uint8_t *buf)
+static int copy_part(struct target *t, uint64_t poff, uint64_t a, uint64_t b, int out, uint8_t *buf)
 {
 	static const uint8_t zero[4096];
 
@@ -284,7 +283,8 @@ static int fat_meta_copy(struct target *t, uint64_t poff, uint64_t plen, const c
 	if (!buf || tgt_read(t, poff, 512, bs))
 		goto out;
 	uint32_t bps = get16(bs + 11), spc = bs[13], rsvd = get16(bs + 14), nfats = bs[16];
-	uint32_t root_ents = get16(bs + 17), fatsz = get16(bs + 22) ? get16(bs + 22) : get32(bs + 36);
+	uint32_t root_ents = get16(bs + 17),
+		 fatsz = get16(bs + 22) ? get16(bs + 22) : get32(bs + 36);
 	uint64_t tot = get16(bs + 19) ? get16(bs + 19) : get32(bs + 32);
 	if (bps < 512 || bps > 4096 || (bps & (bps - 1)) || !spc || (spc & (spc - 1)) || !rsvd ||
 	    !nfats || !fatsz || tot * bps > plen)
@@ -295,7 +295,8 @@ static int fat_meta_copy(struct target *t, uint64_t poff, uint64_t plen, const c
 		goto out;
 	uint32_t nclus = (uint32_t)((tot - data) / spc), csize = bps * spc;
 	int bits = nclus < 4085 ? 12 : nclus < 65525 ? 16 : 32;
-	if ((bits == 32) != (root_ents == 0) || (uint64_t)fatsz * bps < (uint64_t)(nclus + 2) * bits / 8)
+	if ((bits == 32) != (root_ents == 0) ||
+	    (uint64_t)fatsz * bps < (uint64_t)(nclus + 2) * bits / 8)
 		goto out;
 	out = open(dst, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	fat = malloc((size_t)fatsz * bps);
@@ -310,7 +311,8 @@ static int fat_meta_copy(struct target *t, uint64_t poff, uint64_t plen, const c
 		r = tgt_read(t, poff + (uint64_t)rsvd * bps, (uint64_t)fatsz * bps, fat);
 	if (r)
 		goto out;
-	/* The directories to walk: FAT32's root cluster, or the subdirectories of the root region. */
+	/* The directories to walk: FAT32's root cluster, or the subdirectories of the root region.
+	 */
 	uint32_t nq = 0, qi = 0;
 	uint8_t *dirbuf = malloc(MAX(csize, (uint32_t)(root_secs * bps)) + 1);
 	if (!dirbuf) {
@@ -356,9 +358,11 @@ static int fat_meta_copy(struct target *t, uint64_t poff, uint64_t plen, const c
 			const uint8_t *e = dirbuf + i;
 			if (!e[0])
 				break;
-			if (e[0] == 0xe5 || e[0] == '.' || (e[11] & 0x0f) == 0x0f || !(e[11] & 0x10))
+			if (e[0] == 0xe5 || e[0] == '.' || (e[11] & 0x0f) == 0x0f ||
+			    !(e[11] & 0x10))
 				continue;
-			uint32_t c = get16(e + 26) | (bits == 32 ? (uint32_t)get16(e + 20) << 16 : 0);
+			uint32_t c =
+			    get16(e + 26) | (bits == 32 ? (uint32_t)get16(e + 20) << 16 : 0);
 			if (c >= 2 && c < nclus + 2 && nq <= nclus)
 				queue[nq++] = c;
 		}
@@ -694,15 +698,47 @@ static int data_segs(const char *p1, const char *p2, uint64_t len, struct seg **
 	return 0;
 }
 
-/* Marks sectors [a, b) (partition-relative) in the change map. */
-static void mark(uint8_t *map, uint64_t a, uint64_t b)
+/* Sector ranges [a, b), partition-relative: appended, then sorted and merged. */
+struct spans {
+	struct seg *s;
+	int n, cap;
+};
+
+static int span_add(struct spans *sp, uint64_t a, uint64_t b)
 {
-	for (uint64_t s = a; s < b; s++)
-		map[s / 8] |= (uint8_t)(1u << (s % 8));
+	if (sp->n && sp->s[sp->n - 1].b == a) {
+		sp->s[sp->n - 1].b = b;
+		return 0;
+	}
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 64;
+		struct seg *n = realloc(sp->s, sp->cap * sizeof(*n));
+		if (!n)
+			return ierr(E_NOMEM, "out of memory");
+		sp->s = n;
+	}
+	sp->s[sp->n++] = (struct seg){a, b};
+	return 0;
 }
-static bool marked(const uint8_t *map, uint64_t s)
+
+static int seg_cmp(const void *x, const void *y)
 {
-	return map[s / 8] >> (s % 8) & 1;
+	const struct seg *p = x, *q = y;
+	return p->a < q->a ? -1 : p->a > q->a;
+}
+
+static void span_merge(struct spans *sp)
+{
+	int m = 0;
+	if (sp->n)
+		qsort(sp->s, sp->n, sizeof(*sp->s), seg_cmp);
+	for (int i = 0; i < sp->n; i++) {
+		if (m && sp->s[i].a <= sp->s[m - 1].b)
+			sp->s[m - 1].b = MAX(sp->s[m - 1].b, sp->s[i].b);
+		else
+			sp->s[m++] = sp->s[i];
+	}
+	sp->n = m;
 }
 
 static int add_run(struct fsjob *j, int *cap, uint64_t off, uint64_t len, int wfd)
@@ -737,17 +773,17 @@ static int add_run(struct fsjob *j, int *cap, uint64_t off, uint64_t len, int wf
 static int diff(struct fsjob *j, const char *before, bool meta_only)
 {
 	uint32_t ss = j->t->ss;
-	uint64_t len = j->vol->blocks * ss, nsec = j->vol->blocks;
-	uint8_t *map = calloc(nsec / 8 + 1, 1), *fmap = calloc(nsec / 8 + 1, 1);
+	uint64_t len = j->vol->blocks * ss;
 	uint8_t *a = malloc(CHUNK), *b = malloc(CHUNK), *c = malloc(ss);
 	struct seg *segs = NULL;
-	int nseg, r, bfd = open(before, O_RDONLY | O_CLOEXEC),
-		     wfd = open(j->work, O_RDONLY | O_CLOEXEC);
+	struct spans changed = {0}, files = {0}, rest = {0};
+	int nseg = 0, r, bfd = open(before, O_RDONLY | O_CLOEXEC),
+	    wfd = open(j->work, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	static const uint8_t zero[4096];
 	int cap = 0;
 
-	if (!map || !fmap || !a || !b || !c || bfd < 0 || wfd < 0) {
+	if (!a || !b || !c || bfd < 0 || wfd < 0) {
 		r = ierr(E_NOMEM, "out of memory or scratch files gone");
 		goto out;
 	}
@@ -765,71 +801,86 @@ static int diff(struct fsjob *j, const char *before, bool meta_only)
 				r = ierr(E_IO, "reading the scratch copies failed");
 				break;
 			}
-			for (size_t k = 0; k < n; k += ss)
+			for (size_t k = 0; k < n && !r; k += ss)
 				if (memcmp(a + k, b + k, ss))
-					mark(map, (pos + k) / ss, (pos + k) / ss + 1);
+					r = span_add(&changed, (pos + k) / ss, (pos + k) / ss + 1);
 			pos += n;
 		}
 	}
 	/* The written files' sectors. */
-	struct scratch s;
+	struct scratch s = {.fd = -1};
 	struct pieces ps = {0};
 	if (!r)
 		r = scratch_mount(j, j->work, &s);
-	else
-		s.fs = NULL, s.fd = -1;
 	for (int i = 0; i < j->n_ops && !r; i++) {
 		if (j->ops[i].kind != FOP_PUT || j->ops[i].skip)
 			continue;
 		r = file_pieces(s.fs, j->ops[i].path, &ps);
 		for (int k = 0; !r && k < ps.n; k++)
 			if (ps.p[k].vol_off != FS_HOLE)
-				mark(fmap, ps.p[k].vol_off / ss,
-				     (ps.p[k].vol_off + ps.p[k].len + ss - 1) / ss);
+				r = span_add(&files, ps.p[k].vol_off / ss,
+					     (ps.p[k].vol_off + ps.p[k].len + ss - 1) / ss);
 	}
 	free(ps.p);
 	if (s.fd >= 0)
 		scratch_close(&s);
-	/* Still as copied? */
-	for (uint64_t sec = 0; sec < nsec && !r; sec++) {
-		if (!marked(map, sec) && !marked(fmap, sec))
-			continue;
-		if (pread(bfd, a, ss, (off_t)(sec * ss)) != (ssize_t)ss) {
-			r = ierr(E_IO, "reading the scratch copy failed");
-			break;
-		}
-		bool has_data = false;
-		for (uint32_t k = 0; k < ss && !has_data; k += sizeof(zero))
-			has_data = memcmp(a + k, zero, MIN(sizeof(zero), (size_t)(ss - k))) != 0;
-		if (!has_data && meta_only)
-			continue;
-		r = tgt_read(j->t, j->vol->start * ss + sec * ss, ss, c);
-		if (!r && memcmp(a, c, ss))
-			r = ierr(E_IO,
-				 "%s changed while baton was preparing the install (sector %llu of "
-				 "the partition); nothing was written",
-				 vol_label(j->vol), (unsigned long long)sec);
-	}
-	/* Runs: the files' data first, then the rest (metadata) in disk order. */
-	for (int pass = 0; pass < 2 && !r; pass++) {
-		for (uint64_t sec = 0; sec < nsec && !r;) {
-			bool in = pass ? marked(map, sec) && !marked(fmap, sec) : marked(fmap, sec);
-			if (!in) {
-				sec++;
+	span_merge(&changed);
+	span_merge(&files);
+	/* The metadata: what changed, less the files' sectors. */
+	for (int i = 0, k = 0; i < changed.n && !r; i++) {
+		uint64_t x = changed.s[i].a, e = changed.s[i].b;
+		while (x < e && !r) {
+			while (k < files.n && files.s[k].b <= x)
+				k++;
+			if (k < files.n && files.s[k].a <= x) {
+				x = files.s[k].b;
 				continue;
 			}
-			uint64_t e = sec;
-			while (e < nsec && e - sec < 2048 &&
-			       (pass ? marked(map, e) && !marked(fmap, e) : marked(fmap, e)))
-				e++;
-			r = add_run(j, &cap, sec * ss, (e - sec) * ss, wfd);
-			sec = e;
+			uint64_t y = k < files.n ? MIN(e, files.s[k].a) : e;
+			r = span_add(&rest, x, y);
+			x = y;
 		}
+	}
+	/* Still as copied? Every sector about to be written that held data in the copy. */
+	for (int pass = 0; pass < 2 && !r; pass++) {
+		struct spans *sp = pass ? &rest : &files;
+		for (int i = 0; i < sp->n && !r; i++)
+			for (uint64_t sec = sp->s[i].a; sec < sp->s[i].b && !r; sec++) {
+				if (pread(bfd, a, ss, (off_t)(sec * ss)) != (ssize_t)ss) {
+					r = ierr(E_IO, "reading the scratch copy failed");
+					break;
+				}
+				bool has_data = false;
+				for (uint32_t k = 0; k < ss && !has_data; k += sizeof(zero))
+					has_data = memcmp(a + k, zero,
+							  MIN(sizeof(zero), (size_t)(ss - k))) != 0;
+				if (!has_data && meta_only)
+					continue;
+				r = tgt_read(j->t, j->vol->start * ss + sec * ss, ss, c);
+				if (!r && memcmp(a, c, ss))
+					r = ierr(
+					    E_IO,
+					    "%s changed while baton was preparing the install "
+					    "(sector %llu of the partition); nothing was written",
+					    vol_label(j->vol), (unsigned long long)sec);
+			}
+	}
+	/* Runs: the files' data first, then the metadata in disk order, at most 1 MiB each. */
+	for (int pass = 0; pass < 2 && !r; pass++) {
+		struct spans *sp = pass ? &rest : &files;
+		uint64_t most = MAX(1u, (1u << 20) / ss);
+		for (int i = 0; i < sp->n && !r; i++)
+			for (uint64_t x = sp->s[i].a; x < sp->s[i].b && !r;) {
+				uint64_t y = MIN(sp->s[i].b, x + most);
+				r = add_run(j, &cap, x * ss, (y - x) * ss, wfd);
+				x = y;
+			}
 	}
 out:
 	free(segs);
-	free(map);
-	free(fmap);
+	free(changed.s);
+	free(files.s);
+	free(rest.s);
 	free(a);
 	free(b);
 	free(c);
@@ -1042,7 +1093,6 @@ int job_extents(struct fsjob *j, const char *path,
 {
 	struct pieces ps = {0}, fm = {0};
 	uint32_t ss = j->t->ss;
-	uint64_t size = 0;
 	int r;
 
 	if (!j->dir[0]) {
@@ -1131,7 +1181,6 @@ int job_extents(struct fsjob *j, const char *path,
 				 path, vol_label(j->vol), ss);
 		else
 			r = fn(ctx, j->vol->start + q->vol_off / ss, (q->len + ss - 1) / ss);
-		size += q->len;
 	}
 	free(ps.p);
 	free(fm.p);

@@ -1,5 +1,4 @@
-/* install.c: `baton install` and `baton uninstall`: baton's boot code and files onto a disk, and
- * back off it. */
+/* install.c: `baton install` and `baton uninstall`: baton onto a disk, and back off it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -259,7 +258,7 @@ static int check_block_list(struct target *t, const struct inputs *in, const str
 }
 
 /* Reports records whose content changed since the install: 0 when none did. */
-static int stale_records(struct target *t, struct undo *u, bool *stale, const char *undo_file)
+static int stale_records(struct target *t, struct undo *u, bool *stale)
 {
 	int n = 0;
 	for (int i = 0; i < u->n; i++) {
@@ -290,7 +289,6 @@ static int stale_records(struct target *t, struct undo *u, bool *stale, const ch
 	}
 	if (n > 5)
 		fprintf(stderr, "baton: ... and %d more\n", n - 5);
-	(void)undo_file;
 	return n;
 }
 
@@ -498,7 +496,7 @@ static int plan_and_install(const struct inst_opts *o)
 		}
 		n_old = u.n;
 		stale = calloc(u.n, sizeof(*stale));
-		int n = stale ? stale_records(&t, &u, stale, upath) : ierr(E_NOMEM, "oom");
+		int n = stale ? stale_records(&t, &u, stale) : ierr(E_NOMEM, "oom");
 		if (n < 0) {
 			r = n;
 			goto refuse;
@@ -548,10 +546,10 @@ static int plan_and_install(const struct inst_opts *o)
 			struct fop *f = &jobs[i].ops[k];
 			if (f->kind == FOP_PUT && f->existed && !f->skip &&
 			    !strcasecmp(f->path, "/EFI/BOOT/BOOTX64.EFI"))
-				printf(
-				    "replacing %s on %s (another boot loader's fallback copy, or an "
-				    "older baton; the undo data keeps the original)\n",
-				    f->path, jobs[i].vol ? vol_label(jobs[i].vol) : jobs[i].dir);
+				printf("replacing %s on %s (another boot loader's fallback copy, "
+				       "or an "
+				       "older baton; the undo data keeps the original)\n",
+				       f->path, jobs[i].vol ? vol_label(jobs[i].vol) : jobs[i].dir);
 		}
 	}
 	if (do_bios && !bj->dir[0]) {
@@ -611,8 +609,9 @@ static int plan_and_install(const struct inst_opts *o)
 		}
 	}
 	/* Sector 0 and the gap are outside every partition; nothing may hold them either. */
-	if (!r && do_bios && (tgt_usage(&t, 0, t.ss, NULL, 0) < 0 ||
-			      tgt_usage(&t, bp.gap_lba * t.ss, bp.gsec * t.ss, NULL, 0) < 0))
+	if (!r && do_bios &&
+	    (tgt_usage(&t, 0, t.ss, NULL, 0) < 0 ||
+	     tgt_usage(&t, bp.gap_lba * t.ss, bp.gsec * t.ss, NULL, 0) < 0))
 		goto refuse;
 	if (!r && do_bios) {
 		gap_old = malloc(bp.gsec * t.ss);
@@ -903,7 +902,7 @@ int cmd_uninstall(int argc, char **argv)
 		goto out;
 	}
 	stale = calloc(u.n + 1, sizeof(*stale));
-	int n = stale ? stale_records(&t, &u, stale, upath) : ierr(E_NOMEM, "out of memory");
+	int n = stale ? stale_records(&t, &u, stale) : ierr(E_NOMEM, "out of memory");
 	if (n < 0) {
 		r = n;
 		goto out;

@@ -95,7 +95,7 @@ struct fsjob {
 	struct volume *vol; /* the partition; NULL when dir is a directory given by --esp */
 	char dir[PATH_MAX]; /* the filesystem's mount point, or "" when staged */
 	const char *fsname; /* "fat", "ext4" */
-	struct fop ops[12];
+	struct fop ops[24];
 	int n_ops;
 	bool no_undo; /* uninstall's own jobs */
 	/* Staged: the sectors that change, in the order they are written (file data first). */

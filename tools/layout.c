@@ -1,5 +1,4 @@
-/* layout.c: where the installer may put baton on a disk: the gap, the BIOS boot partition, the ESP,
- * the stage2 file's partition. */
+/* layout.c: where the installer may put each part of baton on a disk, or why it cannot. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,4 @@
-/* layout.h: the installer's decisions about a disk: where each part of baton goes, or why it
- * cannot. */
+/* layout.h: the installer's decisions about a disk: where each part of baton goes. */
 #ifndef BATON_LAYOUT_H
 #define BATON_LAYOUT_H
 

@@ -1,5 +1,4 @@
-/* target.c: the installer's disk: guarded, verified writes, and what the running system holds on
- * it. */
+/* target.c: the installer's disk: guarded, verified writes; what the running system holds. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -64,9 +63,9 @@ int tgt_open(struct target *t, const char *path, uint32_t force_ss)
 		snprintf(sd, sizeof(sd), "/sys/dev/block/%u:%u", major(st.st_rdev),
 			 minor(st.st_rdev));
 		if (!sys_read(sd, "partition", b, sizeof(b)))
-			return ierr(E_INVAL,
-				    "%s is a partition: baton installs onto the whole disk it is on",
-				    path);
+			return ierr(
+			    E_INVAL,
+			    "%s is a partition: baton installs onto the whole disk it is on", path);
 		if (ioctl(t->fd, BLKGETSIZE64, &t->bytes))
 			return ierr(E_IO, "%s: cannot get the device size", path);
 		t->dfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);

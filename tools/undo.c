@@ -1,5 +1,4 @@
-/* undo.c: the installer's undo data: what was on the disk before, in a host file, checked by
- * SHA-256. */
+/* undo.c: the installer's undo data: what was on the disk before, kept in a host file. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
