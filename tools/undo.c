@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "install.h"
 #include "sha256.h"
@@ -114,6 +115,8 @@ int undo_save(const char *path, const struct undo *u)
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	if (!r)
 		r = write_file(tmp, b.p, b.n);
+	if (!r && chmod(tmp, 0600)) /* it holds disk sectors: the owner's alone */
+		r = ierr(E_IO, "%s: %s", tmp, strerror(errno));
 	if (!r && rename(tmp, path))
 		r = ierr(E_IO, "%s: %s", path, strerror(errno));
 	if (!r) { /* the rename itself must survive a crash */
