@@ -706,6 +706,8 @@ def main():
         except Fail as e:
             print(f'FAIL install_{name}: {e} (image {L.img})')
             failed += 1
+    if not failed:
+        shutil.rmtree(OUT, ignore_errors=True)
     print(f'install: {passed} passed, {failed} failed')
     return 1 if failed else 0
 
