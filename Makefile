@@ -41,6 +41,8 @@ $(B)/host/%.o: %.c
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
 TOOL_SRCS := $(wildcard tools/*.c)
+# The installer fills the BIOS gap part's header (stage2/bios/gap.h).
+$(B)/host/tools/%.o: HOST_CFLAGS += -Istage2/bios
 $(B)/baton: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS)) $(HOST_LIB)
 	$(Q)$(HOST_CC) -o $@ $^ -lz -lelf
 

@@ -24,9 +24,21 @@ int usage(void)
 	    "       baton cat [--stats] IMAGE[:PART] PATH\n"
 	    "       baton map IMAGE[:PART] PATH     (FILE_OFFSET VOLUME_OFFSET BYTES per piece)\n"
 	    "       baton mkiso OUT.iso --config FILE [--label NAME] [FILE | DEST=FILE]...\n"
+	    "       baton install [--bios | --uefi] [--boot-part N] [--esp DIR] [--register]\n"
+	    "                     [--force] [--undo FILE] [--from DIR] [--sector-size N] TARGET\n"
+	    "       baton uninstall [--force] [--undo FILE] [--sector-size N] TARGET\n"
 	    "IMAGE is a disk image file or a block device. PART is a partition number as GRUB\n"
 	    "counts them (1 = first, 5 = first logical) or a PARTUUID; without it, the first\n"
-	    "volume holding a filesystem baton reads.\n");
+	    "volume holding a filesystem baton reads.\n"
+	    "install puts baton's BIOS boot code (sector 0 bytes 0-439, the gap part in the MBR\n"
+	    "gap or the GPT BIOS boot partition, the stage2 file in a FAT or ext filesystem) and\n"
+	    "its UEFI files (on the EFI system partition) onto TARGET, an image file or a disk;\n"
+	    "both by default, when the disk allows. It refuses, changing nothing, when that would\n"
+	    "overwrite data (--force overrides where it can) and keeps what it changed in undo\n"
+	    "data (TARGET.baton-undo for an image, /var/lib/baton/ for a disk): uninstall puts\n"
+	    "it back byte for byte. --boot-part N: the stage2 file's partition; --esp DIR: a\n"
+	    "mounted EFI system partition; --register: add a UEFI boot entry (efibootmgr);\n"
+	    "--from DIR: the build's files (default: beside this program).\n");
 	return 2;
 }
 
@@ -265,5 +277,9 @@ int main(int argc, char **argv)
 		return cmd_map(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "mkiso"))
 		return cmd_mkiso(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "install"))
+		return cmd_install(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "uninstall"))
+		return cmd_uninstall(argc - 2, argv + 2);
 	return usage();
 }

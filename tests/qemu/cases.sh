@@ -15,7 +15,8 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	bios_bad_elf_beyond bios_bad_elf_overlap bios_bad_elf_entry bios_bad_huge bios_bad_mb2_sum bios_bad_gzip
 	bios_debian_linux64 bios_debian_linux32 bios_debian_linux686 bios_xen_dom0 bios_debian_pvh
 	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386
-	iso_uefi_cd iso_uefi_disk iso_uefi_esp iso_bios_cd iso_bios_disk iso_bios_damaged root_missing"
+	iso_uefi_cd iso_uefi_disk iso_uefi_esp iso_bios_cd iso_bios_disk iso_bios_damaged root_missing
+	bios_install_mbr63 bios_install_gpt install_gpt_uefi bios_install_changed"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -641,4 +642,46 @@ case_iso_bios_damaged() {
 b = f.read(1)[0]; f.seek(-1, 1); f.write(bytes([b ^ 0xff]))' "$1/disk.img" $((off + 4096))
 	args=(-B -K -t 30 -p 'baton: stage2 on the CD is damaged \(CRC-32 mismatch\)'
 		-f 'baton BIOS stage2')
+}
+
+# --- BIOS: disks made by `baton install` (tools/install.c), booted on SeaBIOS ---
+
+# A 31 KiB MBR gap (first partition at sector 63, ext4): stage1 and the gap part in the gap, the
+# stage2 file /boot/baton/bios.bin on the ext4 partition, loaded by its block list.
+install_mbr63_disk() { # IMG
+	rm -f "$1" && truncate -s 16M "$1"
+	printf 'label: dos\nstart=63, type=83\n' | sfdisk -q "$1"
+	mke2fs -q -t ext4 -L BATONROOT -E offset=$((63 * 512)) "$1" $(((32768 - 63) / 2))k
+	"$B/baton" install "$1" >"${1%/*}/install.log" 2>&1
+}
+case_bios_install_mbr63() {
+	install_mbr63_disk "$1/disk.img"
+	args=(-B -t 30 -s 'baton BIOS stage2: long mode|' -p '\(hd0,msdos1\) ext4' -f 'baton: ')
+}
+# GPT with a BIOS boot partition and an ESP: the gap part in the former, the stage2 file on the
+# latter as /EFI/baton/bios.bin (beside the UEFI files). The same disk boots on both firmwares.
+install_gpt_disk() { # DIR
+	local img=$1/disk.img
+	rm -f "$img" && truncate -s 40M "$img"
+	sgdisk -a 1 -n1:34:2047 -t1:ef02 -a 2048 -n2:2048:0 -t2:ef00 "$img" >/dev/null
+	mkfs.vfat -F 16 --offset 2048 "$img" $(((81920 - 2048 - 34) / 2)) >/dev/null 2>&1
+	"$B/baton" install "$img" >"$1/install.log" 2>&1
+}
+case_bios_install_gpt() {
+	install_gpt_disk "$1"
+	args=(-B -t 30 -s 'baton BIOS stage2: long mode|' -p '\(hd0,gpt2\) fat' -f 'baton: ')
+}
+# Under OVMF: \EFI\BOOT\BOOTX64.EFI starts and reads the starter config install wrote.
+case_install_gpt_uefi() {
+	install_gpt_disk "$1"
+	args=(-t 60 -p '\(hd0,gpt2\)/EFI/baton/baton.cfg has no entry')
+}
+# The stage2 file changed in place after the install (debugfs zap_block: one byte of its second
+# block): the gap part's CRC-32 check names it instead of running it.
+case_bios_install_changed() {
+	local img=$1/disk.img
+	install_mbr63_disk "$img"
+	debugfs -w -R "zap_block -f /boot/baton/bios.bin -o 600 -l 1 -p 0xaa 1" \
+		"$img?offset=$((63 * 512))" >/dev/null 2>&1
+	args=(-B -t 30 -p 'baton: the stage2 file changed since it was installed' -f 'BIOS stage2')
 }
