@@ -647,7 +647,8 @@ b = f.read(1)[0]; f.seek(-1, 1); f.write(bytes([b ^ 0xff]))' "$1/disk.img" $((of
 # --- BIOS: disks made by `baton install` (tools/install.c), booted on SeaBIOS ---
 
 # A 31 KiB MBR gap (first partition at sector 63, ext4): stage1 and the gap part in the gap, the
-# stage2 file /boot/baton/bios.bin on the ext4 partition, loaded by its block list.
+# stage2 file /boot/baton/bios.bin on the ext4 partition, loaded by its block list; then the
+# conformance kernel, its initrds and a config written beside it (debugfs), booted on SeaBIOS.
 install_mbr63_disk() { # IMG
 	rm -f "$1" && truncate -s 16M "$1"
 	printf 'label: dos\nstart=63, type=83\n' | sfdisk -q "$1"
@@ -655,26 +656,40 @@ install_mbr63_disk() { # IMG
 	"$B/baton" install "$1" >"${1%/*}/install.log" 2>&1
 }
 case_bios_install_mbr63() {
-	install_mbr63_disk "$1/disk.img"
-	args=(-B -t 30 -s 'baton BIOS stage2: long mode|' -p '\(hd0,msdos1\) ext4' -f 'baton: ')
+	local img=$1/disk.img k=$out/base/k
+	install_mbr63_disk "$img"
+	{
+		echo "timeout 0"
+		BIOS=1 good_entry "conformance from ext4"
+	} >"$1/ext.cfg"
+	debugfs -w -R "mkdir /k" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	for f in linux64.bzImage i1.bin i2.bin; do
+		debugfs -w -R "write $k/$f /k/$f" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	done
+	debugfs -w -R "rm /boot/baton/baton.cfg" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	debugfs -w -R "write $1/ext.cfg /boot/baton/baton.cfg" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	args=(-B -x -t 90 -s 'baton BIOS stage2: long mode|' -f 'FAIL:|error: cannot boot')
 }
 # GPT with a BIOS boot partition and an ESP: the gap part in the former, the stage2 file on the
-# latter as /EFI/baton/bios.bin (beside the UEFI files). The same disk boots on both firmwares.
+# latter as /EFI/baton/bios.bin (beside the UEFI files). The same disk, Debian's kernel and
+# initramfs added on the ESP, boots to userspace on both firmwares.
 install_gpt_disk() { # DIR
-	local img=$1/disk.img
+	local img=$1/disk.img b=$out/base/boot
 	rm -f "$img" && truncate -s 40M "$img"
 	sgdisk -a 1 -n1:34:2047 -t1:ef02 -a 2048 -n2:2048:0 -t2:ef00 "$img" >/dev/null
 	mkfs.vfat -F 16 --offset 2048 "$img" $(((81920 - 2048 - 34) / 2)) >/dev/null 2>&1
 	"$B/baton" install "$img" >"$1/install.log" 2>&1
+	debian_entry "$1" /vmlinuz /initramfs.img "64-bit entry" linux64
+	mcopy -i "$img@@1M" "$b/vmlinuz" "$b/initramfs.img" ::/
+	mcopy -o -i "$img@@1M" "$1/baton.cfg" ::/EFI/baton/baton.cfg
+	rm "$1/baton.cfg"
 }
 case_bios_install_gpt() {
 	install_gpt_disk "$1"
-	args=(-B -t 30 -s 'baton BIOS stage2: long mode|' -p '\(hd0,gpt2\) fat' -f 'baton: ')
+	args=(-B -s 'baton BIOS stage2: long mode|' "${args[@]}")
 }
-# Under OVMF: \EFI\BOOT\BOOTX64.EFI starts and reads the starter config install wrote.
 case_install_gpt_uefi() {
 	install_gpt_disk "$1"
-	args=(-t 60 -p '\(hd0,gpt2\)/EFI/baton/baton.cfg has no entry')
 }
 # The stage2 file changed in place after the install (debugfs zap_block: one byte of its second
 # block): the gap part's CRC-32 check names it instead of running it.
