@@ -486,10 +486,11 @@ case_stage1_read_error() {
 	args=(-B -t 30 -p 'baton: disk read error loading stage2' -f 'BATON-STAGE1')
 }
 
-# baton's BIOS boot code on a test disk (tests.sh's GPT disk: its BIOS boot partition at 34,
-# the config on the ESP at 2048), the way the installer would, without a body file yet.
+# baton's BIOS boot code on a test disk, put there by `baton install --bios` as a user would:
+# tests.sh's GPT disk has a BIOS boot partition (34-2047) for the gap part; the stage2 file goes
+# on the ESP as /EFI/baton/bios.bin, where the config is found too.
 bios_install() { # DIR
-	python3 "$here/mkbios.py" "$1/disk.img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 34 48 2048
+	"$B/baton" install --bios "$1/disk.img" >"$1/install.log" 2>&1 || cat "$1/install.log" >&2
 }
 # The same test on SeaBIOS: case_bios_NAME runs case_NAME's disk and markers by BIOS, where
 # Linux is entered at its 64-bit entry (no EFI stub) and Xen at its Multiboot 2 32-bit entry.
@@ -499,7 +500,7 @@ bios_args() {
 	args+=(-B)
 }
 for c in debian_linux64 debian_linux32 \
-	debian_linux686 xen_dom0 debian_pvh memtest_bin menu_keys menu_default_timeout no_config \
+	debian_linux686 xen_dom0 debian_pvh memtest_bin menu_keys menu_default_timeout \
 	config_syntax_error missing_kernel missing_initrd not_a_kernel truncated_bzimage \
 	smoke_mb2 smoke_elf64 mb1_elf mb1_video mb1_aout mb2_video \
 	pvh bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry bad_huge \
@@ -528,6 +529,13 @@ case_bios_linux32_conformance() {
 		-f 'FAIL:|error: cannot boot')
 }
 
+# No config anywhere (the installer's starter config removed): where it was looked for, on BIOS.
+case_bios_no_config() {
+	case_no_config "$1"
+	bios_install "$1"
+	mdel -i "$1/disk.img@@1M" ::/EFI/baton/baton.cfg
+	args+=(-B)
+}
 # Multiboot 1, gzip'd and ELF32 with a virtual entry, at its fixed address (free under SeaBIOS).
 case_bios_smoke_mb1_gz() {
 	smoke_case "$1" smoke-mb1.gz "one two" -s 'gzip, [0-9]+ bytes inflate|' \
