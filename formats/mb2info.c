@@ -7,6 +7,7 @@
 uint32_t mb2_info_provides(bool efi, bool boot_services)
 {
 	uint32_t t = 1u << MB2_TAG_CMDLINE | 1u << MB2_TAG_LOADER | 1u << MB2_TAG_MODULE |
+		     (efi ? 0 : 1u << MB2_TAG_VBE) |
 		     1u << MB2_TAG_MEMINFO | 1u << MB2_TAG_MMAP | 1u << MB2_TAG_FB |
 		     1u << MB2_TAG_ELF | 1u << MB2_TAG_SMBIOS | 1u << MB2_TAG_RSDP1 |
 		     1u << MB2_TAG_RSDP2 | 1u << MB2_TAG_LOAD_BASE;
@@ -31,7 +32,7 @@ int mb2_info_plan(const struct lp_input *in, struct load_plan *p, struct mb2_inf
 	/* Room for every tag: each is 8-aligned (3.6.1), the maps get their maximum. */
 	uint64_t size = 8 + 16 + mi->str.len + 16 * (uint64_t)in->n_mods + 16 + 16 + 16 +
 			24 * MMAP_MAX + 48 + 24 + mi->sec.len + 16 + 48 + 32 + 48 + 16 +
-			EFI_MMAP_MAX + 8 + 16 + 16 + 8 + 8 * 24;
+			EFI_MMAP_MAX + 8 + 16 + 16 + 8 + 8 * 24 + 784;
 	mi->info_seg = lp_add_below4g(p, "multiboot2_info", lo, ALIGN_UP(size, 8));
 	return 0;
 }
@@ -100,6 +101,17 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 		/* BIOS text mode: framebuffer_type 2, EGA text, as GRUB reports it. */
 		t = tag(b, &at, MB2_TAG_FB, 32);
 		bi_put_text(t + 8);
+	}
+	if (env->have_vbe) {
+		/* 3.6.11 VBE info: mode, protected-mode interface, then the control (512 bytes) and
+		 * mode (256 bytes) information blocks as the BIOS returned them. */
+		t = tag(b, &at, MB2_TAG_VBE, 784);
+		put16(t + 8, env->vbe_mode);
+		put16(t + 10, env->vbe_if_seg);
+		put16(t + 12, env->vbe_if_off);
+		put16(t + 14, env->vbe_if_len);
+		memcpy(t + 16, env->vbe_control, 512);
+		memcpy(t + 528, env->vbe_mode_info, 256);
 	}
 	if (mi->sec.len) {
 		/* 3.6.9 ELF-Symbols. The text draws num, entsize and shndx as u16 with a u16

@@ -22,6 +22,7 @@
 #define MI_ELF	      (1u << 5)
 #define MI_MMAP	      (1u << 6)
 #define MI_NAME	      (1u << 9)
+#define MI_VBE	      (1u << 11)
 #define MI_FB	      (1u << 12)
 #define MI_SIZE	      128 /* 116 bytes defined, rounded up */
 #define MI_MMAP_MAX   128 /* entries; a merged map has far fewer */
@@ -32,7 +33,7 @@ struct mb1_priv {
 	int info_seg, mod_seg0, n_mods;
 	/* Offsets inside the info segment; the strings are built at plan time, copied to o_cmdline.
 	 */
-	uint32_t o_mods, o_cmdline, o_shdr, o_mmap;
+	uint32_t o_mods, o_cmdline, o_shdr, o_mmap, o_vbe;
 	struct bi_strings str;
 	struct elf_sections sec;
 };
@@ -207,7 +208,21 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 		 * for an EGA text request, which UEFI cannot meet: the type tells the kernel. */
 		flags |= MI_FB;
 		bi_put_fb(mi + 88, &env->fb, 22);
-	} else if ((mp->hflags & MB1_VIDEO) && env->text_mode) {
+	}
+	if (env->have_vbe) {
+		/* spec 3.3 flags bit 11: the VBE control and mode information (copied here, as
+		 * function 00h and 01h returned them), the mode and the protected-mode interface. */
+		memcpy(mi + mp->o_vbe, env->vbe_control, 512);
+		memcpy(mi + mp->o_vbe + 512, env->vbe_mode_info, 256);
+		flags |= MI_VBE;
+		put32(mi + 72, (uint32_t)(base + mp->o_vbe));
+		put32(mi + 76, (uint32_t)(base + mp->o_vbe + 512));
+		put16(mi + 80, env->vbe_mode);
+		put16(mi + 82, env->vbe_if_seg);
+		put16(mi + 84, env->vbe_if_off);
+		put16(mi + 86, env->vbe_if_len);
+	}
+	if (!(flags & MI_FB) && (mp->hflags & MB1_VIDEO) && env->text_mode) {
 		/* BIOS in text mode (the kernel asked for text, or no VBE mode fits): say so. */
 		flags |= MI_FB;
 		bi_put_text(mi + 88);
@@ -290,6 +305,8 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 	at = ALIGN_UP(at + mp->sec.len, 8);
 	mp->o_mmap = at;
 	at += MI_MMAP_ENTRY * MI_MMAP_MAX;
+	mp->o_vbe = at; /* VBE controller (512 bytes) and mode (256 bytes) information */
+	at += 512 + 256;
 	int s = lp_add_below4g(p, "multiboot_info", lo, at);
 	mp->info_seg = s;
 

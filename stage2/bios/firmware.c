@@ -6,6 +6,10 @@
 bool bios_graphics_mode;
 void bios_cursor(int *x, int *y); /* console.c */
 static struct framebuffer vbe_fb; /* the VBE mode baton set, when bios_graphics_mode */
+static struct {
+	uint16_t mode, if_seg, if_off, if_len;
+	uint8_t control[512], mode_info[256];
+} vbe_set; /* its VBE blocks, for Multiboot */
 
 static bool sum_ok(const uint8_t *p, size_t n)
 {
@@ -60,6 +64,12 @@ void plat_fill_bootenv(struct bootenv *env)
 	if (bios_graphics_mode) {
 		env->fb = vbe_fb;
 		env->have_fb = true;
+		env->have_vbe = true;
+		env->vbe_mode = vbe_set.mode;
+		env->vbe_if_seg = vbe_set.if_seg, env->vbe_if_off = vbe_set.if_off;
+		env->vbe_if_len = vbe_set.if_len;
+		memcpy(env->vbe_control, vbe_set.control, 512);
+		memcpy(env->vbe_mode_info, vbe_set.mode_info, 256);
 	} else {
 		int x, y;
 		bios_cursor(&x, &y);
@@ -212,6 +222,21 @@ int plat_set_video(const struct lp_video *req)
 	}
 	vbe_fb = modes[m].fb;
 	bios_graphics_mode = true;
+	/* The blocks a Multiboot kernel gets, for the mode now set (mode number with the linear
+	 * bit, as GRUB reports it), and the protected-mode interface (function 0Ah) if any. */
+	memset(&vbe_set, 0, sizeof(vbe_set));
+	vbe_set.mode = (uint16_t)(0x4000u | modes[m].number);
+	memcpy((void *)(uintptr_t)VBE_INFO, "VBE2", 4);
+	if (!vbe_call(0x4f00, 0, 0, VBE_INFO))
+		memcpy(vbe_set.control, (void *)(uintptr_t)VBE_INFO, 512);
+	if (!vbe_call(0x4f01, 0, modes[m].number, VBE_MODE))
+		memcpy(vbe_set.mode_info, (void *)(uintptr_t)VBE_MODE, 256);
+	struct bregs pm = {.eax = 0x4f0a};
+	bios_call(0x10, &pm);
+	if ((pm.eax & 0xffff) == 0x004f) {
+		vbe_set.if_seg = pm.es, vbe_set.if_off = (uint16_t)pm.edi;
+		vbe_set.if_len = (uint16_t)pm.ecx;
+	}
 	mem_free(modes);
 	mem_free(vm);
 	return 0;

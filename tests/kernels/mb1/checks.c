@@ -651,6 +651,19 @@ static void check_misc(struct ck *c)
 			 "vbe: control info \"VESA\", mode info readable (3.3 bit 11)",
 			 "control 0x%x mode info 0x%x", f32(c, MI_VBE_CONTROL),
 			 f32(c, MI_VBE_MODE_INFO));
+		/* VBE 3.0 4.4 mode info: XResolution at 18, YResolution at 20, PhysBasePtr at 40;
+		 * the mode a loader set is the framebuffer it reports (bit 12). */
+		const uint8_t *m = rd(c, f32(c, MI_VBE_MODE_INFO), 256);
+		if (m && (c->flags & MB1_IF_FB))
+			rp_check(r,
+				 ld32(m + 40) == f32(c, MI_FB_ADDR) &&
+				     (uint32_t)(m[18] | m[19] << 8) == f32(c, MI_FB_WIDTH) &&
+				     (uint32_t)(m[20] | m[21] << 8) == f32(c, MI_FB_HEIGHT),
+				 "vbe: mode info is the framebuffer's mode (3.3 bits 11, 12)",
+				 "mode 0x%x: base 0x%x %ux%u, framebuffer 0x%x %ux%u",
+				 f32(c, MI_VBE_MODE) & 0xffff, ld32(m + 40), m[18] | m[19] << 8,
+				 m[20] | m[21] << 8, f32(c, MI_FB_ADDR), f32(c, MI_FB_WIDTH),
+				 f32(c, MI_FB_HEIGHT));
 		add_info(c, f32(c, MI_VBE_CONTROL), 512, "VBE control info");
 		add_info(c, f32(c, MI_VBE_MODE_INFO), 256, "VBE mode info");
 	}

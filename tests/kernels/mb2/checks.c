@@ -688,6 +688,18 @@ static void check_fb(struct ck *c)
 	rp_check(c->r, ok, "framebuffer info fields sane: type, bpp, pitch >= width (3.6.12)",
 		 "addr 0x%lx, %ux%u, bpp %u, pitch %u, type %u, size %u", (unsigned long)addr, w, h,
 		 bpp, pitch, type, sz);
+	uint32_t vsz;
+	const uint8_t *v = mb2_tag(c->st, T_VBE, &vsz);
+	if (v && type != 2)
+		/* 3.6.11: the VBE mode info block (VBE 3.0 4.4: XResolution at 18, YResolution at
+		 * 20, PhysBasePtr at 40) describes the mode the framebuffer tag reports. */
+		rp_check(c->r,
+			 c_memeq(v + 16, "VESA", 4) && ld32(v + 528 + 40) == addr &&
+			     (uint32_t)(v[528 + 18] | v[528 + 19] << 8) == w &&
+			     (uint32_t)(v[528 + 20] | v[528 + 21] << 8) == h,
+			 "VBE tag: control block \"VESA\", mode info is the framebuffer's (3.6.11)",
+			 "mode 0x%x: base 0x%x %ux%u", v[8] | v[9] << 8, ld32(v + 528 + 40),
+			 v[528 + 18] | v[528 + 19] << 8, v[528 + 20] | v[528 + 21] << 8);
 }
 
 /* 3.1.10: the mode is only a preference; the token says this machine offers it. */
