@@ -7,10 +7,9 @@
 uint32_t mb2_info_provides(bool efi, bool boot_services)
 {
 	uint32_t t = 1u << MB2_TAG_CMDLINE | 1u << MB2_TAG_LOADER | 1u << MB2_TAG_MODULE |
-		     (efi ? 0 : 1u << MB2_TAG_VBE) |
-		     1u << MB2_TAG_MEMINFO | 1u << MB2_TAG_MMAP | 1u << MB2_TAG_FB |
-		     1u << MB2_TAG_ELF | 1u << MB2_TAG_SMBIOS | 1u << MB2_TAG_RSDP1 |
-		     1u << MB2_TAG_RSDP2 | 1u << MB2_TAG_LOAD_BASE;
+		     (efi ? 0 : 1u << MB2_TAG_VBE) | 1u << MB2_TAG_MEMINFO | 1u << MB2_TAG_MMAP |
+		     1u << MB2_TAG_FB | 1u << MB2_TAG_ELF | 1u << MB2_TAG_SMBIOS |
+		     1u << MB2_TAG_RSDP1 | 1u << MB2_TAG_RSDP2 | 1u << MB2_TAG_LOAD_BASE;
 
 	if (efi)
 		t |= 1u << MB2_TAG_EFI64 | 1u << MB2_TAG_EFI64_IH |

@@ -211,7 +211,8 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 	}
 	if (env->have_vbe) {
 		/* spec 3.3 flags bit 11: the VBE control and mode information (copied here, as
-		 * function 00h and 01h returned them), the mode and the protected-mode interface. */
+		 * function 00h and 01h returned them), the mode and the protected-mode interface.
+		 */
 		memcpy(mi + mp->o_vbe, env->vbe_control, 512);
 		memcpy(mi + mp->o_vbe + 512, env->vbe_mode_info, 256);
 		flags |= MI_VBE;

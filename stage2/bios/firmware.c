@@ -1,4 +1,5 @@
-/* firmware.c: facts for boot information under BIOS: ACPI RSDP, SMBIOS, VBE display modes; reboot. */
+/* firmware.c: facts for boot information under BIOS: ACPI RSDP, SMBIOS, VBE display modes; reboot.
+ */
 #include "bios.h"
 #include "platform.h"
 #include "video.h"
@@ -24,7 +25,7 @@ static bool sum_ok(const uint8_t *p, size_t n)
  * 0xE0000-0xFFFFF; its first 20 bytes sum to zero (and all 36 from revision 2 on). */
 static uint64_t find_rsdp(void)
 {
-	uint64_t ebda = (uint64_t)*(volatile uint16_t *)0x40e << 4;
+	uint64_t ebda = (uint64_t) * (volatile uint16_t *)0x40e << 4;
 	uint64_t ranges[2][2] = {{ebda, ebda + 1024}, {0xe0000, 0x100000}};
 
 	for (int k = 0; k < 2; k++) {
@@ -51,8 +52,7 @@ static void find_smbios(struct bootenv *env)
 		if (!env->smbios && !memcmp(p, "_SM_", 4) && p[5] >= 0x1f && p[5] <= 0x20 &&
 		    sum_ok(p, p[5]))
 			env->smbios = a;
-		else if (!env->smbios3 && !memcmp(p, "_SM3_", 5) && p[6] >= 0x18 &&
-			 sum_ok(p, p[6]))
+		else if (!env->smbios3 && !memcmp(p, "_SM3_", 5) && p[6] >= 0x18 && sum_ok(p, p[6]))
 			env->smbios3 = a;
 	}
 }
@@ -193,10 +193,11 @@ int plat_set_video(const struct lp_video *req)
 			return 0;
 		}
 		if (req->required)
-			return err_set(E_UNSUPP,
-				       "the kernel requires a framebuffer (%s), but the BIOS has no "
-				       "VBE mode with a linear framebuffer",
-				       req->source);
+			return err_set(
+			    E_UNSUPP,
+			    "the kernel requires a framebuffer (%s), but the BIOS has no "
+			    "VBE mode with a linear framebuffer",
+			    req->source);
 		say("video: no VBE mode with a linear framebuffer: the kernel gets none\n");
 		return 0;
 	}
@@ -256,7 +257,8 @@ int plat_start_image(const void *image, uint64_t size, const char *options,
 		     const struct plat_source *initrd, const char *banner, const struct volume *vol,
 		     const char *path)
 {
-	return err_set(E_UNSUPP, "EFI applications need UEFI firmware; this machine booted by BIOS");
+	return err_set(E_UNSUPP,
+		       "EFI applications need UEFI firmware; this machine booted by BIOS");
 }
 
 /* The keyboard controller's reset line (0x64 <- 0xFE), then the PCI reset register (0xCF9),

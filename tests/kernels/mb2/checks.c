@@ -673,8 +673,9 @@ static void check_fb(struct ck *c)
 
 	if (c->exp_fb >= 0)
 		rp_check(c->r, !!t == !!c->exp_fb && (c->exp_fb != 2 || t[29] == 2),
-			 "framebuffer tag as expect.fb says (3.6.12)", "expect.fb=%d, tag %s (type %d)",
-			 c->exp_fb, t ? "present" : "absent", t ? t[29] : -1);
+			 "framebuffer tag as expect.fb says (3.6.12)",
+			 "expect.fb=%d, tag %s (type %d)", c->exp_fb, t ? "present" : "absent",
+			 t ? t[29] : -1);
 	if (!t)
 		return;
 	uint64_t addr = ld64(t + 8);
