@@ -208,9 +208,9 @@ static void test_parse_errors(void **state)
 {
 	uint8_t *b = synth(0x020f, XLF_KERNEL_64);
 
-	/* No "HdrS", or no 0xAA55: not a bzImage. */
+	/* No "HdrS": a pre-2.00 Image/zImage, refused by name; no 0xAA55: not a bzImage. */
 	b[LX_HEADER + 3] = 's';
-	expect_parse(b, SYN_SIZE, SYN_SIZE, E_FORMAT, "not a Linux bzImage");
+	expect_parse(b, SYN_SIZE, SYN_SIZE, E_UNSUPP, "older than boot protocol 2.00");
 	b[LX_HEADER + 3] = 'S';
 	b[LX_BOOT_FLAG] = 0x56;
 	expect_parse(b, SYN_SIZE, SYN_SIZE, E_FORMAT, "not a Linux bzImage");
