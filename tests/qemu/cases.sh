@@ -474,3 +474,87 @@ case_bios_entry() {
 	args=(-B -x -t 30 -s 'baton BIOS stage2: long mode, drive 0x80|' -s 'CF=0 BX=0xaa55|' \
 		-s 'back in long mode|' -f 'baton: ')
 }
+
+# --- BIOS: the 16-bit entries (LP_MODE_REAL16): Linux's 16-bit entry and boot-sector chainload ---
+
+# bios_disk DIR BODY GAP CONFIG [EXTRA-FILES...]: a 64 MiB MBR disk as `baton install` will lay it
+# out: stage1 in sector 0, the gap part and BODY after it (mkbios.py, LBA 1 on); msdos1 a 16 MiB
+# FAT16 labelled R16RUN with CONFIG as /baton.cfg (the BIOS stage2 finds it there, r16run by its
+# label) and the extra files in /k; msdos2 (LBA 36864) and the logical msdos5 (LBA 45056) raw,
+# each holding a copy of the boot-sector conformance kernel (its sector, then its body).
+bios_disk() {
+	local dir=$1 body=$2 gap=$3 cfg=$4 img=$1/disk.img
+	shift 4
+	rm -f "$img" && truncate -s 64M "$img"
+	sfdisk -q "$img" <<-'END'
+	label: dos
+	label-id: 0xba7016aa
+	start=2048, size=32768, type=e
+	start=36864, size=4096, type=da
+	start=43008, size=20480, type=5
+	start=45056, size=4096, type=da
+	END
+	mkfs.vfat --offset 2048 -F 16 -n R16RUN "$img" 16384 >/dev/null 2>&1
+	mcopy -i "$img@@1M" "$cfg" ::/baton.cfg
+	if [ $# -gt 0 ]; then
+		mmd -i "$img@@1M" ::/k
+		mcopy -i "$img@@1M" "$@" ::/k/
+	fi
+	dd if="$B/kernels/bootsect.bin" of="$img" bs=512 seek=36864 conv=notrunc status=none
+	dd if="$B/kernels/bootsect.bin" of="$img" bs=512 seek=45056 conv=notrunc status=none
+	python3 "$here/mkbios.py" "$img" "$B/stage1/mbr.bin" "$gap" "$body" 1
+}
+# A second disk whose MBR is the boot-sector kernel (its table kept), its body in the gap.
+bios_mbr_disk() { # IMG
+	rm -f "$1" && truncate -s 4M "$1"
+	printf 'label: dos\nlabel-id: 0xba7016bb\nstart=2048, type=83\n' | sfdisk -q "$1"
+	python3 - "$1" "$B/kernels/bootsect.bin" <<-'END'
+	import sys
+	img, bs = sys.argv[1], open(sys.argv[2], "rb").read()
+	with open(img, "r+b") as f:
+	    f.write(bs[:440])
+	    f.seek(512)
+	    f.write(bs[512:])
+	END
+}
+# The linux16 conformance kernel's entry: its command line asks what the checks expect.
+linux16_cfg() { # CONFIG-FILE [EXTRA TOKENS]
+	local s="baton.test=linux16 initrds=2 initrd.seeds=11,22 expect.sp=0xe000 ${2:-}"
+	s=${s% }
+	printf 'entry linux16\n  kernel /k/linux16.bzImage\n  protocol linux16\n' >"$1"
+	printf '  initrd /k/i1.bin\n  initrd /k/i2.bin\n  cmdline %s sum=%s\n' "$s" "$(fnv1a "$s")" >>"$1"
+}
+
+# r16run (tests/qemu/r16run): baton's boot.c, exec.c and trampoline on SeaBIOS, under a stand-in
+# for the BIOS platform, until stage2/bios is whole. Each boots the first entry of baton.cfg.
+r16run_disk() { # DIR CONFIG [EXTRA-FILES...]
+	local dir=$1
+	shift
+	bios_disk "$dir" "$B/r16run.bin" "$B/r16run-gap.bin" "$@"
+}
+# A primary partition's boot sector: DS:SI -> its entry at 0000:07CE, DL = 0x80.
+case_r16run_chainload_part() {
+	printf 'entry vbr\n  kernel (hd0,msdos2)\n' >"$1/cfg"
+	r16run_disk "$1" "$1/cfg"
+	args=(-B -x -t 60 -s 'drive=0x80 lba=36864|' -f 'FAIL:|r16run: error')
+}
+# A logical partition's: its EBR at 0000:0600, the entry's LBA made absolute.
+case_r16run_chainload_logical() {
+	printf 'entry vbr\n  kernel (hd0,msdos5)\n  protocol chainload\n' >"$1/cfg"
+	r16run_disk "$1" "$1/cfg"
+	args=(-B -x -t 60 -s 'drive=0x80 lba=45056|' -f 'FAIL:|r16run: error')
+}
+# A whole second disk's MBR: DL = 0x81, SI = 0.
+case_r16run_chainload_mbr() {
+	printf 'entry mbr\n  kernel (hd1)\n' >"$1/cfg"
+	r16run_disk "$1" "$1/cfg"
+	bios_mbr_disk "$1/second.img"
+	args=(-B -D "$1/second.img" -x -t 60 -s 'drive=0x81 lba=0|' -f 'FAIL:|r16run: error')
+}
+# Linux's 16-bit entry: the setup code at 0x10000 (moved there by the trampoline: r16run lives
+# there), the kernel relocated, two initrds.
+case_r16run_linux16() {
+	linux16_cfg "$1/cfg"
+	r16run_disk "$1" "$1/cfg" "$B/kernels/linux16.bzImage" "$out/base/k/i1.bin" "$out/base/k/i2.bin"
+	args=(-B -x -t 60 -f 'FAIL:|r16run: error')
+}
