@@ -554,7 +554,16 @@ case_r16run_chainload_mbr() {
 # Linux's 16-bit entry: the setup code at 0x10000 (moved there by the trampoline: r16run lives
 # there), the kernel relocated, two initrds.
 case_r16run_linux16() {
-	linux16_cfg "$1/cfg"
+	linux16_cfg "$1/cfg" "vga=0x317 expect.vga=0x317"
 	r16run_disk "$1" "$1/cfg" "$B/kernels/linux16.bzImage" "$out/base/k/i1.bin" "$out/base/k/i2.bin"
 	args=(-B -x -t 60 -f 'FAIL:|r16run: error')
+}
+# Debian's kernel through its own real-mode setup code (protocol linux16): the setup does its
+# BIOS calls (E820, video) and enters the kernel itself, to the initramfs's userspace marker.
+case_r16run_debian_linux16() {
+	printf 'entry Debian GNU/Linux (16-bit entry)\n  kernel /k/vmlinuz\n  protocol linux16\n' >"$1/cfg"
+	printf '  initrd /k/initramfs.img\n  cmdline console=ttyS0,115200 baton.poweroff\n' >>"$1/cfg"
+	r16run_disk "$1" "$1/cfg" "$out/base/boot/vmlinuz" "$out/base/boot/initramfs.img"
+	args=(-B -t 240 -s 'linux kernel, 16-bit entry|' -s 'Starting the kernel at 1020:0000|'
+		-p 'BATON-USERSPACE-OK cmdline: console=ttyS0,115200 baton.poweroff' -f 'Kernel panic|r16run: error')
 }
