@@ -8,9 +8,9 @@ extern const struct format format_linux, format_efi, format_multiboot1, format_m
  * Detection order (documented in README): formats whose magic can sit inside another format's
  * file come first: a Multiboot header sits inside an ELF or any binary, and a bzImage with an EFI
  * stub is also a PE image (Multiboot 2 before 1, as both may be present), an ELF with a PVH
- * note is still an ELF.
+ * note is still an ELF. chainload is last and never detected (a boot sector's 0x55AA is on every
+ * bzImage too): only forced.
  */
-/* chainload last: it is never detected (a boot sector has no magic of its own), only forced. */
 static const struct format *const formats[] = {
     &format_multiboot2, &format_multiboot1, &format_linux,     &format_pvh,
     &format_elf,	&format_efi,	    &format_chainload,

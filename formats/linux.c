@@ -1,4 +1,4 @@
-/* linux.c: Linux bzImage handler: plans the 64-bit entry of boot.rst's 64-bit boot protocol. */
+/* linux.c: Linux bzImage handler: the EFI stub, or boot.rst's 64-, 32- or 16-bit entry. */
 #include "loadplan.h"
 #include "linux_hdr.h"
 #include "pe.h"
