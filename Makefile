@@ -91,7 +91,6 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 -include $(wildcard tests/kernels/*/build.mk)
 -include stage1/build.mk
 -include stage2/bios/build.mk
--include tests/qemu/build.mk
 -include $(wildcard bench/*/build.mk)
 
 unit: deps all $(UNIT_BINS) fetch

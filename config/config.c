@@ -15,8 +15,8 @@
  *     module PATH ARGS repeatable: one module (Multiboot, PVH) and its arguments, the rest of
  *                      the line; shares the CFG_MAX_INITRD slots with initrd
  *     cmdline TEXT     once; the rest of the line, may be empty
- *     protocol NAME    once; linux, linux32, linux64, multiboot, multiboot2, elf, pvh, efi,
- *                      chainload
+ *     protocol NAME    once; linux, linux16, linux32, linux64, multiboot, multiboot2, elf,
+ *                      pvh, efi, chainload
  *
  * Bad lines are reported and skipped. An entry is kept when it has a kernel, even if some of
  * its other lines were bad: the menu shows the errors, and the user may still want to boot it.
@@ -29,7 +29,8 @@
 #define CFG_TIMEOUT_MAX 3600 /* one hour: anything longer is a typo */
 
 static const char *const protocols[] = {
-    "linux", "linux32", "linux64", "multiboot", "multiboot2", "elf", "pvh", "efi", "chainload",
+    "linux",	  "linux16", "linux32", "linux64", "multiboot",
+    "multiboot2", "elf",     "pvh",	"efi",	   "chainload",
 };
 
 struct parser {
@@ -335,8 +336,8 @@ static void do_protocol(struct parser *ps, const char *v, size_t n)
 		}
 	}
 	report(ps, ps->line,
-	       "unknown protocol '%s' (known: linux, linux32, linux64, multiboot, multiboot2, elf, "
-	       "pvh, efi, chainload)",
+	       "unknown protocol '%s' (known: linux, linux16, linux32, linux64, multiboot, "
+	       "multiboot2, elf, pvh, efi, chainload)",
 	       quote(q, v, n));
 }
 

@@ -81,9 +81,11 @@ static void vol_init(struct volume *v, struct blockdev *dev, enum part_scheme sc
 }
 
 static void mbr_volume(struct volume *v, struct blockdev *dev, uint32_t sig, int index,
-		       uint8_t type, uint64_t start, uint64_t blocks)
+		       uint8_t type, uint64_t start, uint64_t blocks, uint64_t table, int slot)
 {
 	vol_init(v, dev, PART_MBR, index);
+	v->table_lba = table;
+	v->table_slot = slot;
 	v->mbr_type = type;
 	v->start = start;
 	v->blocks = blocks;
@@ -140,7 +142,7 @@ static int scan_logical(struct blockdev *dev, uint32_t sig, uint64_t ext, uint64
 				why = "has more partitions than baton keeps";
 				break;
 			}
-			mbr_volume(&out[n++], dev, sig, index, e[4], start, size);
+			mbr_volume(&out[n++], dev, sig, index, e[4], start, size, ebr, 0);
 		}
 		index++; /* an empty EBR still takes a number, as in Linux */
 		ebr = 0;
@@ -181,7 +183,7 @@ static int scan_mbr(struct blockdev *dev, const uint8_t *s, struct volume *out, 
 			continue;
 		if (!get32(e + 8)) /* the whole disk's own filesystem: part_scan's first volume */
 			continue;
-		mbr_volume(&out[n++], dev, sig, i + 1, e[4], get32(e + 8), get32(e + 12));
+		mbr_volume(&out[n++], dev, sig, i + 1, e[4], get32(e + 8), get32(e + 12), 0, i);
 	}
 	return ext ? scan_logical(dev, sig, ext, ext_len, out, n, max) : n;
 }

@@ -191,3 +191,65 @@ int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struc
 		*where = v, *path = p;
 	return fs_open(v->fs, p, out);
 }
+
+bool volumes_is_raw(const char *spec)
+{
+	if (spec[0] == '(') {
+		const char *end = strchr(spec, ')');
+		return end && !end[1];
+	}
+	return (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6) ||
+		!strncmp(spec, "partuuid:", 9)) &&
+	       !strchr(spec, '/');
+}
+
+#ifndef BATON_EFI /* UEFI boots no volume's first sector: boot.c refuses before asking */
+/* A whole disk by its name, partitioned or not ("hd1"): the volume that is all of it. */
+static bool whole_disk(const char *name, size_t len, struct volume *out)
+{
+	struct blockdev **disks;
+	int nd = plat_disks(&disks);
+
+	for (int d = 0; d < nd; d++) {
+		if (strlen(disks[d]->name) != len || strncmp(disks[d]->name, name, len))
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->dev = disks[d];
+		out->blocks = disks[d]->num_blocks;
+		out->scheme = PART_NONE;
+		strlcpy_b(out->name, disks[d]->name, sizeof(out->name));
+		return true;
+	}
+	return false;
+}
+
+int volumes_raw(const char *spec, struct volume *out)
+{
+	struct bvol *v = NULL;
+
+	if (!volumes_is_raw(spec))
+		return err_set(E_INVAL, "%s names a file, not a volume", spec);
+	if (spec[0] == '(') {
+		const char *name = spec + 1;
+		size_t len = strlen(name) - 1;
+		for (int pass = 0; pass < 2; pass++) {
+			if (!memchr(name, ',', len) && whole_disk(name, len, out))
+				return 0;
+			if ((v = by_name(name, len)) != NULL)
+				break;
+			if (pass || !connect_more())
+				return err_set(E_NOENT, "no disk or partition %s", spec);
+		}
+	} else {
+		int kind = spec[0] == 'u' ? 0 : spec[0] == 'l' ? 1 : 2;
+		const char *key = strchr(spec, ':') + 1;
+		v = by_key(kind, key, strlen(key));
+		if (!v && connect_more())
+			v = by_key(kind, key, strlen(key));
+		if (!v)
+			return err_set(E_NOENT, "no volume %s", spec);
+	}
+	*out = v->v;
+	return 0;
+}
+#endif

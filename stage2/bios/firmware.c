@@ -248,6 +248,11 @@ void plat_bli_set(const char *name, const char *value)
 {
 }
 
+bool plat_bios(void)
+{
+	return true;
+}
+
 bool plat_can_start_images(void)
 {
 	return false;

@@ -229,7 +229,9 @@ bool plat_mem_reclaimable(uint64_t addr, uint64_t len, uint64_t *bad)
 {
 	uint64_t end = addr + len;
 
-	if (addr < 0x1000) {
+	/* The IVT and the BDA (0-0x4FF) stay: a real-mode hand-off (a boot sector, Linux's
+	 * 16-bit entry) still calls the BIOS. Above them, low RAM is free once baton is done. */
+	if (addr < 0x500) {
 		*bad = addr;
 		return false;
 	}

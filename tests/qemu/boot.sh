@@ -16,11 +16,13 @@
 #   -C ISO         a CD-ROM drive holding ISO (AHCI; baton calls it cd0)
 #   -B             boot with SeaBIOS (QEMU's default firmware) instead of OVMF
 #   -K             DISK is a CD (an ISO in an AHCI CD-ROM drive, the boot device) instead of a disk
+#   -Q ARG         one more QEMU argument (repeatable), e.g. -kernel for a reference run
+#   -N             no boot disk: the -Q arguments boot something (DISK is then not used)
 # Exit status 0 on pass, 1 on fail. A one-line reason is printed either way.
 set -u
 timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=() cpu=() more=()
-bios=0 cd=0
-while getopts "t:o:s:p:xf:m:Vc:D:C:BK" o; do
+bios=0 cd=0 nodisk=0
+while getopts "t:o:s:p:xf:m:Vc:D:C:BKQ:N" o; do
 	case $o in
 	t) timeout=$OPTARG ;;
 	o) log=$OPTARG ;;
@@ -37,6 +39,8 @@ while getopts "t:o:s:p:xf:m:Vc:D:C:BK" o; do
 		-device "ide-cd,drive=cd${#more[@]},bus=ide.1") ;;
 	B) bios=1 ;;
 	K) cd=1 ;;
+	Q) more+=("$OPTARG") ;;
+	N) nodisk=1 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -56,6 +60,7 @@ fi
 boot=(-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot,bootindex=0)
 [ "$cd" = 1 ] && boot=(-drive "if=none,id=boot,format=raw,media=cdrom,readonly=on,file=$disk"
 	-device ide-cd,drive=boot,bus=ide.0,bootindex=0)
+[ "$nodisk" = 0 ] || boot=()
 mkfifo "$work/ser.in" "$work/ser.out"
 : >"$log"
 

@@ -16,7 +16,9 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	bios_debian_linux64 bios_debian_linux32 bios_debian_linux686 bios_xen_dom0 bios_debian_pvh
 	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386
 	iso_uefi_cd iso_uefi_disk iso_uefi_esp iso_bios_cd iso_bios_disk iso_bios_damaged root_missing
-	bios_install_mbr63 bios_install_gpt install_gpt_uefi bios_install_changed"
+	bios_install_mbr63 bios_install_gpt install_gpt_uefi bios_install_changed
+	bootsect_seabios linux16_qemu bios_linux16 bios_debian_linux16 bios_chainload_part
+	bios_chainload_logical bios_chainload_mbr"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -707,4 +709,108 @@ case_bios_install_changed() {
 	debugfs -w -R "zap_block -f /boot/baton/bios.bin -o 600 -l 1 -p 0xaa 1" \
 		"$img?offset=$((63 * 512))" >/dev/null 2>&1
 	args=(-B -t 30 -p 'baton: the stage2 file changed since it was installed' -f 'BIOS stage2')
+}
+
+# --- BIOS: the 16-bit entries (LP_MODE_REAL16): Linux's 16-bit entry and boot-sector chainload ---
+
+# bios_disk DIR CONFIG [EXTRA-FILES...]: a 64 MiB MBR disk with baton installed by `baton install
+# --bios` (stage1 in sector 0, the gap part and the body in the 1 MiB gap); msdos1 a 16 MiB FAT16
+# with CONFIG as /baton.cfg and the extra files in /k; msdos2 (LBA 36864) and the logical msdos5
+# (LBA 45056) raw, each holding a copy of the boot-sector conformance kernel (its sector, then its
+# body).
+bios_disk() {
+	local dir=$1 cfg=$2 img=$1/disk.img
+	shift 2
+	rm -f "$img" && truncate -s 64M "$img"
+	sfdisk -q "$img" <<-'END'
+	label: dos
+	label-id: 0xba7016aa
+	start=2048, size=32768, type=e
+	start=36864, size=4096, type=da
+	start=43008, size=20480, type=5
+	start=45056, size=4096, type=da
+	END
+	mkfs.vfat --offset 2048 -F 16 -n BIOSDISK "$img" 16384 >/dev/null 2>&1
+	mcopy -i "$img@@1M" "$cfg" ::/baton.cfg
+	if [ $# -gt 0 ]; then
+		mmd -i "$img@@1M" ::/k
+		mcopy -i "$img@@1M" "$@" ::/k/
+	fi
+	dd if="$B/kernels/bootsect.bin" of="$img" bs=512 seek=36864 conv=notrunc status=none
+	dd if="$B/kernels/bootsect.bin" of="$img" bs=512 seek=45056 conv=notrunc status=none
+	"$B/baton" install --bios "$img" >"$dir/install.log" 2>&1 || cat "$dir/install.log" >&2
+}
+# A second disk whose MBR is the boot-sector kernel (its table kept), its body in the gap.
+bios_mbr_disk() { # IMG
+	rm -f "$1" && truncate -s 4M "$1"
+	printf 'label: dos\nlabel-id: 0xba7016bb\nstart=2048, type=83\n' | sfdisk -q "$1"
+	python3 - "$1" "$B/kernels/bootsect.bin" <<-'END'
+	import sys
+	img, bs = sys.argv[1], open(sys.argv[2], "rb").read()
+	with open(img, "r+b") as f:
+	    f.write(bs[:440])
+	    f.seek(512)
+	    f.write(bs[512:])
+	END
+}
+# The linux16 conformance kernel's entry: its command line asks what the checks expect.
+linux16_cfg() { # CONFIG-FILE [EXTRA TOKENS]
+	local s="baton.test=linux16 initrds=2 initrd.seeds=11,22 expect.sp=0xe000 ${2:-}"
+	s=${s% }
+	printf 'entry linux16\n  kernel /k/linux16.bzImage\n  protocol linux16\n' >"$1"
+	printf '  initrd /k/i1.bin\n  initrd /k/i2.bin\n  cmdline %s sum=%s\n' "$s" "$(fnv1a "$s")" >>"$1"
+}
+
+# Reference runs: the two kernels under loaders that are not baton. SeaBIOS boots the boot-sector
+# kernel as a disk's MBR (its flags byte cleared: only what a BIOS promises is checked); QEMU's
+# own -kernel loader (its linuxboot option ROM: type_of_loader 0xB0, SP 0xFFF0, the command line
+# at 0x20000, one initrd) enters the linux16 kernel's setup code.
+case_bootsect_seabios() {
+	bios_mbr_disk "$1/disk.img"
+	printf '\0' | dd of="$1/disk.img" bs=1 seek=6 conv=notrunc status=none
+	args=(-B -x -t 30 -s 'drive=0x80 lba=0|' -f 'FAIL:')
+}
+case_linux16_qemu() {
+	local s="baton.test=linux16 initrds=1 initrd.seeds=11 expect.loader=0xb0"
+	args=(-B -N -x -t 30 -Q -kernel -Q "$B/kernels/linux16.bzImage" -Q -initrd -Q "$out/base/k/i1.bin"
+		-Q -append -Q "$s sum=$(fnv1a "$s")" -f 'FAIL:')
+}
+
+# --- the same through baton's BIOS stage2 ---
+# bios_disk's disk with "timeout 0" first in the config, so its one entry boots at once.
+bios_stage2_disk() { # DIR CONFIG [EXTRA-FILES...]
+	local dir=$1 cfg=$2
+	shift 2
+	{ echo "timeout 0"; cat "$cfg"; } >"$cfg.0"
+	bios_disk "$dir" "$cfg.0" "$@"
+}
+case_bios_linux16() {
+	linux16_cfg "$1/cfg" "vga=0x317 expect.vga=0x317"
+	bios_stage2_disk "$1" "$1/cfg" "$B/kernels/linux16.bzImage" "$out/base/k/i1.bin" "$out/base/k/i2.bin"
+	args=(-B -x -t 90 -s 'linux kernel, 16-bit entry|' -f 'FAIL:|error: cannot boot')
+}
+# Debian's kernel through its own real-mode setup code (protocol linux16): the setup does its
+# BIOS calls (E820, video) and enters the kernel itself, to the initramfs's userspace marker.
+case_bios_debian_linux16() {
+	printf 'entry Debian GNU/Linux (16-bit entry)\n  kernel /k/vmlinuz\n  protocol linux16\n' >"$1/cfg"
+	printf '  initrd /k/initramfs.img\n  cmdline console=ttyS0,115200 baton.poweroff\n' >>"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg" "$out/base/boot/vmlinuz" "$out/base/boot/initramfs.img"
+	args=(-B -t 240 -s 'linux kernel, 16-bit entry|'
+		-p 'BATON-USERSPACE-OK cmdline: console=ttyS0,115200 baton.poweroff' -f 'Kernel panic|error: cannot boot')
+}
+case_bios_chainload_part() {
+	printf 'entry vbr\n  kernel (hd0,msdos2)\n' >"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg"
+	args=(-B -x -t 90 -s 'drive=0x80 lba=36864|' -f 'FAIL:|error: cannot boot')
+}
+case_bios_chainload_logical() {
+	printf 'entry vbr\n  kernel (hd0,msdos5)\n' >"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg"
+	args=(-B -x -t 90 -s 'drive=0x80 lba=45056|' -f 'FAIL:|error: cannot boot')
+}
+case_bios_chainload_mbr() {
+	printf 'entry mbr\n  kernel (hd1)\n' >"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg"
+	bios_mbr_disk "$1/second.img"
+	args=(-B -D "$1/second.img" -x -t 90 -s 'drive=0x81 lba=0|' -f 'FAIL:|error: cannot boot')
 }

@@ -435,8 +435,9 @@ static void test_duplicates(void **state)
 
 static void test_protocols(void **state)
 {
-	static const char *const ok[] = {"linux", "linux32", "linux64", "multiboot", "multiboot2",
-					 "elf",	  "pvh",     "efi",	"chainload"};
+	static const char *const ok[] = {"linux",     "linux16",    "linux32", "linux64",
+					 "multiboot", "multiboot2", "elf",     "pvh",
+					 "efi",	      "chainload"};
 	static const char *const bad[] = {"Linux", "bzimage", "linux 64", "multiboot3", "l"};
 	char text[100], msg[300];
 
@@ -448,8 +449,8 @@ static void test_protocols(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "entry A\nkernel /k\nprotocol %s\n", bad[i]);
 		snprintf(msg, sizeof(msg),
-			 "t.cfg:3: unknown protocol '%s' (known: linux, linux32, linux64, "
-			 "multiboot, multiboot2, elf, pvh, efi, chainload)",
+			 "t.cfg:3: unknown protocol '%s' (known: linux, linux16, linux32, "
+			 "linux64, multiboot, multiboot2, elf, pvh, efi, chainload)",
 			 bad[i]);
 		expect_one_error(text, msg);
 		assert_null(cfg.entries[0].protocol);

@@ -575,6 +575,11 @@ static void test_ebr_synthetic(void **state)
 	assert_string_equal(v[1].name, "md0,msdos7");
 	assert_int_equal(v[1].start, 1401);
 	assert_int_equal(v[1].mbr_type, 0x0c);
+	/* Where each entry is, for a chainload's DS:SI: the first slot of its own EBR. */
+	assert_int_equal(v[0].table_lba, 1000);
+	assert_int_equal(v[0].table_slot, 0);
+	assert_int_equal(v[1].table_lba, 1400);
+	assert_int_equal(v[1].table_slot, 0);
 	/* The last EBR links back to the second: a loop, found, with both partitions kept. */
 	mbr_entry(mem + 1400 * 512, 1, 0, 0x05, 200, 100);
 	assert_int_equal(part_scan(&md.dev, v, 8), 2);
@@ -605,6 +610,11 @@ static void test_mbr_synthetic(void **state)
 	assert_int_equal(v[1].mbr_type, 0x83);
 	assert_int_equal(v[1].start, 500);
 	assert_int_equal(v[1].blocks, 500);
+	/* A primary's entry is in the MBR, at its own slot. */
+	assert_int_equal(v[0].table_lba, 0);
+	assert_int_equal(v[0].table_slot, 0);
+	assert_int_equal(v[1].table_lba, 0);
+	assert_int_equal(v[1].table_slot, 2);
 	assert_int_equal(part_scan(&md.dev, v, 1), 1);
 
 	/* Each of these makes the sector not an MBR: the whole disk is the volume. */
