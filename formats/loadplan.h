@@ -36,6 +36,9 @@ struct lp_input {
 	bool efi;		 /* the platform can start EFI images (UEFI boot services) */
 	bool bios;		 /* the platform is a PC BIOS: 16-bit real-mode entries can run */
 	uint8_t bios_drive; /* BIOS: the drive number of the kernel's disk (0x80...), 0 = none */
+	/* BIOS: the kernel's partition on that disk, numbered from 0 as Multiboot's boot device
+	 * counts them (a logical MBR partition is 4 and up); -1 for a whole disk or a CD. */
+	int bios_part;
 	/* Chainload: the volume the boot sector belongs to (the one named, or the one holding the
 	 * file), or NULL when it is not known (host probe of a bare file). */
 	const struct lp_bootsect *bootsect;

@@ -23,6 +23,7 @@
 #define MI_MMAP	      (1u << 6)
 #define MI_NAME	      (1u << 9)
 #define MI_VBE	      (1u << 11)
+#define MI_BOOTDEV    (1u << 1)
 #define MI_FB	      (1u << 12)
 #define MI_SIZE	      128 /* 116 bytes defined, rounded up */
 #define MI_MMAP_MAX   128 /* entries; a merged map has far fewer */
@@ -34,6 +35,8 @@ struct mb1_priv {
 	/* Offsets inside the info segment; the strings are built at plan time, copied to o_cmdline.
 	 */
 	uint32_t o_mods, o_cmdline, o_shdr, o_mmap, o_vbe;
+	uint8_t bios_drive; /* boot_device, when nonzero */
+	int bios_part;
 	struct bi_strings str;
 	struct elf_sections sec;
 };
@@ -162,6 +165,15 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 	uint64_t base = p->seg[mp->info_seg].placed;
 	uint32_t flags = MI_CMDLINE | MI_NAME;
 
+	if (mp->bios_drive) {
+		/* 3.3 flags bit 1: drive in the top byte, then part1..3 numbered from 0 (a logical
+		 * MBR partition from 4); 0xFF where unused (a whole disk; no BSD sub-partitions).
+		 */
+		uint32_t part1 = mp->bios_part < 0 ? 0xff : (uint32_t)mp->bios_part & 0xff;
+		put32(mi + 12, (uint32_t)mp->bios_drive << 24 | part1 << 16 | 0xffff);
+		flags |= MI_BOOTDEV;
+	}
+
 	put32(mi + 16, (uint32_t)(base + mp->o_cmdline));
 	put32(mi + 64, (uint32_t)(base + mp->o_cmdline + mp->str.o_name));
 	memcpy(mi + mp->o_cmdline, mp->str.buf, mp->str.len);
@@ -267,6 +279,8 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 		return err_set(E_NOMEM, "out of memory");
 	p->priv = mp;
 	p->free_priv = mb1_free;
+	mp->bios_drive = in->bios_drive;
+	mp->bios_part = in->bios_part;
 	mp->hflags = hflags;
 	p->format = "multiboot";
 	p->bootinfo_kind = "Multiboot information structure";

@@ -142,6 +142,7 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	in.efi = plat_can_start_images();
 	in.bios = plat_bios();
 	in.bios_drive = files[0].vol->dev->bios_drive;
+	in.bios_part = files[0].vol->index ? files[0].vol->index - 1 : -1;
 	if (in.bios && protocol && !strcmp(protocol, "chainload")) {
 		r = bootsect_of(files[0].vol, &bs, &table);
 		if (r)

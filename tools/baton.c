@@ -191,6 +191,7 @@ static int cmd_probe(int argc, char **argv)
 	bool volume = argc >= 2 && !strcmp(argv[0], "--volume");
 
 	memset(&in, 0, sizeof(in));
+	in.bios_part = -1; /* a bare file: no partition known */
 	memset(&p, 0, sizeof(p));
 	in.cmdline = "";
 	in.efi = true; /* as under UEFI; --bios: as the BIOS platform */

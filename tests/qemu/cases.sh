@@ -18,7 +18,7 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	iso_uefi_cd iso_uefi_disk iso_uefi_esp iso_bios_cd iso_bios_disk iso_bios_damaged root_missing
 	bios_install_mbr63 bios_install_gpt install_gpt_uefi bios_install_changed
 	bootsect_seabios linux16_qemu bios_linux16 bios_debian_linux16 bios_chainload_part
-	bios_chainload_logical bios_chainload_mbr"
+	bios_chainload_logical bios_chainload_mbr bios_mb1_logical"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -239,37 +239,40 @@ conf_entry() { # DIR KERNEL TOKENS [MODULE-LINES] [VGA]
 MODS='  module /k/i1.bin seed=11
   module /k/i2.bin seed=22
 '
+# Multiboot's boot device (MB1 boot_device, MB2 tag 5): on SeaBIOS (BIOS=1) the kernel's disk
+# and partition (the test disk's ESP, (hd0,gpt1): drive 0x80, partition 0); none on UEFI.
+bootdev() { if [ -n "${BIOS:-}" ]; then echo expect.bootdev=8000ffff; else echo expect.bootdev=0; fi; }
 case_mb1_elf() {
-	conf_entry "$1" mb1.elf "expect.mods=2 expect.name=baton expect.mmap=1 expect.elfsyms=1" "$MODS"
+	conf_entry "$1" mb1.elf "expect.mods=2 expect.name=baton $(bootdev) expect.mmap=1 expect.elfsyms=1" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 # The header asks for 1024x768x32; OVMF starts in another mode (1280x800 with QEMU's VGA), so
 # "was" in the message and expect.fbmode=1 in the kernel show that baton switched.
 case_mb1_video() {
 	conf_entry "$1" mb1-video.elf \
-		"expect.mods=0 expect.name=baton expect.mmap=1 expect.fb=1 expect.fbmode=1"
+		"expect.mods=0 expect.name=baton $(bootdev) expect.mmap=1 expect.fb=1 expect.fbmode=1"
 	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: 1024x768x32 for the kernel \(asked 1024x768x32; was [0-9x]+\)|')
 }
 case_mb1_aout() {
-	conf_entry "$1" mb1-aout.bin "expect.mods=2 expect.name=baton expect.mmap=1" "$MODS"
+	conf_entry "$1" mb1-aout.bin "expect.mods=2 expect.name=baton $(bootdev) expect.mmap=1" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 # No VGA, no GOP: the framebuffer tag is optional, so the kernel boots without a framebuffer.
 case_mb2() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=0" "$MODS"
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton $(bootdev) expect.fb=0" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: the firmware has no graphics output .*: the kernel gets no framebuffer|')
 }
 # With VGA: the framebuffer tag's 800x600x32 (not OVMF's first mode) is set and reported.
 case_mb2_video() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=1 expect.fbmode=1" "$MODS"
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton $(bootdev) expect.fb=1 expect.fbmode=1" "$MODS"
 	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: 800x600x32 for the kernel \(asked 800x600x32; was [0-9x]+\)|')
 }
 # Entered with boot services kept: at its fixed address (32 MiB), which OVMF leaves free.
 case_mb2_efi() {
-	conf_entry "$1" mb2-efi.elf "expect.mods=2 expect.name=baton" "$MODS"
+	conf_entry "$1" mb2-efi.elf "expect.mods=2 expect.name=baton $(bootdev)" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 
@@ -423,6 +426,22 @@ case_fs_logical() {
 	args=(-D "$img" -x -t 90 -f 'FAIL:|error: cannot boot')
 }
 
+# Multiboot 1 from the first logical partition of a second disk on SeaBIOS: boot_device says
+# drive 0x81, part1 4 (3.3: logical partitions are numbered from 4).
+case_bios_mb1_logical() {
+	local img=$1/logical.img k=$out/base/k t
+	BIOS=1 case_fs_logical "$1"
+	mcopy -o -i "$img@@$((12288 * 512))" "$k/mb1.elf" "$k/i2.bin" ::/
+	t="expect.path=0 expect.mods=2 expect.name=baton expect.bootdev=8104ffff expect.mmap=1"
+	{
+		printf 'timeout 0\nentry conformance\n  kernel (hd1,msdos5)/mb1.elf\n'
+		printf '  cmdline %s sum=%s\n' "$t" "$(fnv1a "$t")"
+		printf '  module (hd1,msdos5)/i1.bin seed=11\n  module (hd1,msdos5)/i2.bin seed=22\n'
+	} >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -D "$img" -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+
 # Debian's kernel and initramfs on an ext4 partition of a second disk, laid out as Debian does
 # (/boot/vmlinuz-VERSION, with /vmlinuz and /initrd.img links at the top), named by the
 # filesystem's UUID, to the initramfs's userspace marker.
@@ -548,7 +567,7 @@ case_bios_smoke_mb1_gz() {
 # Multiboot 2 and plain ELF on SeaBIOS: no EFI tags; without a VGA card, the framebuffer tag says
 # EGA text (type 2), as GRUB does in text mode.
 case_bios_mb2() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=2" "$MODS"
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton $(BIOS=1 bootdev) expect.fb=2" "$MODS"
 	bios_install "$1"
 	args=(-B -x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: no VBE mode with a linear framebuffer: the kernel gets none|')
