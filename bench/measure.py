@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-# measure.py: boots one disk under QEMU/OVMF and times it: firmware start of the loader -> kernel proper.
+# measure.py: boots one disk under QEMU with OVMF or SeaBIOS and times it: firmware start of the loader -> kernel proper.
 """
 usage: measure.py DISK VARS [--mem MIB] [--timeout S] [--log FILE] [--stop kernel|marker]
-       (or, from Python: measure.run(disk, vars, ...) returns the same dict)
+       measure.py DISK --bios [...]       (SeaBIOS, QEMU's default firmware: no variable store)
+       (or, from Python: measure.run(disk, vars, ...) returns the same dict; vars None = SeaBIOS)
 
 --stop kernel ends the run as soon as the kernel proper starts; marker (the default) waits for
 the userspace marker (BATON-USERSPACE-OK) or the raw reader's RAWREAD done line.
@@ -11,6 +12,12 @@ Prints one JSON object. Times come from two clocks that agree (both are the host
 - the serial console, read as it arrives: OVMF's "BdsDxe: loading Boot####" line is when the
   firmware starts to load the loader's image, before LoadImage reads it (the same line for every
   loader; for the EFI stub the image is the kernel itself, so its read counts too);
+- under SeaBIOS, its debug console (isa-debugcon at port 0x402, a pipe read as it arrives; SeaBIOS
+  prints nothing on the serial port): "Booting from Hard Disk..." is printed by its INT 19h boot
+  code just before it reads sector 0 (the loader's first 440 bytes: stage1 or GRUB's boot.img),
+  the same line whatever the loader, so the firmware's read of the boot sector counts as OVMF's
+  LoadImage does; "Booting from 0000:7c00" follows when it jumps there. The first reads after it
+  (sector, count, time) are kept in first_reads: the boot sector's, then the boot code's;
 - QEMU's trace events (-msg timestamp=on): with earlyprintk=serial,ttyS0,57600 the kernel proper
   programs the UART to 57600 baud just before its console prints "Linux version"; the legacy
   decompressor (Linux boot protocol and EFI handover entries) programs it earlier, while the EFI
@@ -33,6 +40,8 @@ import sys
 import time
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+# SeaBIOS's line as its INT 19h handler boots the first hard disk (before it reads sector 0).
+BIOS_START = "Booting from Hard Disk"
 
 
 def vcpu_seconds(pid, tid):
@@ -59,25 +68,36 @@ DONE = r"BATON-USERSPACE-OK|RAWREAD done"
 
 
 def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE):
+    """vars_fd None boots with SeaBIOS (QEMU's default firmware) instead of OVMF."""
     opt = {"--mem": str(mem), "--timeout": str(timeout), "--log": log, "--done": done}
+    bios = vars_fd is None
+    if bios:  # SeaBIOS's debug console, into a pipe this process reads as the serial console
+        fw_r, fw_w = os.pipe()
+        fw = ["-chardev", f"file,id=fw,path=/dev/fd/{fw_w}", "-device", "isa-debugcon,iobase=0x402,chardev=fw"]
+    else:
+        fw = ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+              "-drive", f"if=pflash,format=raw,file={vars_fd}"]
     cmd = ["qemu-system-x86_64", "-msg", "timestamp=on", "-name", "bench,debug-threads=on", "-accel", "tcg", "-nic", "none",
-           "-nodefaults", "-machine", "q35", "-m", opt["--mem"], "-display", "none", "-no-reboot",
-           "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
-           "-drive", f"if=pflash,format=raw,file={vars_fd}",
+           "-nodefaults", "-machine", "q35", "-m", opt["--mem"], "-display", "none", "-no-reboot", *fw,
            "-drive", f"if=none,id=d0,format=raw,file={disk}", "-device", "virtio-blk-pci,drive=d0",
            "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-trace", "serial_update_parameters", "-trace", "virtio_blk_handle_read"]
     t_launch = time.time()
-    q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         pass_fds=(fw_w,) if bios else ())
     sel = selectors.DefaultSelector()
     sel.register(q.stdout, selectors.EVENT_READ, "serial")
     sel.register(q.stderr, selectors.EVENT_READ, "trace")
-    bufs = {"serial": b"", "trace": b""}
-    serial_text = []
+    bufs = {"serial": b"", "trace": b"", "fw": b""}
+    if bios:
+        os.close(fw_w)
+        fw_file = os.fdopen(fw_r, "rb", buffering=0)
+        sel.register(fw_file, selectors.EVENT_READ, "fw")
+    serial_text, fw_text = [], []
     r = {"start": None, "decomp": None, "kernel": None, "done": None, "cpu_start": None,
          "cpu_kernel": None, "cpu_done": None, "reads": 0, "reads_total": 0, "menu_ms": None,
          "error": None, "userspace": False, "stub": None, "cpu_stub": None, "stub_read": None,
-         "cpu_stub_read": None}
+         "cpu_stub_read": None, "menu_at": None, "cpu_menu": None, "first_reads": []}
     stubs = []  # (time, vCPU) of the lines that start a kernel's EFI stub
     tid = None
     linux = None  # when the kernel proper's "Linux version" line arrived
@@ -110,9 +130,16 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
             *lines, bufs[key.data] = bufs[key.data].split(b"\n")
             for raw in lines:
                 line = raw.decode("latin-1")
+                if key.data == "fw":
+                    fw_text.append(line)
+                    if r["start"] is None and BIOS_START in line:
+                        r["start"] = now
+                        r["cpu_start"] = vcpu_seconds(q.pid, tid)
+                        r["boot_option"] = line.strip()[:120]
+                    continue
                 if key.data == "serial":
                     serial_text.append(line)
-                    if r["start"] is None and "BdsDxe: loading Boot" in line:
+                    if r["start"] is None and not bios and "BdsDxe: loading Boot" in line:
                         r["start"] = now
                         r["cpu_start"] = vcpu_seconds(q.pid, tid)
                         r["boot_option"] = line.split("BdsDxe: loading ", 1)[1].strip()[:120]
@@ -121,6 +148,7 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
                     m = re.search(r"menu ready (?:in )?(\d+) ms", line)
                     if m:
                         r["menu_ms"] = int(m.group(1))
+                        r["menu_at"], r["cpu_menu"] = now, vcpu_seconds(q.pid, tid)
                     if "X64 Exception" in line or "Kernel panic" in line:
                         r["error"] = line.strip()[:120]
                     if linux is None and "Linux version" in line:
@@ -143,7 +171,8 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
                         continue
                     ts, ev = float(m.group(2)), m.group(3)
                     if ev == "virtio_blk_handle_read":
-                        reads.append((ts, vcpu_seconds(q.pid, tid)))
+                        a = re.search(r"sector (\d+) nsectors (\d+)", m.group(4))
+                        reads.append((ts, vcpu_seconds(q.pid, tid), *(map(int, a.groups()) if a else (None, None))))
                     elif ev == "serial_update_parameters" and "baudrate=57600" in m.group(4):
                         uart.append(ts)
             if r["error"]:
@@ -153,6 +182,11 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
     if opt["--log"]:
         with open(opt["--log"], "w") as f:
             f.write("\n".join(serial_text) + "\n")
+        if bios:
+            with open(opt["--log"] + ".seabios", "w") as f:
+                f.write("\n".join(fw_text) + "\n")
+    if bios:
+        fw_file.close()
     # The kernel proper sets up earlyprintk, then its console replays "Linux version": its UART
     # programming is the last one before that line. An earlier group (more than 0.2 s before) is
     # the legacy decompressor's; when the EFI stub decompresses the kernel itself there is none.
@@ -167,15 +201,17 @@ def run(disk, vars_fd, mem=1024, timeout=120, log=None, stop="marker", done=DONE
             r["stub"], r["cpu_stub"] = before[-1]
             after = [x for x in reads if r["stub"] < x[0] <= r["kernel"]]
             if after:
-                r["stub_read"], r["cpu_stub_read"] = after[0]
+                r["stub_read"], r["cpu_stub_read"] = after[0][:2]
     r["reads_total"] = len(reads)
     end = r["kernel"] or r["done"]
     if r["start"] is not None and end is not None:
-        mine = [(t, c) for t, c in reads if r["start"] <= t <= end]
+        mine = [x for x in reads if r["start"] <= x[0] <= end]
         r["reads"] = len(mine)
+        r["sectors"] = sum(x[3] or 0 for x in mine)
+        r["first_reads"] = [(x[0] - r["start"], x[2], x[3]) for x in mine[:4]]
         # The loader's I/O phase ends with its last read (the kernel's decompression follows).
         if mine:
-            r["last_read"], r["cpu_last_read"] = mine[-1]
+            r["last_read"], r["cpu_last_read"] = mine[-1][:2]
         if r["done"] is not None and r["cpu_done"] is None and mine:
             r["cpu_done"] = mine[-1][1]  # QEMU was already gone: the last read is close
     if not r["error"] and r["done"] is None and not (stop == "kernel" and r["kernel"]):
@@ -189,7 +225,10 @@ def main():
     pos = []
     i = 0
     while i < len(args):
-        if args[i] in opt:
+        if args[i] == "--bios":
+            pos.append(None)
+            i += 1
+        elif args[i] in opt:
             opt[args[i]] = args[i + 1]
             i += 2
         else:

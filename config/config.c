@@ -7,14 +7,16 @@
  *
  *   timeout N          seconds, 0..3600, or -1 to wait forever (only before the first entry)
  *   default X          an entry title or a 1-based number (only before the first entry)
+ *   root VOLUME        where bare /paths are: (hd0,gpt2), uuid:U, label:L or partuuid:P, no
+ *                      path (only before the first entry); without it, the config's volume
  *   entry TITLE        starts an entry; the title is the rest of the line
  *     kernel PATH      required, once
  *     initrd PATH...   repeatable, several paths per line allowed, at most CFG_MAX_INITRD
  *     module PATH ARGS repeatable: one module (Multiboot, PVH) and its arguments, the rest of
  *                      the line; shares the CFG_MAX_INITRD slots with initrd
  *     cmdline TEXT     once; the rest of the line, may be empty
- *     protocol NAME    once; linux, linux32, linux64, multiboot, multiboot2, elf, pvh, efi,
- *                      chainload
+ *     protocol NAME    once; linux, linux16, linux32, linux64, multiboot, multiboot2, elf,
+ *                      pvh, efi, chainload
  *
  * Bad lines are reported and skipped. An entry is kept when it has a kernel, even if some of
  * its other lines were bad: the menu shows the errors, and the user may still want to boot it.
@@ -27,7 +29,8 @@
 #define CFG_TIMEOUT_MAX 3600 /* one hour: anything longer is a typo */
 
 static const char *const protocols[] = {
-    "linux", "linux32", "linux64", "multiboot", "multiboot2", "elf", "pvh", "efi", "chainload",
+    "linux",	  "linux16", "linux32", "linux64", "multiboot",
+    "multiboot2", "elf",     "pvh",	"efi",	   "chainload",
 };
 
 struct parser {
@@ -206,6 +209,39 @@ static void do_default(struct parser *ps, const char *v, size_t n)
 	}
 }
 
+/*
+ * "root uuid:2024-05-06-07-08-09-00": a volume as a path's prefix names it, with nothing after
+ * it, so that a bare /path means VOLUME/path (GRUB's `search --set=root`). Which volume it is
+ * is decided at boot (stage2/volumes.c); here only its form.
+ */
+static void do_root(struct parser *ps, const char *v, size_t n)
+{
+	static const char *const kinds[] = {"uuid:", "label:", "partuuid:"};
+	char q[CFG_QUOTE_MAX + 4];
+	const char *close = memchr(v, ')', n);
+	bool ok = false;
+
+	if (v[0] == '(')
+		ok = n > 2 && close == v + n - 1;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		size_t k = strlen(kinds[i]);
+		if (n > k && !memcmp(v, kinds[i], k))
+			ok = !memchr(v + k, '/', n - k);
+	}
+	if (!ok) {
+		report(ps, ps->line,
+		       "bad root '%s': a volume, as (hd0,gpt2), uuid:UUID, label:LABEL or "
+		       "partuuid:PARTUUID, without a path",
+		       quote(q, v, n));
+		return;
+	}
+	char *d = save(ps, v, n);
+	if (d) {
+		mem_free(ps->cfg->root);
+		ps->cfg->root = d;
+	}
+}
+
 static void do_entry(struct parser *ps, const char *v, size_t n)
 {
 	end_entry(ps);
@@ -300,8 +336,8 @@ static void do_protocol(struct parser *ps, const char *v, size_t n)
 		}
 	}
 	report(ps, ps->line,
-	       "unknown protocol '%s' (known: linux, linux32, linux64, multiboot, multiboot2, elf, "
-	       "pvh, efi, chainload)",
+	       "unknown protocol '%s' (known: linux, linux16, linux32, linux64, multiboot, "
+	       "multiboot2, elf, pvh, efi, chainload)",
 	       quote(q, v, n));
 }
 
@@ -313,10 +349,14 @@ static const struct directive {
 	bool empty_ok; /* the value may be empty */
 	void (*fn)(struct parser *ps, const char *v, size_t n);
 } directives[] = {
-    {"timeout", GLOBAL, false, do_timeout}, {"default", GLOBAL, false, do_default},
+    {"timeout", GLOBAL, false, do_timeout},
+    {"default", GLOBAL, false, do_default},
+    {"root", GLOBAL, false, do_root},
     {"entry", START, true, do_entry}, /* reports a missing title itself */
-    {"kernel", ENTRY, false, do_kernel},    {"initrd", ENTRY, false, do_initrd},
-    {"cmdline", ENTRY, true, do_cmdline},   {"protocol", ENTRY, false, do_protocol},
+    {"kernel", ENTRY, false, do_kernel},
+    {"initrd", ENTRY, false, do_initrd},
+    {"cmdline", ENTRY, true, do_cmdline},
+    {"protocol", ENTRY, false, do_protocol},
     {"module", ENTRY, false, do_module},
 };
 
@@ -417,6 +457,7 @@ void config_free(struct config *cfg)
 		free_entry(&cfg->entries[i]);
 	mem_free(cfg->entries);
 	mem_free(cfg->default_entry);
+	mem_free(cfg->root);
 	for (int i = 0; i < cfg->n_errors; i++)
 		mem_free(cfg->errors[i]);
 	memset(cfg, 0, sizeof(*cfg));

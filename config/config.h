@@ -21,6 +21,7 @@ struct cfg_entry {
 struct config {
 	int timeout;	     /* seconds; -1 waits forever; default 5 */
 	char *default_entry; /* a title, or a 1-based number; NULL: the first entry */
+	char *root;	     /* the volume bare /paths are on ("uuid:..."); NULL: the config's */
 	struct cfg_entry *entries;
 	int n_entries;
 	/* Problems found, each "FILE:LINE: message". Bad lines are skipped, good entries kept. */

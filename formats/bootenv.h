@@ -43,6 +43,11 @@ struct bootenv {
 	/* BIOS without a framebuffer: the screen is 80x25 colour text, the cursor at text_x, y. */
 	bool text_mode;
 	uint8_t text_x, text_y;
+	/* BIOS with a VBE mode set (have_fb from it): what Multiboot's VBE fields carry (VBE 3.0
+	 * functions 00h, 01h and 0Ah). */
+	bool have_vbe;
+	uint16_t vbe_mode, vbe_if_seg, vbe_if_off, vbe_if_len;
+	uint8_t vbe_control[512], vbe_mode_info[256];
 };
 
 #endif

@@ -2,16 +2,18 @@
 #include "loadplan.h"
 
 extern const struct format format_linux, format_efi, format_multiboot1, format_multiboot2,
-    format_pvh, format_elf;
+    format_pvh, format_elf, format_chainload;
 
 /*
  * Detection order (documented in README): formats whose magic can sit inside another format's
  * file come first: a Multiboot header sits inside an ELF or any binary, and a bzImage with an EFI
  * stub is also a PE image (Multiboot 2 before 1, as both may be present), an ELF with a PVH
- * note is still an ELF.
+ * note is still an ELF. chainload is last and never detected (a boot sector's 0x55AA is on every
+ * bzImage too): only forced.
  */
 static const struct format *const formats[] = {
-    &format_multiboot2, &format_multiboot1, &format_linux, &format_pvh, &format_elf, &format_efi,
+    &format_multiboot2, &format_multiboot1, &format_linux,     &format_pvh,
+    &format_elf,	&format_efi,	    &format_chainload,
 };
 
 /* A forced protocol names a handler, or one of its entries: linux64 is the linux handler. */
@@ -19,7 +21,8 @@ static bool names(const struct format *f, const char *forced)
 {
 	return !strcmp(forced, f->name) ||
 	       (!strcmp(f->name, "linux") &&
-		(!strcmp(forced, "linux64") || !strcmp(forced, "linux32")));
+		(!strcmp(forced, "linux64") || !strcmp(forced, "linux32") ||
+		 !strcmp(forced, "linux16")));
 }
 
 const struct format *format_find(const struct lp_file *k, const char *forced)
@@ -31,8 +34,8 @@ const struct format *format_find(const struct lp_file *k, const char *forced)
 	if (forced)
 		err_set(
 		    E_UNSUPP,
-		    "unknown protocol '%s' (known: multiboot2, multiboot, linux, linux32, linux64, "
-		    "pvh, elf, efi)",
+		    "unknown protocol '%s' (known: multiboot2, multiboot, linux, linux16, linux32, "
+		    "linux64, pvh, elf, efi, chainload)",
 		    forced);
 	else
 		err_set(
@@ -132,6 +135,13 @@ uint64_t lp_reg_value(const struct load_plan *p, enum lp_regname r)
 uint64_t lp_entry(const struct load_plan *p)
 {
 	return (p->entry_seg >= 0 ? p->seg[p->entry_seg].placed : 0) + p->entry_off;
+}
+
+uint32_t lp_r16_seg(const struct load_plan *p, uint16_t v)
+{
+	int b = p->r16.base_seg;
+
+	return v + (b >= 0 ? (uint32_t)(p->seg[b].placed >> 4) : 0);
 }
 
 void lp_free(struct load_plan *p)

@@ -1,4 +1,4 @@
-/* linux.c: Linux bzImage handler: plans the 64-bit entry of boot.rst's 64-bit boot protocol. */
+/* linux.c: Linux bzImage handler: the EFI stub, or boot.rst's 64-, 32- or 16-bit entry. */
 #include "loadplan.h"
 #include "linux_hdr.h"
 #include "pe.h"
@@ -173,11 +173,31 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 		p->entry_kind = "EFI stub";
 		return efi_image_plan(in, p);
 	}
-	/* boot.rst: a zImage (LOADED_HIGH clear) runs at 0x10000 from real mode: not a target. */
+	if (in->protocol && !strcmp(in->protocol, "linux16"))
+		return linux16_plan(in, p, &h, NULL);
+	/*
+	 * Kernels with no usable 32-bit entry: a zImage (LOADED_HIGH clear: its protected-mode
+	 * code runs at 0x10000, moved there by its setup), a protocol before 2.02 (its setup
+	 * relocates itself to 0x90000 and its 32-bit code reads what setup left there), or a
+	 * code32_start of 0. On BIOS they get the 16-bit entry, their own setup code.
+	 */
+	bool no32 = h.version < 0x0202 || !h.code32_start || !(h.loadflags & LX_LOADED_HIGH);
+	if (no32 && in->bios && (!in->protocol || !strcmp(in->protocol, "linux")))
+		return linux16_plan(
+		    in, p, &h,
+		    !(h.loadflags & LX_LOADED_HIGH)
+			? "16-bit entry (boot.rst \"Running the Kernel\"): a zImage "
+			  "has no 32-bit entry"
+		    : h.version < 0x0202
+			? "16-bit entry (boot.rst \"Running the Kernel\"): protocol "
+			  "before 2.02, no usable 32-bit entry"
+			: "16-bit entry (boot.rst \"Running the Kernel\"): "
+			  "code32_start is 0, no 32-bit entry");
+	/* boot.rst: a zImage (LOADED_HIGH clear) runs at 0x10000 from real mode. */
 	if (!(h.loadflags & LX_LOADED_HIGH))
 		return err_set(E_UNSUPP,
-			       "a zImage kernel (loaded low, protocol %u.%02u) is not "
-			       "supported: only bzImage",
+			       "a zImage kernel (loaded low, protocol %u.%02u) only boots through "
+			       "its 16-bit entry: protocol linux16, under BIOS",
 			       h.version >> 8, h.version & 0xff);
 	/* The 32-bit entry when asked for, or when the kernel has no other (XLF_KERNEL_64 clear:
 	 * an i386 kernel, or any before protocol 2.12). */

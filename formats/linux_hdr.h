@@ -6,6 +6,8 @@
 
 /* Offsets in the kernel image and in struct boot_params (the "zero page"); boot.rst "THE REAL-MODE
  * KERNEL HEADER". */
+#define LX_CL_MAGIC	    0x020 /* cmd_line_magic, before protocol 2.02 */
+#define LX_CL_OFFSET	    0x022 /* cmd_line_offset, before protocol 2.02 */
 #define LX_SETUP_SECTS	    0x1f1
 #define LX_SYSSIZE	    0x1f4
 #define LX_VID_MODE	    0x1fa
@@ -15,9 +17,11 @@
 #define LX_VERSION	    0x206
 #define LX_TYPE_OF_LOADER   0x210
 #define LX_LOADFLAGS	    0x211
+#define LX_SETUP_MOVE_SIZE  0x212
 #define LX_CODE32_START	    0x214
 #define LX_RAMDISK_IMAGE    0x218
 #define LX_RAMDISK_SIZE	    0x21c
+#define LX_HEAP_END_PTR	    0x224
 #define LX_CMD_LINE_PTR	    0x228
 #define LX_INITRD_ADDR_MAX  0x22c
 #define LX_KERNEL_ALIGNMENT 0x230
@@ -50,6 +54,7 @@
 #define E820_EXT_MAX 896
 
 #define LX_LOADED_HIGH		   0x01
+#define LX_CAN_USE_HEAP		   0x80
 #define XLF_KERNEL_64		   (1 << 0)
 #define XLF_CAN_BE_LOADED_ABOVE_4G (1 << 1)
 
@@ -61,7 +66,8 @@ struct linux_hdr {
 	uint64_t kernel_len;	/* bytes from kernel_off to the end of the file */
 	uint64_t syssize_bytes; /* syssize * 16 */
 	uint8_t loadflags;
-	uint16_t xloadflags; /* 0 before 2.12 */
+	uint32_t code32_start; /* the header's, before a loader changes it */
+	uint16_t xloadflags;   /* 0 before 2.12 */
 	bool relocatable;
 	uint32_t kernel_alignment;
 	uint8_t min_alignment;
@@ -77,5 +83,15 @@ struct linux_hdr {
  * (not a bzImage, truncated, protocol too old) with E_FORMAT / E_UNSUPP.
  */
 int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct linux_hdr *h);
+
+/*
+ * The 16-bit entry's plan (linux16.c): the kernel's real-mode setup code at 0x10000 (0x90000
+ * for zImages and protocols before 2.02), entered in real mode. why: the entry_kind to show
+ * when baton chose it itself, or NULL.
+ */
+struct lp_input;
+struct load_plan;
+int linux16_plan(const struct lp_input *in, struct load_plan *p, const struct linux_hdr *h,
+		 const char *why);
 
 #endif

@@ -7,8 +7,15 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
 	if (head_len < LX_VERSION + 2 || file_size < 1024)
 		return err_set(E_FORMAT, "file too small to be a Linux kernel (%llu bytes)",
 			       (unsigned long long)file_size);
-	if (get16(head + LX_BOOT_FLAG) != 0xaa55 || memcmp(head + LX_HEADER, "HdrS", 4))
+	if (get16(head + LX_BOOT_FLAG) != 0xaa55)
 		return err_set(E_FORMAT, "not a Linux bzImage (no \"HdrS\" setup header)");
+	/* boot.rst: without "HdrS" the protocol is "old" (Image/zImage, real-mode code at
+	 * 0x90000, no initrd): not supported, since nothing made in 20 years has it. */
+	if (memcmp(head + LX_HEADER, "HdrS", 4))
+		return err_set(E_UNSUPP,
+			       "a Linux kernel older than boot protocol 2.00 (no \"HdrS\" "
+			       "setup header: Image/zImage of 1996 or before) is not "
+			       "supported");
 	h->version = get16(head + LX_VERSION);
 	/* boot.rst: protocol 2.00 (setup header with HdrS) is the oldest a loader may use. */
 	if (h->version < 0x0200)
@@ -42,6 +49,7 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
 	h->kernel_len = file_size - h->kernel_off;
 
 	h->loadflags = head[LX_LOADFLAGS];
+	h->code32_start = get32(head + LX_CODE32_START);
 	h->xloadflags = h->version >= 0x020c ? get16(head + LX_XLOADFLAGS) : 0;
 	h->relocatable = h->version >= 0x0205 && head[LX_RELOCATABLE];
 	h->kernel_alignment = h->version >= 0x0205 ? get32(head + LX_KERNEL_ALIGNMENT) : 0x100000;

@@ -34,6 +34,25 @@ struct lp_input {
 	const char *loader_name; /* "baton 0.1" */
 	const char *protocol;	 /* the entry's forced protocol, or NULL (detected) */
 	bool efi;		 /* the platform can start EFI images (UEFI boot services) */
+	bool bios;		 /* the platform is a PC BIOS: 16-bit real-mode entries can run */
+	uint8_t bios_drive; /* BIOS: the drive number of the kernel's disk (0x80...), 0 = none */
+	/* BIOS: the kernel's partition on that disk, numbered from 0 as Multiboot's boot device
+	 * counts them (a logical MBR partition is 4 and up); -1 for a whole disk or a CD. */
+	int bios_part;
+	/* Chainload: the volume the boot sector belongs to (the one named, or the one holding the
+	 * file), or NULL when it is not known (host probe of a bare file). */
+	const struct lp_bootsect *bootsect;
+};
+
+/* The volume a chainloaded boot sector belongs to, as the caller found it (formats/chainload.c). */
+struct lp_bootsect {
+	const char *name;	/* "hd0,msdos1", "hd1": for messages */
+	bool partition;		/* a partition; else a whole disk (an MBR is chainloaded) */
+	bool gpt;		/* a GPT partition: no MBR entry exists, one is made up */
+	const uint8_t *table;	/* MBR partitions: the 512-byte MBR or EBR holding its entry */
+	int slot;		/* its entry in table: 0-3 */
+	uint64_t start, blocks; /* the partition on its disk, in the disk's sectors */
+	uint8_t type;		/* the MBR type byte (GPT: 0) */
 };
 
 /* Where a piece of a segment comes from: a range of an input file, or bytes in memory. */
@@ -81,6 +100,22 @@ enum lp_mode {
 	/* 64-bit, firmware still running (Multiboot 2 EFI boot services tag): entered with the
 	 * firmware's page tables, GDT and stack, RCX = image handle, RDX = system table. */
 	LP_MODE_EFI64_BS,
+	/*
+	 * 16-bit real mode, BIOS only (Linux's 16-bit entry, boot sectors): the BIOS's IVT in the
+	 * IDTR (base 0, limit 0x3ff), A20 on, CR0 = ET only; entered at r16.cs:r16.ip with r16's
+	 * segment registers, SP and flag, and reg[]'s values (32 bits each).
+	 */
+	LP_MODE_REAL16,
+};
+
+/*
+ * LP_MODE_REAL16's entry state. With base_seg >= 0 every segment value is relative to the
+ * paragraph where seg[base_seg] landed (placed >> 4), so a handler need not know where that is.
+ */
+struct lp_real16 {
+	int base_seg; /* -1: the values are absolute */
+	uint16_t cs, ip, ds, es, fs, gs, ss, sp;
+	bool sti; /* EFLAGS.IF set at entry (the BIOS's own boot convention), else clear */
 };
 
 /* Consoles a kernel can use (Multiboot 2 3.1.9 and 3.1.10 name these two). */
@@ -138,6 +173,7 @@ struct load_plan {
 	const char *bootinfo_kind; /* "boot_params (zero page)" */
 	const char *options;	   /* LP_MODE_EFI_IMAGE: the load options (command line) */
 	struct lp_video video;	   /* the display mode the kernel asks for, if any */
+	struct lp_real16 r16;	   /* LP_MODE_REAL16: segment registers, SP, IF */
 	/*
 	 * Builds the boot information once the final memory map is known, writing through the
 	 * segments' ptr. Runs after the firmware is gone: it must not fail or allocate.
@@ -174,6 +210,12 @@ int lp_add_modules(struct load_plan *p, const struct lp_input *in, uint64_t lo);
 void lp_set_reg(struct load_plan *p, enum lp_regname r, int seg, uint64_t value);
 uint64_t lp_reg_value(const struct load_plan *p, enum lp_regname r);
 uint64_t lp_entry(const struct load_plan *p);
+/* LP_MODE_REAL16: a segment register's value once base_seg is placed (may exceed 0xffff: an
+ * error the executor reports). */
+uint32_t lp_r16_seg(const struct load_plan *p, uint16_t v);
+/* Fills b from a volume's facts; table: the MBR/EBR sector read by the caller (see part.h). */
+struct volume;
+void lp_bootsect_from(struct lp_bootsect *b, const struct volume *v, const uint8_t *table);
 void lp_free(struct load_plan *p);
 
 #endif

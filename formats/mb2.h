@@ -40,6 +40,8 @@ struct mb2_info {
 	struct elf_sections sec; /* tag 9, when the kernel has section headers */
 	int base_seg;		 /* tag 21: the placed address of this segment (-1: none) */
 	bool want_fb;
+	uint8_t bios_drive; /* tag 5, when nonzero */
+	int bios_part;
 };
 
 /*

@@ -7,9 +7,10 @@
 uint32_t mb2_info_provides(bool efi, bool boot_services)
 {
 	uint32_t t = 1u << MB2_TAG_CMDLINE | 1u << MB2_TAG_LOADER | 1u << MB2_TAG_MODULE |
-		     1u << MB2_TAG_MEMINFO | 1u << MB2_TAG_MMAP | 1u << MB2_TAG_FB |
-		     1u << MB2_TAG_ELF | 1u << MB2_TAG_SMBIOS | 1u << MB2_TAG_RSDP1 |
-		     1u << MB2_TAG_RSDP2 | 1u << MB2_TAG_LOAD_BASE;
+		     (efi ? 0 : 1u << MB2_TAG_VBE | 1u << MB2_TAG_BOOTDEV) | 1u << MB2_TAG_MEMINFO |
+		     1u << MB2_TAG_MMAP | 1u << MB2_TAG_FB | 1u << MB2_TAG_ELF |
+		     1u << MB2_TAG_SMBIOS | 1u << MB2_TAG_RSDP1 | 1u << MB2_TAG_RSDP2 |
+		     1u << MB2_TAG_LOAD_BASE;
 
 	if (efi)
 		t |= 1u << MB2_TAG_EFI64 | 1u << MB2_TAG_EFI64_IH |
@@ -28,10 +29,12 @@ int mb2_info_plan(const struct lp_input *in, struct load_plan *p, struct mb2_inf
 		return r;
 	mi->mod_seg0 = r;
 	mi->n_mods = in->n_mods;
+	mi->bios_drive = in->bios_drive;
+	mi->bios_part = in->bios_part;
 	/* Room for every tag: each is 8-aligned (3.6.1), the maps get their maximum. */
 	uint64_t size = 8 + 16 + mi->str.len + 16 * (uint64_t)in->n_mods + 16 + 16 + 16 +
 			24 * MMAP_MAX + 48 + 24 + mi->sec.len + 16 + 48 + 32 + 48 + 16 +
-			EFI_MMAP_MAX + 8 + 16 + 16 + 8 + 8 * 24;
+			EFI_MMAP_MAX + 8 + 16 + 16 + 8 + 8 * 24 + 784 + 24;
 	mi->info_seg = lp_add_below4g(p, "multiboot2_info", lo, ALIGN_UP(size, 8));
 	return 0;
 }
@@ -80,6 +83,15 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 		put32(t + 12, (uint32_t)(s->placed + s->memsz));
 		memcpy(t + 16, str, len);
 	}
+	if (mi->bios_drive) {
+		/* 3.6.4 BIOS boot device: the drive, then the partition and sub-partition numbered
+		 * from 0; 0xFFFFFFFF where there is none (a whole disk; baton reads no BSD labels).
+		 */
+		t = tag(b, &at, MB2_TAG_BOOTDEV, 20);
+		put32(t + 8, mi->bios_drive);
+		put32(t + 12, mi->bios_part < 0 ? 0xffffffffu : (uint32_t)mi->bios_part);
+		put32(t + 16, 0xffffffffu);
+	}
 	/* 3.6.3: lower memory from 0 (at most 640 KiB), upper from 1 MiB to the first hole. */
 	uint64_t lower, upper;
 	bi_mem_kib(env, &lower, &upper);
@@ -100,6 +112,17 @@ void mb2_info_finish(struct load_plan *p, const struct bootenv *env, struct mb2_
 		/* BIOS text mode: framebuffer_type 2, EGA text, as GRUB reports it. */
 		t = tag(b, &at, MB2_TAG_FB, 32);
 		bi_put_text(t + 8);
+	}
+	if (env->have_vbe) {
+		/* 3.6.11 VBE info: mode, protected-mode interface, then the control (512 bytes) and
+		 * mode (256 bytes) information blocks as the BIOS returned them. */
+		t = tag(b, &at, MB2_TAG_VBE, 784);
+		put16(t + 8, env->vbe_mode);
+		put16(t + 10, env->vbe_if_seg);
+		put16(t + 12, env->vbe_if_off);
+		put16(t + 14, env->vbe_if_len);
+		memcpy(t + 16, env->vbe_control, 512);
+		memcpy(t + 528, env->vbe_mode_info, 256);
 	}
 	if (mi->sec.len) {
 		/* 3.6.9 ELF-Symbols. The text draws num, entsize and shndx as u16 with a u16

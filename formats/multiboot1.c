@@ -22,6 +22,8 @@
 #define MI_ELF	      (1u << 5)
 #define MI_MMAP	      (1u << 6)
 #define MI_NAME	      (1u << 9)
+#define MI_VBE	      (1u << 11)
+#define MI_BOOTDEV    (1u << 1)
 #define MI_FB	      (1u << 12)
 #define MI_SIZE	      128 /* 116 bytes defined, rounded up */
 #define MI_MMAP_MAX   128 /* entries; a merged map has far fewer */
@@ -32,7 +34,9 @@ struct mb1_priv {
 	int info_seg, mod_seg0, n_mods;
 	/* Offsets inside the info segment; the strings are built at plan time, copied to o_cmdline.
 	 */
-	uint32_t o_mods, o_cmdline, o_shdr, o_mmap;
+	uint32_t o_mods, o_cmdline, o_shdr, o_mmap, o_vbe;
+	uint8_t bios_drive; /* boot_device, when nonzero */
+	int bios_part;
 	struct bi_strings str;
 	struct elf_sections sec;
 };
@@ -161,6 +165,15 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 	uint64_t base = p->seg[mp->info_seg].placed;
 	uint32_t flags = MI_CMDLINE | MI_NAME;
 
+	if (mp->bios_drive) {
+		/* 3.3 flags bit 1: drive in the top byte, then part1..3 numbered from 0 (a logical
+		 * MBR partition from 4); 0xFF where unused (a whole disk; no BSD sub-partitions).
+		 */
+		uint32_t part1 = mp->bios_part < 0 ? 0xff : (uint32_t)mp->bios_part & 0xff;
+		put32(mi + 12, (uint32_t)mp->bios_drive << 24 | part1 << 16 | 0xffff);
+		flags |= MI_BOOTDEV;
+	}
+
 	put32(mi + 16, (uint32_t)(base + mp->o_cmdline));
 	put32(mi + 64, (uint32_t)(base + mp->o_cmdline + mp->str.o_name));
 	memcpy(mi + mp->o_cmdline, mp->str.buf, mp->str.len);
@@ -207,7 +220,22 @@ static void mb1_finish(struct load_plan *p, const struct bootenv *env)
 		 * for an EGA text request, which UEFI cannot meet: the type tells the kernel. */
 		flags |= MI_FB;
 		bi_put_fb(mi + 88, &env->fb, 22);
-	} else if ((mp->hflags & MB1_VIDEO) && env->text_mode) {
+	}
+	if (env->have_vbe) {
+		/* spec 3.3 flags bit 11: the VBE control and mode information (copied here, as
+		 * function 00h and 01h returned them), the mode and the protected-mode interface.
+		 */
+		memcpy(mi + mp->o_vbe, env->vbe_control, 512);
+		memcpy(mi + mp->o_vbe + 512, env->vbe_mode_info, 256);
+		flags |= MI_VBE;
+		put32(mi + 72, (uint32_t)(base + mp->o_vbe));
+		put32(mi + 76, (uint32_t)(base + mp->o_vbe + 512));
+		put16(mi + 80, env->vbe_mode);
+		put16(mi + 82, env->vbe_if_seg);
+		put16(mi + 84, env->vbe_if_off);
+		put16(mi + 86, env->vbe_if_len);
+	}
+	if (!(flags & MI_FB) && (mp->hflags & MB1_VIDEO) && env->text_mode) {
 		/* BIOS in text mode (the kernel asked for text, or no VBE mode fits): say so. */
 		flags |= MI_FB;
 		bi_put_text(mi + 88);
@@ -251,6 +279,8 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 		return err_set(E_NOMEM, "out of memory");
 	p->priv = mp;
 	p->free_priv = mb1_free;
+	mp->bios_drive = in->bios_drive;
+	mp->bios_part = in->bios_part;
 	mp->hflags = hflags;
 	p->format = "multiboot";
 	p->bootinfo_kind = "Multiboot information structure";
@@ -290,6 +320,8 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 	at = ALIGN_UP(at + mp->sec.len, 8);
 	mp->o_mmap = at;
 	at += MI_MMAP_ENTRY * MI_MMAP_MAX;
+	mp->o_vbe = at; /* VBE controller (512 bytes) and mode (256 bytes) information */
+	at += 512 + 256;
 	int s = lp_add_below4g(p, "multiboot_info", lo, at);
 	mp->info_seg = s;
 

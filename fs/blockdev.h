@@ -30,6 +30,10 @@ struct volume {
 	enum part_scheme scheme;
 	int index; /* partition number as GRUB counts them (1-based); 0 for a whole disk */
 	uint8_t mbr_type;
+	/* MBR partitions: the sector holding its entry (0, or the EBR of a logical one) and the
+	 * entry's slot there (0-3), for a chainloaded boot sector's DS:SI. */
+	uint64_t table_lba;
+	int table_slot;
 	uint8_t type_guid[16]; /* GPT: on-disk (mixed-endian) bytes */
 	uint8_t part_guid[16];
 	char name[24];	   /* "hd0,gpt1", "hd0,msdos5", "hd0" */

@@ -35,9 +35,15 @@ static bool looks_like_vbr(const uint8_t *s)
 	       s[16] && (media == 0xf0 || media >= 0xf8);
 }
 
-/* Every entry: boot indicator 0x00 or 0x80; a used entry starts and ends inside the disk. */
-static bool mbr_plausible(struct blockdev *dev, const uint8_t *s)
+/*
+ * Every entry: boot indicator 0x00 or 0x80; a used entry starts and ends inside the disk. An
+ * entry may start at sector 0 only as a hybrid ISO's first partition does (xorriso's
+ * -append_partition, isohybrid): it claims the filesystem that starts at the disk's first
+ * sector, and *at0 says so.
+ */
+static bool mbr_plausible(struct blockdev *dev, const uint8_t *s, bool *at0)
 {
+	*at0 = false;
 	if (s[510] != 0x55 || s[511] != 0xaa)
 		return false;
 	for (int i = 0; i < 4; i++) {
@@ -47,6 +53,10 @@ static bool mbr_plausible(struct blockdev *dev, const uint8_t *s)
 			return false;
 		if (!e[4])
 			continue;
+		if (!start && e[4] != 0xee && size && size <= dev->num_blocks) {
+			*at0 = true;
+			continue;
+		}
 		if (!start || start >= dev->num_blocks)
 			return false;
 		/* A protective entry's size is the disk's, or 0xFFFFFFFF when that does not fit. */
@@ -71,9 +81,11 @@ static void vol_init(struct volume *v, struct blockdev *dev, enum part_scheme sc
 }
 
 static void mbr_volume(struct volume *v, struct blockdev *dev, uint32_t sig, int index,
-		       uint8_t type, uint64_t start, uint64_t blocks)
+		       uint8_t type, uint64_t start, uint64_t blocks, uint64_t table, int slot)
 {
 	vol_init(v, dev, PART_MBR, index);
+	v->table_lba = table;
+	v->table_slot = slot;
 	v->mbr_type = type;
 	v->start = start;
 	v->blocks = blocks;
@@ -130,7 +142,7 @@ static int scan_logical(struct blockdev *dev, uint32_t sig, uint64_t ext, uint64
 				why = "has more partitions than baton keeps";
 				break;
 			}
-			mbr_volume(&out[n++], dev, sig, index, e[4], start, size);
+			mbr_volume(&out[n++], dev, sig, index, e[4], start, size, ebr, 0);
 		}
 		index++; /* an empty EBR still takes a number, as in Linux */
 		ebr = 0;
@@ -169,7 +181,9 @@ static int scan_mbr(struct blockdev *dev, const uint8_t *s, struct volume *out, 
 		}
 		if (e[4] == 0xee) /* a hybrid MBR's protective entry, when its GPT is unreadable */
 			continue;
-		mbr_volume(&out[n++], dev, sig, i + 1, e[4], get32(e + 8), get32(e + 12));
+		if (!get32(e + 8)) /* the whole disk's own filesystem: part_scan's first volume */
+			continue;
+		mbr_volume(&out[n++], dev, sig, i + 1, e[4], get32(e + 8), get32(e + 12), 0, i);
 	}
 	return ext ? scan_logical(dev, sig, ext, ext_len, out, n, max) : n;
 }
@@ -323,7 +337,8 @@ int part_scan(struct blockdev *dev, struct volume *out, int max)
 	r = blockdev_read(dev, 0, 1, s);
 	if (r)
 		goto out;
-	if (mbr_plausible(dev, s)) {
+	bool at0;
+	if (mbr_plausible(dev, s, &at0)) {
 		bool protective = false;
 		for (int i = 0; i < 4; i++)
 			protective |= s[MBR_TABLE + 16 * i + 4] == 0xee;
@@ -332,7 +347,21 @@ int part_scan(struct blockdev *dev, struct volume *out, int max)
 		 * of a hybrid MBR. If neither GPT header is usable, a hybrid MBR's own entries are
 		 * still a partition table.
 		 */
-		r = protective ? gpt_scan(dev, out, max) : scan_mbr(dev, s, out, max);
+		if (protective) {
+			r = gpt_scan(dev, out, max);
+		} else if (at0) {
+			/*
+			 * A hybrid ISO: the filesystem at sector 0 is the whole disk's (as on a
+			 * CD), and the table's other entries (the appended EFI system partition)
+			 * are partitions beside it, as Linux and firmware see them.
+			 */
+			vol_init(out, dev, PART_NONE, 0);
+			out->blocks = dev->num_blocks;
+			r = max > 1 ? scan_mbr(dev, s, out + 1, max - 1) : 0;
+			r = r < 0 ? r : r + 1;
+		} else {
+			r = scan_mbr(dev, s, out, max);
+		}
 		if (protective && r < 0) {
 			char why[160];
 			strlcpy_b(why, err_msg(), sizeof(why));

@@ -8,7 +8,8 @@
  * Fills out[] with the volumes of dev: one per partition (GPT when an MBR has an 0xEE entry and
  * a GPT header, primary or backup, is valid; else the MBR's primary partitions, then the logical
  * ones of its first extended partition, numbered from 5), or one whole-disk volume when there is
- * no partition table. Returns the count, or a negative error with err_set().
+ * no partition table. An MBR entry that starts at sector 0 (a hybrid ISO's) makes the whole disk
+ * the first volume, before the other entries. Returns the count, or a negative error.
  */
 int part_scan(struct blockdev *dev, struct volume *out, int max);
 

@@ -4,9 +4,14 @@
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t q = n / 8;
 
-	/* rep movsb is fast on every CPU baton targets and keeps gcc from calling us recursively.
-	 */
+	/* String moves keep gcc from calling us recursively. Eight bytes a step, then the tail: as
+	 * fast as rep movsb on hardware with fast strings, and 8x fewer steps under an emulator
+	 * (QEMU's TCG runs a rep move one element at a time), where the BIOS stage2 copies every
+	 * file byte out of its low bounce buffer. */
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(q) : : "memory");
+	n &= 7;
 	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }
@@ -26,7 +31,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	size_t q = n / 8;
 
+	/* As memcpy: eight bytes a step (a segment's bss can be megabytes), then the tail. */
+	__asm__ volatile("rep stosq"
+			 : "+D"(dst), "+c"(q)
+			 : "a"((uint64_t)(uint8_t)c * 0x0101010101010101ull)
+			 : "memory");
+	n &= 7;
 	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }

@@ -98,8 +98,10 @@ fw=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
 	-drive if=pflash,format=raw,file="$d/vars.fd")
 name="UEFI firmware OVMF, no KVM: the firmware takes a few seconds"
 if [ -n "$bios" ]; then
-	# baton's BIOS boot code in the disk's BIOS boot partition, its config on the ESP.
-	python3 tests/qemu/mkbios.py "$d/disk.img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 34 48 2048
+	# baton's BIOS boot code, installed as a user would: the gap part in the disk's BIOS boot
+	# partition, the stage2 file and the config on the ESP.
+	rm -f "$d/disk.img.baton-undo"
+	"$B/baton" install --bios "$d/disk.img"
 	fw=()
 	name="BIOS firmware SeaBIOS, no KVM"
 fi

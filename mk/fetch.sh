@@ -90,8 +90,9 @@ if [ "$what" = all ] || [ "$what" = gnumach ]; then
 fi
 if [ "$what" = bench ]; then
 	# `make bench`'s other loaders, unpacked and run from here (never installed): GRUB's EFI
-	# modules and grub-mkstandalone (with the shared libraries it needs), and systemd-boot.
-	for p in grub-efi-amd64-bin grub-common systemd-boot-efi libefiboot1 libefivar1 \
+	# modules and grub-mkstandalone (with the shared libraries it needs), systemd-boot, and
+	# GRUB's i386-pc modules and boot sectors for the BIOS rows (built with grub-mkimage).
+	for p in grub-efi-amd64-bin grub-pc-bin grub-common systemd-boot-efi libefiboot1 libefivar1 \
 		libdevmapper1.02.1; do
 		get "$p" "bench/$p"
 	done

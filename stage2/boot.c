@@ -14,17 +14,39 @@ static int gz_src(void *ctx, uint64_t off, uint64_t len, void *buf)
 	return fs_read(ctx, off, len, buf);
 }
 
+/*
+ * Chainload (BIOS): the volume a boot sector belongs to, for DS:SI and DL. The MBR or EBR that
+ * holds an MBR partition's entry is read here (table: one block of the disk).
+ */
+static int bootsect_of(const struct volume *v, struct lp_bootsect *b, uint8_t **table)
+{
+	if (v->scheme == PART_MBR) {
+		*table = mem_alloc(MAX(v->dev->block_size, 512u));
+		if (!*table)
+			return err_set(E_NOMEM, "out of memory");
+		int r = blockdev_read(v->dev, v->table_lba, 1, *table);
+		if (r)
+			return r;
+	}
+	lp_bootsect_from(b, v, *table);
+	return 0;
+}
+
 int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 {
 	struct exec_file files[LP_MAX_FILES];
 	struct lp_input in;
 	struct load_plan plan;
-	uint8_t *head = NULL;
+	struct lp_bootsect bs;
+	struct volume raw;
+	uint8_t *head = NULL, *table = NULL;
 	int nf = 0, r;
+	const char *protocol = e->protocol;
 
 	memset(&in, 0, sizeof(in));
 	memset(&plan, 0, sizeof(plan));
 	memset(files, 0, sizeof(files));
+	memset(&raw, 0, sizeof(raw));
 	if (e->n_initrd > LP_MAX_FILES - 1)
 		return err_set(E_RANGE, "too many initrds (%d)", e->n_initrd);
 
@@ -33,7 +55,32 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	paths[0] = e->kernel;
 	for (int i = 0; i < e->n_initrd; i++)
 		paths[i + 1] = e->initrd[i];
-	for (nf = 0; nf < e->n_initrd + 1; nf++) {
+	/* A volume with no path, "(hd1)" or "(hd0,msdos1)", is its first sector: a chainload. */
+	if (volumes_is_raw(e->kernel)) {
+		if (protocol && strcmp(protocol, "chainload")) {
+			r = err_set(E_INVAL,
+				    "%s names a volume, not a file: only protocol chainload boots "
+				    "a volume's first sector",
+				    e->kernel);
+			goto out;
+		}
+		protocol = "chainload";
+		if (!plat_bios()) {
+			r = err_set(E_UNSUPP,
+				    "needs BIOS: %s is a volume, whose first sector only a BIOS "
+				    "boots",
+				    e->kernel);
+			goto out;
+		}
+		r = volumes_raw(e->kernel, &raw);
+		if (r)
+			goto out;
+		files[0].raw = &raw;
+		files[0].path = e->kernel;
+		files[0].vol = &raw;
+		nf = 1;
+	}
+	for (; nf < e->n_initrd + 1; nf++) {
 		struct bvol *bv = NULL;
 		r = volumes_open(paths[nf], cfgvol, &files[nf].f, &bv, &files[nf].vpath);
 		if (r) {
@@ -55,18 +102,19 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	}
 
 	struct fs_file *k = files[0].f;
-	uint64_t ksize = k->size;
+	/* A volume's first sector, or the file. */
+	uint64_t ksize = k ? k->size : MIN(raw.blocks * raw.dev->block_size, 512ull);
 	size_t hl = (size_t)MIN(ksize, (uint64_t)LP_HEAD_BYTES);
 	head = mem_alloc(LP_HEAD_BYTES);
 	if (!head) {
 		r = err_set(E_NOMEM, "out of memory");
 		goto out;
 	}
-	r = fs_read(k, 0, hl, head);
+	r = exec_file_read(&files[0], 0, hl, head);
 	if (r)
 		goto out;
 	/* A gzip'd kernel (GNU Mach, Xen) is inflated first: the formats see its contents. */
-	if (gz_detect(head, hl)) {
+	if (k && gz_detect(head, hl)) {
 		r = gz_open(&files[0].gz, ksize, gz_src, k, e->kernel);
 		if (r)
 			goto out;
@@ -90,8 +138,17 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	in.n_mods = nf - 1;
 	in.cmdline = e->cmdline ? e->cmdline : "";
 	in.loader_name = "baton " BATON_VERSION;
-	in.protocol = e->protocol;
+	in.protocol = protocol;
 	in.efi = plat_can_start_images();
+	in.bios = plat_bios();
+	in.bios_drive = files[0].vol->dev->bios_drive;
+	in.bios_part = files[0].vol->index ? files[0].vol->index - 1 : -1;
+	if (in.bios && protocol && !strcmp(protocol, "chainload")) {
+		r = bootsect_of(files[0].vol, &bs, &table);
+		if (r)
+			goto out;
+		in.bootsect = &bs;
+	}
 
 	const struct format *fmt = format_find(&in.kernel, in.protocol);
 	if (!fmt) {
@@ -114,6 +171,7 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 out:
 	lp_free(&plan);
 	mem_free(head);
+	mem_free(table);
 	for (int i = 0; i < nf; i++) {
 		gz_close(files[i].gz);
 		if (files[i].f)

@@ -25,6 +25,14 @@ int volumes_scan(void);
 struct bvol *volumes_boot(void);
 /* Resolves "(hd0,gpt1)/p", "uuid:X/p", "label:X/p" or "/p" (on cwd) to a volume and a path. */
 int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path);
+/* The volume a config's `root` names ("(hd0,gpt2)", "uuid:X", ...: no path). */
+int volumes_root(const char *spec, struct bvol **vol);
+/*
+ * A volume named with no path (BIOS chainload of its sector 0): "(hd0)" (a whole disk, even a
+ * partitioned one), "(hd0,msdos1)", "uuid:X", "label:X", "partuuid:X". out gets a copy.
+ */
+bool volumes_is_raw(const char *spec);
+int volumes_raw(const char *spec, struct volume *out);
 /* Opens a file by its config path; where (may be NULL) gets its volume and path there. */
 int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struct bvol **where,
 		 const char **path);
@@ -41,6 +49,7 @@ void menu_error(const char *title, const char *msg);
 int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol);
 struct exec_file {
 	struct fs_file *f;
+	struct volume *raw; /* or: a volume's first bytes (chainload of "(hd0,msdos1)") */
 	const char *path;
 	struct gz *gz;		  /* a gzip'd kernel: its bytes are read through this */
 	const struct volume *vol; /* where it lives, and its path there (EFI images' device path) */

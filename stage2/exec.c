@@ -6,6 +6,8 @@
 
 int exec_file_read(struct exec_file *x, uint64_t off, uint64_t len, void *buf)
 {
+	if (x->raw)
+		return vol_read(x->raw, off, len, buf);
 	return x->gz ? gz_read(x->gz, off, len, buf) : fs_read(x->f, off, len, buf);
 }
 
@@ -230,7 +232,7 @@ static int exec_efi_image(struct load_plan *p, struct exec_file *files, int n_fi
 	bli_exec_time();
 	int r = plat_start_image(im->ptr, im->memsz, p->options, sv.s ? &initrd : NULL,
 				 is_linux ? "Starting the kernel's EFI stub\n"
-				       : "Starting the EFI application\n",
+					  : "Starting the EFI application\n",
 				 files[0].vol, files[0].vpath);
 	/* An application that returns is done (a tool, a shell): back to the menu. A kernel's
 	 * stub that returns never started its kernel. */
@@ -239,10 +241,28 @@ static int exec_efi_image(struct load_plan *p, struct exec_file *files, int n_fi
 	return r;
 }
 
+/* A GDT descriptor (Intel SDM vol. 3, 3.4.5): base, limit (bytes, or pages with G), type byte
+ * (P, DPL, S, type), flags nibble (G, D/B, L). */
+static uint64_t desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+	return (limit & 0xffffull) | (uint64_t)(base & 0xffffff) << 16 | (uint64_t)access << 40 |
+	       (uint64_t)(limit >> 16 & 15) << 48 | (uint64_t)(flags & 15) << 52 |
+	       (uint64_t)(base >> 24) << 56;
+}
+
 /* The descriptors the plan's selectors name (boot.rst, Multiboot 3.2: flat 4 GiB). */
-static void build_gdt(const struct load_plan *p, uint64_t *gdt)
+static void build_gdt(const struct load_plan *p, uint64_t *gdt, uint64_t tramp)
 {
 	memset(gdt, 0, 8 * sizeof(uint64_t));
+	if (p->mode == LP_MODE_REAL16) {
+		/* The way down to real mode (SDM 9.9.2): compatibility mode in flat 32-bit code,
+		 * then 16-bit code and data (64 KiB, byte granular) based on the trampoline page.
+		 */
+		gdt[T_SEL32_CS >> 3] = desc(0, 0xfffff, 0x9a, 0xc);
+		gdt[T_SEL16_CS >> 3] = desc((uint32_t)tramp, 0xffff, 0x9a, 0);
+		gdt[T_SEL16_DS >> 3] = desc((uint32_t)tramp, 0xffff, 0x92, 0);
+		return;
+	}
 	/* code: present, DPL0, execute/read, G=1; L=1 for 64-bit, else D=1 (32-bit). */
 	gdt[p->cs >> 3] = p->mode == LP_MODE_LONG64 ? 0x00af9a000000ffffull : 0x00cf9a000000ffffull;
 	gdt[p->ds >> 3] = 0x00cf92000000ffffull; /* data: present, DPL0, read/write, 4 GiB */
@@ -295,15 +315,81 @@ static int exec_efi64_bs(struct load_plan *p)
 		    env.efi_systab);
 }
 
+/*
+ * LP_MODE_REAL16 before anything is placed: only a BIOS can take it, and nothing may land on
+ * the IVT and the BIOS data area (0-0x4ff) the entry and its BIOS calls need.
+ */
+static int check_real16(const struct load_plan *p)
+{
+	if (!plat_bios()) {
+		err_set(E_UNSUPP,
+			"needs BIOS: the %s enters in 16-bit real mode and calls the BIOS, which "
+			"UEFI firmware does not have%s",
+			p->entry_kind,
+			strcmp(p->format, "linux") ? ""
+						   : " (use protocol linux, linux32 or linux64)");
+		return E_UNSUPP; /* a constant: the UEFI build drops the real-mode paths below */
+	}
+	if (p->r16.base_seg >= p->n_segs ||
+	    (p->r16.base_seg >= 0 && p->seg[p->r16.base_seg].place == LP_SERVED))
+		return err_set(E_INVAL, "bad load plan: real-mode base segment %d",
+			       p->r16.base_seg);
+	for (int i = 0; i < p->n_segs; i++) {
+		const struct lp_segment *s = &p->seg[i];
+		if (s->place == LP_SERVED || (s->place == LP_FIXED && s->addr < 0x500) ||
+		    (s->place == LP_ANYWHERE && s->min < 0x500))
+			return err_set(E_INVAL,
+				       "bad load plan: %s would cover the IVT or the BIOS "
+				       "data area",
+				       s->name);
+	}
+	for (int i = 0; i < LP_NREGS; i++)
+		if (p->reg[i].used && p->reg[i].seg < 0 && p->reg[i].value >> 32)
+			return err_set(E_INVAL, "bad load plan: register %d is wider than 32 bits",
+				       i);
+	return 0;
+}
+
+/* LP_MODE_REAL16 once placed: real-mode values for every segment register, SP and register. */
+static int fill_real16(const struct load_plan *p, uint8_t *t, uint64_t tramp)
+{
+	const struct lp_real16 *r = &p->r16;
+	const uint16_t v[] = {r->ip, r->cs, r->ds, r->es, r->fs, r->gs, r->ss, r->sp};
+	uint64_t base = r->base_seg >= 0 ? p->seg[r->base_seg].placed : 0;
+
+	if (base & 15 || base >= 0x100000)
+		return err_set(E_RANGE, "%s landed at 0x%llx: no real-mode segment reaches it",
+			       p->seg[r->base_seg].name, (unsigned long long)base);
+	for (int i = 0; i < 8; i++) {
+		uint32_t x = i == 0 || i == 7 ? v[i] : lp_r16_seg(p, v[i]); /* IP, SP: offsets */
+		if (x > 0xffff)
+			return err_set(E_RANGE, "real-mode segment 0x%x is past 1 MiB", x);
+		put16(t + T_R16_IP + 2 * i, (uint16_t)x);
+	}
+	for (int i = 0; i < LP_NREGS; i++)
+		if (p->reg[i].used && lp_reg_value(p, (enum lp_regname)i) >> 32)
+			return err_set(E_RANGE, "register %d is wider than 32 bits in real mode",
+				       i);
+	put16(t + T_R16_STI, r->sti);
+	put16(t + T_R16_JMP, (uint16_t)(T_CODE + (tramp_real16 - tramp_start)));
+	put16(t + T_R16_JMP + 2, (uint16_t)(tramp >> 4));
+	put16(t + T_R16_IDTR, 0x3ff); /* SDM 9.9.2 step 5: the IVT at 0, 256 vectors of 4 bytes */
+	put32(t + T_R16_IDTR + 2, 0);
+	return 0;
+}
+
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 {
 	int r = 0;
 	uint64_t bytes = 0, top = 1ull << 32, tramp = 0, tables = 0, n_tables = 0;
 	uint64_t t0 = plat_time_us(), reads0 = reads_total();
+	bool real = p->mode == LP_MODE_REAL16;
 
 	for (int i = 0; i < p->n_segs; i++)
 		p->seg[i].placed = 0, p->seg[i].ptr = NULL, p->seg[i].reloc = false;
-	if (p->mode != LP_MODE_EFI_IMAGE && p->mode != LP_MODE_EFI64_BS) {
+	if (real && (r = check_real16(p)) != 0)
+		return r;
+	if (p->mode != LP_MODE_EFI_IMAGE && p->mode != LP_MODE_EFI64_BS && !real) {
 		if (p->mode != LP_MODE_LONG64 && p->mode != LP_MODE_PROT32)
 			return err_set(E_UNSUPP, "%s: unknown entry mode %d", p->format, p->mode);
 		if ((p->cs >> 3) >= 8 || (p->ds >> 3) >= 8 || p->cs < 8 || p->ds < 8 ||
@@ -361,12 +447,16 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	/*
 	 * Our own identity map (the firmware's may mark loader data non-executable or code
 	 * read-only) and the trampoline page, below 4 GiB where 32-bit code reaches them, clear of
-	 * every destination the relocator writes.
+	 * every destination the relocator writes. A real-mode entry needs the page below 1 MiB,
+	 * where a real-mode segment reaches it, and above the IVT and BIOS data area.
 	 */
 	n_tables = paging_pages(top, p->vmap, p->n_vmap);
 	if (alloc_clear(p, &tables, n_tables, 0x100000, 1ull << 32, PAGE, true, false) ||
-	    alloc_clear(p, &tramp, 1, 0x100000, 1ull << 32, PAGE, true, true)) {
-		r = err_set(E_NOMEM, "out of memory for page tables");
+	    alloc_clear(p, &tramp, 1, real ? 0x1000 : 0x100000, real ? 0xa0000 : 1ull << 32, PAGE,
+			true, true)) {
+		r = err_set(E_NOMEM, real ? "out of memory for page tables, or no free page below "
+					    "640 KiB for the way back to real mode"
+					  : "out of memory for page tables");
 		goto fail;
 	}
 	r = paging_identity(top, tables, p->vmap, p->n_vmap);
@@ -375,14 +465,16 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	uint8_t *t = (uint8_t *)(uintptr_t)tramp;
 	memset(t, 0, PAGE);
 	memcpy(t + T_CODE, tramp_start, (size_t)(tramp_end - tramp_start));
-	build_gdt(p, (uint64_t *)(t + T_GDT));
+	build_gdt(p, (uint64_t *)(t + T_GDT), tramp);
 	put16(t + T_GDTR, 8 * 8 - 1);
 	put64(t + T_GDTR + 2, tramp + T_GDT);
 	put64(t + T_CR3, tables);
-	put64(t + T_MODE, p->mode == LP_MODE_PROT32);
-	put64(t + T_CS, p->cs);
+	put64(t + T_MODE, p->mode == LP_MODE_PROT32 ? 1 : real ? 2 : 0);
+	put64(t + T_CS, real ? T_SEL32_CS : p->cs);
 	put64(t + T_DS, p->ds);
 	put16(t + T_TR, p->tr);
+	if (real && (r = fill_real16(p, t, tramp)) != 0)
+		goto fail;
 	for (int i = 0; i < LP_NREGS; i++)
 		put64(t + T_REGS + 8 * i, p->reg[i].used ? lp_reg_value(p, (enum lp_regname)i) : 0);
 	uint64_t entry = lp_entry(p);
@@ -419,8 +511,12 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	struct bootenv env;
 	memset(&env, 0, sizeof(env));
 	plat_fill_bootenv(&env);
-	con_printf("Starting the kernel at 0x%llx (%s)\n", (unsigned long long)entry,
-		   p->mode == LP_MODE_LONG64 ? "64-bit" : "32-bit protected mode");
+	if (real)
+		con_printf("Starting the kernel at %04x:%04x (16-bit real mode)\n",
+			   get16(t + T_R16_CS), get16(t + T_R16_IP));
+	else
+		con_printf("Starting the kernel at 0x%llx (%s)\n", (unsigned long long)entry,
+			   p->mode == LP_MODE_LONG64 ? "64-bit" : "32-bit protected mode");
 	bli_exec_time();
 	r = plat_exit_firmware(&env);
 	if (r)

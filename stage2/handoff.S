@@ -1,11 +1,12 @@
-/* handoff.S: the trampoline: our page tables, the relocator's copies, then 64-bit or 32-bit entry. */
+/* handoff.S: the trampoline: our page tables, the relocator's copies, then 64-, 32- or 16-bit entry. */
 #include "handoff.h"
 
 /*
  * exec.c copies tramp_start..tramp_end into a page that no segment's destination touches, with a
  * struct tramp (handoff.h) at the page's start, and jumps here with RDI = that page. It runs
  * after ExitBootServices, from identity-mapped memory below 4 GiB, and uses no memory but its
- * page: the copies may overwrite anything else, baton's own code and stack included.
+ * page: the copies may overwrite anything else, baton's own code and stack included. For a
+ * real-mode entry (BIOS) the page is below 1 MiB and its GDT has 16-bit descriptors based on it.
  */
 	.text
 	.globl	tramp_start, tramp_end
@@ -74,6 +75,8 @@ tramp_start:
 	movl	%eax, %cr0
 	xorl	%eax, %eax
 	movl	%eax, %cr4
+	cmpl	$2, T_MODE(%ebp)
+	je	r16_down
 	movzwl	T_TR(%ebp), %eax
 	testl	%eax, %eax
 	jz	6f
@@ -94,6 +97,55 @@ tramp_start:
 	movl	T_REGS + 40(%ebp), %edi
 	movl	T_REGS + 48(%ebp), %ebp
 	ret
+
+	/*
+	 * On to real mode (Intel SDM vol. 3, 9.9.2 "Switching Back to Real-Address Mode"), paging
+	 * being off already (steps 1-2): a far jump to 16-bit code whose segment limit is 64 KiB
+	 * (step 3), every data segment loaded with a 16-bit selector of limit 64 KiB, byte granular,
+	 * expand-up, writable (step 4), the real-mode IVT in the IDTR (step 5), CR0.PE cleared (step
+	 * 6) and a far jump to real mode (step 7). Both 16-bit descriptors have the page as their
+	 * base, wherever below 1 MiB it is: offsets here are offsets in the page.
+	 */
+r16_down:
+	movl	$T_SEL16_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %fs
+	movl	%eax, %gs
+	movl	%eax, %ss
+	ljmpl	$T_SEL16_CS, $(T_CODE + r16_pm - tramp_start)
+	.code16
+r16_pm:	lidtl	T_R16_IDTR
+	movl	%cr0, %eax
+	andl	$~1, %eax
+	movl	%eax, %cr0
+	ljmpw	*T_R16_JMP		/* CS = the page's paragraph */
+	/*
+	 * Real mode (step 8): the plan's registers. SS:SP first (a MOV to SS holds interrupts off
+	 * for one instruction, and IF is clear anyway), DS last among the segments and EAX last of
+	 * all, since they carry the loads; IF set or not, then the far jump to CS:IP. Every load
+	 * goes through CS, the page's own paragraph.
+	 */
+	.globl	tramp_real16
+tramp_real16:
+	movw	%cs:T_R16_SS, %ss
+	movw	%cs:T_R16_SP, %sp
+	movw	%cs:T_R16_ES, %es
+	movw	%cs:T_R16_FS, %fs
+	movw	%cs:T_R16_GS, %gs
+	movl	%cs:T_REGS + 8, %ebx
+	movl	%cs:T_REGS + 16, %ecx
+	movl	%cs:T_REGS + 24, %edx
+	movl	%cs:T_REGS + 32, %esi
+	movl	%cs:T_REGS + 40, %edi
+	movl	%cs:T_REGS + 48, %ebp
+	movw	%cs:T_R16_DS, %ds
+	movl	%cs:T_REGS + 0, %eax
+	testb	$1, %cs:T_R16_STI
+	jz	7f
+	sti				/* effective after the next instruction: at CS:IP */
+7:	ljmpw	*%cs:T_R16_IP
+	.code32
 tramp_end:
 
 	.section .note.GNU-stack,"",@progbits

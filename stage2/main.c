@@ -115,9 +115,12 @@ void baton_main(void)
 			struct cfg_entry *e = &cfg.entries[sel];
 			plat_clear();
 			con_printf("Booting '%s'\n", e->title);
-			/* Returns on failure (tell the user) or when an EFI application is done;
-			 * either way back to the menu without a countdown. */
-			if (boot_entry(e, bv))
+			/* `root` moves bare paths to another volume, found afresh each time: its
+			 * disk may be connected late. Returns on failure (tell the user) or when an
+			 * EFI application is done; either way back to the menu without a countdown.
+			 */
+			struct bvol *root = bv;
+			if ((cfg.root && volumes_root(cfg.root, &root)) || boot_entry(e, root))
 				menu_error(e->title, err_msg());
 			timeout = -1;
 		}

@@ -1,4 +1,4 @@
-/* platform.h: what the core needs from firmware; implemented by stage2/efi/. */
+/* platform.h: what the core needs from firmware; implemented by stage2/efi/ and stage2/bios/. */
 #ifndef BATON_PLATFORM_H
 #define BATON_PLATFORM_H
 
@@ -90,6 +90,21 @@ int plat_firmware_map(struct bootenv *env);
  * reads, a NUL-terminated string. Nothing on firmware without EFI variables.
  */
 void plat_bli_set(const char *name, const char *value);
+
+/*
+ * true on a PC BIOS (stage2/bios/): the BIOS stays usable until the hand-off (leaving the
+ * firmware only takes the E820 map), so 16-bit real-mode entries (LP_MODE_REAL16: Linux's 16-bit
+ * entry, boot sectors) can run; false under UEFI.
+ */
+#ifdef BATON_EFI
+/* Known when BOOTX64.EFI is built: the compiler drops the real-mode paths from it. */
+static inline bool plat_bios(void)
+{
+	return false;
+}
+#else
+bool plat_bios(void);
+#endif
 
 /* --- starting EFI images (UEFI only) --- */
 /* Bytes produced on request: read(ctx, off, len, buf) fills buf with [off, off + len). */

@@ -109,45 +109,73 @@ static struct bvol *by_key(int kind, const char *key, size_t klen)
 	return NULL;
 }
 
-int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path)
+/*
+ * The volume spec names ("(hd0,gpt1)", "uuid:X", "label:X", "partuuid:X"; anything else is the
+ * current volume cwd) and, in *rest, what follows its name. what is how messages name spec.
+ */
+static int find_volume(const char *spec, const char *what, struct bvol *cwd, struct bvol **vol,
+		       const char **rest)
 {
 	if (spec[0] == '(') {
 		const char *end = strchr(spec, ')');
 		if (!end)
-			return err_set(E_INVAL, "missing ')' in %s", spec);
+			return err_set(E_INVAL, "missing ')' in %s", what);
 		*vol = by_name(spec + 1, (size_t)(end - spec - 1));
 		if (!*vol && connect_more())
 			*vol = by_name(spec + 1, (size_t)(end - spec - 1));
 		if (!*vol)
 			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1),
-				       spec + 1, spec);
-		*path = end + 1;
+				       spec + 1, what);
+		*rest = end + 1;
 	} else if (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6) ||
 		   !strncmp(spec, "partuuid:", 9)) {
 		int kind = spec[0] == 'u' ? 0 : spec[0] == 'l' ? 1 : 2;
 		const char *key = strchr(spec, ':') + 1;
 		const char *slash = strchr(key, '/');
 		size_t klen = slash ? (size_t)(slash - key) : strlen(key);
-		static const char *const what[] = {"UUID", "label", "PARTUUID"};
+		static const char *const kname[] = {"UUID", "label", "PARTUUID"};
 		*vol = by_key(kind, key, klen);
 		if (!*vol && connect_more())
 			*vol = by_key(kind, key, klen);
 		if (!*vol)
-			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", what[kind],
-				       (int)klen, key, spec);
-		*path = slash ? slash : "/";
+			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", kname[kind],
+				       (int)klen, key, what);
+		*rest = slash ? slash : key + klen;
 	} else {
 		*vol = cwd;
-		*path = spec;
+		*rest = spec;
 		if (!cwd)
-			return err_set(E_NOENT, "%s: no current volume", spec);
+			return err_set(E_NOENT, "%s: no current volume", what);
 	}
 	if (!(*vol)->fs)
-		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", spec,
+		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", what,
 			       (*vol)->v.name);
+	return 0;
+}
+
+int volumes_resolve(const char *spec, struct bvol *cwd, struct bvol **vol, const char **path)
+{
+	int r = find_volume(spec, spec, cwd, vol, path);
+
+	if (r)
+		return r;
+	if (!**path && spec[0] != '(')
+		*path = "/"; /* "uuid:X" alone: its root */
 	if ((*path)[0] != '/')
 		return err_set(E_INVAL, "%s: path must start with '/'", spec);
 	return 0;
+}
+
+int volumes_root(const char *spec, struct bvol **vol)
+{
+	char what[80];
+	const char *rest;
+
+	snfmt(what, sizeof(what), "root %s", spec);
+	int r = find_volume(spec, what, NULL, vol, &rest);
+	if (!r && *rest)
+		r = err_set(E_INVAL, "%s: names a file, not a volume", what);
+	return r;
 }
 
 int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struct bvol **where,
@@ -163,3 +191,65 @@ int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struc
 		*where = v, *path = p;
 	return fs_open(v->fs, p, out);
 }
+
+bool volumes_is_raw(const char *spec)
+{
+	if (spec[0] == '(') {
+		const char *end = strchr(spec, ')');
+		return end && !end[1];
+	}
+	return (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6) ||
+		!strncmp(spec, "partuuid:", 9)) &&
+	       !strchr(spec, '/');
+}
+
+#ifndef BATON_EFI /* UEFI boots no volume's first sector: boot.c refuses before asking */
+/* A whole disk by its name, partitioned or not ("hd1"): the volume that is all of it. */
+static bool whole_disk(const char *name, size_t len, struct volume *out)
+{
+	struct blockdev **disks;
+	int nd = plat_disks(&disks);
+
+	for (int d = 0; d < nd; d++) {
+		if (strlen(disks[d]->name) != len || strncmp(disks[d]->name, name, len))
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->dev = disks[d];
+		out->blocks = disks[d]->num_blocks;
+		out->scheme = PART_NONE;
+		strlcpy_b(out->name, disks[d]->name, sizeof(out->name));
+		return true;
+	}
+	return false;
+}
+
+int volumes_raw(const char *spec, struct volume *out)
+{
+	struct bvol *v = NULL;
+
+	if (!volumes_is_raw(spec))
+		return err_set(E_INVAL, "%s names a file, not a volume", spec);
+	if (spec[0] == '(') {
+		const char *name = spec + 1;
+		size_t len = strlen(name) - 1;
+		for (int pass = 0; pass < 2; pass++) {
+			if (!memchr(name, ',', len) && whole_disk(name, len, out))
+				return 0;
+			if ((v = by_name(name, len)) != NULL)
+				break;
+			if (pass || !connect_more())
+				return err_set(E_NOENT, "no disk or partition %s", spec);
+		}
+	} else {
+		int kind = spec[0] == 'u' ? 0 : spec[0] == 'l' ? 1 : 2;
+		const char *key = strchr(spec, ':') + 1;
+		v = by_key(kind, key, strlen(key));
+		if (!v && connect_more())
+			v = by_key(kind, key, strlen(key));
+		if (!v)
+			return err_set(E_NOENT, "no volume %s", spec);
+	}
+	*out = v->v;
+	return 0;
+}
+#endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: every test: host unit tests, the conformance kernels' host selftests, a fuzz smoke, the QEMU tests, a bench smoke.
+# run.sh: every test: host unit tests, the installer's layouts, the conformance kernels' host selftests, a fuzz smoke, the QEMU tests, a bench smoke.
 # Ends with one line "N passed, N failed" over all of them. `make check` builds what it needs first.
 set -u
 B=${B:-build}
@@ -30,6 +30,8 @@ section() { # NAME CMD...: runs a part, shows its output, adds its result line t
 }
 
 section unit bash -c "for s in tests/unit/images*.sh; do bash \$s $B/test-images || exit 1; done && bash tests/unit/run.sh $B/unit/test_*"
+# baton install/uninstall on layouts made by sfdisk, sgdisk, fdisk, mkfs.vfat and mke2fs.
+section install python3 tests/unit/test_install.py
 section selftest bash -c 'p=0 f=0; for t in '"$B"'/kernels/*-selftest; do
 	if "$t"; then p=$((p + 1)); else f=$((f + 1)); echo "FAIL $t"; fi; done
 	echo "selftests: $p passed, $f failed"'

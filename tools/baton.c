@@ -17,15 +17,30 @@ int usage(void)
 	fprintf(
 	    stderr,
 	    "usage: baton probe KERNEL [--initrd FILE]... [--cmdline TEXT] [--protocol NAME] "
-	    "[--bios]\n"
+	    "[--bios [--drive N]]\n"
+	    "       baton probe --volume IMAGE[:PART] [--bios [--drive N]]\n"
+	    "                                       (chainload the volume's first sector)\n"
 	    "       baton check CONFIG\n"
 	    "       baton ls IMAGE                  (the volumes: partitions and filesystems)\n"
 	    "       baton ls IMAGE[:PART] [PATH]\n"
 	    "       baton cat [--stats] IMAGE[:PART] PATH\n"
 	    "       baton map IMAGE[:PART] PATH     (FILE_OFFSET VOLUME_OFFSET BYTES per piece)\n"
+	    "       baton mkiso OUT.iso --config FILE [--label NAME] [FILE | DEST=FILE]...\n"
+	    "       baton install [--bios | --uefi] [--boot-part N] [--esp DIR] [--register]\n"
+	    "                     [--force] [--undo FILE] [--from DIR] [--sector-size N] TARGET\n"
+	    "       baton uninstall [--force] [--undo FILE] [--sector-size N] TARGET\n"
 	    "IMAGE is a disk image file or a block device. PART is a partition number as GRUB\n"
 	    "counts them (1 = first, 5 = first logical) or a PARTUUID; without it, the first\n"
-	    "volume holding a filesystem baton reads.\n");
+	    "volume holding a filesystem baton reads.\n"
+	    "install puts baton's BIOS boot code (sector 0 bytes 0-439, the gap part in the MBR\n"
+	    "gap or the GPT BIOS boot partition, the stage2 file in a FAT or ext filesystem) and\n"
+	    "its UEFI files (on the EFI system partition) onto TARGET, an image file or a disk;\n"
+	    "both by default, when the disk allows. It refuses, changing nothing, when that would\n"
+	    "overwrite data (--force overrides where it can) and keeps what it changed in undo\n"
+	    "data (TARGET.baton-undo for an image, /var/lib/baton/ for a disk): uninstall puts\n"
+	    "it back byte for byte. --boot-part N: the stage2 file's partition; --esp DIR: a\n"
+	    "mounted EFI system partition; --register: add a UEFI boot entry (efibootmgr);\n"
+	    "--from DIR: the build's files (default: beside this program).\n");
 	return 2;
 }
 
@@ -103,6 +118,69 @@ static unsigned char *gunzip(const char *path, unsigned char *data, size_t *len)
 	return out;
 }
 
+/*
+ * --volume IMAGE[:PART]: the first sector of a partition (PART as GRUB counts, or a PARTUUID)
+ * or of the whole disk, and what a BIOS chainload gives it (its partition entry).
+ */
+static struct blockdev vdev;
+static struct volume vol;
+static struct lp_bootsect vbs;
+static uint8_t vtable[512];
+
+static unsigned char *volume_sector(const char *arg, size_t *len)
+{
+	char *img = strdup(arg), *colon = strrchr(img, ':');
+	struct volume vols[128];
+	unsigned char *sector = malloc(512);
+	int n;
+
+	if (colon)
+		*colon++ = 0;
+	if (!sector || imgdev_open(img, &vdev) || (n = part_scan(&vdev, vols, 128)) < 0)
+		goto fail;
+	memset(&vol, 0, sizeof(vol));
+	vol.dev = &vdev;
+	vol.blocks = vdev.num_blocks;
+	snprintf(vol.name, sizeof(vol.name), "%s", vdev.name);
+	if (colon) {
+		char *end;
+		long idx = strtol(colon, &end, 10);
+		int i;
+		for (i = 0; i < n; i++)
+			if (*end ? !strcasecmp(colon, vols[i].partuuid) : vols[i].index == idx)
+				break;
+		if (i == n) {
+			err_set(E_NOENT, "%s: no partition %s", img, colon);
+			goto fail;
+		}
+		vol = vols[i];
+	}
+	if (vol_read(&vol, 0, 512, sector) ||
+	    (vol.scheme == PART_MBR && blockdev_read(&vdev, vol.table_lba, 1, vtable)))
+		goto fail;
+	lp_bootsect_from(&vbs, &vol, vtable);
+	free(img);
+	*len = 512;
+	return sector;
+fail:
+	free(img);
+	free(sector);
+	return NULL;
+}
+
+/* A real-mode segment register: its value, or how it follows from where a segment lands. */
+static void r16_seg(const struct load_plan *p, const char *name, uint16_t v)
+{
+	int b = p->r16.base_seg;
+
+	if (b < 0)
+		printf(" %s=0x%04x", name, v);
+	else if (p->seg[b].place == LP_FIXED)
+		printf(" %s=0x%04x", name, (unsigned)(v + (p->seg[b].addr >> 4)));
+	else
+		printf(" %s=%s/16+0x%x", name, p->seg[b].name, v);
+}
+
 static int cmd_probe(int argc, char **argv)
 {
 	struct lp_input in;
@@ -110,19 +188,28 @@ static int cmd_probe(int argc, char **argv)
 	unsigned char *data[LP_MAX_FILES];
 	size_t len;
 	const char *protocol = NULL;
+	bool volume = argc >= 2 && !strcmp(argv[0], "--volume");
 
 	memset(&in, 0, sizeof(in));
+	in.bios_part = -1; /* a bare file: no partition known */
 	memset(&p, 0, sizeof(p));
 	in.cmdline = "";
 	in.efi = true; /* as under UEFI; --bios: as the BIOS platform */
 	if (argc < 1)
 		return usage();
-	data[0] = slurp(argv[0], &len);
-	if (!data[0]) {
-		fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
-		return 1;
+	if (volume) {
+		argc--, argv++;
+		protocol = "chainload";
+		data[0] = volume_sector(argv[0], &len);
+		in.bootsect = &vbs;
+	} else {
+		data[0] = slurp(argv[0], &len);
+		if (!data[0]) {
+			fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
+			return 1;
+		}
+		data[0] = gunzip(argv[0], data[0], &len);
 	}
-	data[0] = gunzip(argv[0], data[0], &len);
 	if (!data[0]) {
 		fprintf(stderr, "baton: %s\n", err_msg());
 		return 1;
@@ -133,9 +220,19 @@ static int cmd_probe(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
 			in.cmdline = argv[++i];
-		} else if (!strcmp(argv[i], "--protocol") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--protocol") && i + 1 < argc && !volume) {
 			protocol = argv[++i];
+		} else if (!strcmp(argv[i], "--drive") && i + 1 < argc) {
+			char *end;
+			unsigned long d = strtoul(argv[++i], &end, 0);
+			if (*end || !d || d > 0xff)
+				return usage();
+			in.bios_drive = (uint8_t)d;
 		} else if (!strcmp(argv[i], "--bios")) {
+			/* As the BIOS platform: real-mode entries, the first hard disk (0x80). */
+			in.bios = true;
+			if (!in.bios_drive)
+				in.bios_drive = 0x80;
 			in.efi = false;
 		} else if (!strcmp(argv[i], "--initrd") && i + 1 < argc &&
 			   in.n_mods < LP_MAX_FILES - 1) {
@@ -160,9 +257,63 @@ static int cmd_probe(int argc, char **argv)
 			lp_free(&p);
 		return 1;
 	}
-	printf("file:      %s (%zu bytes)\n", argv[0], len);
+	printf("file:      %s (%zu bytes%s)\n", argv[0], len,
+	       volume ? ", the volume's first sector" : "");
 	printf("format:    %s\n", p.format);
-	if (p.mode == LP_MODE_EFI_IMAGE) {
+	if (p.mode == LP_MODE_REAL16) {
+		printf("entry:     %s, 16-bit real mode, at %s+0x%llx\n", p.entry_kind,
+		       p.entry_seg >= 0 ? p.seg[p.entry_seg].name : "absolute",
+		       (unsigned long long)p.entry_off);
+		printf("real mode:");
+		r16_seg(&p, "CS", p.r16.cs);
+		printf(" IP=0x%04x", p.r16.ip);
+		r16_seg(&p, "DS", p.r16.ds);
+		r16_seg(&p, "ES", p.r16.es);
+		r16_seg(&p, "FS", p.r16.fs);
+		r16_seg(&p, "GS", p.r16.gs);
+		r16_seg(&p, "SS", p.r16.ss);
+		printf(" SP=0x%04x, interrupts %s; IVT at 0, A20 on (BIOS only)\n", p.r16.sp,
+		       p.r16.sti ? "enabled" : "disabled");
+		const struct lp_segment *rm = &p.seg[p.entry_seg];
+		if (!strcmp(p.format, "linux") && rm->n_pieces && rm->piece[0].len >= 0x22c) {
+			/* The setup header as the kernel's setup code will find it (boot.rst). */
+			const uint8_t *h = rm->piece[0].mem;
+			printf(
+			    "header:    type_of_loader 0x%02x, loadflags 0x%02x, vid_mode 0x%04x, "
+			    "heap_end_ptr 0x%04x, cmd_line_ptr 0x%x",
+			    h[0x210], h[0x211], get16(h + 0x1fa), get16(h + 0x224),
+			    get32(h + 0x228));
+			if (get16(h + 0x20) == 0xa33f)
+				printf(
+				    ", cmd_line_magic at 0x20 with offset 0x%04x, setup_move_size "
+				    "0x%04x",
+				    get16(h + 0x22), get16(h + 0x212));
+			printf("; code32_start and ramdisk_* once placed\n");
+		}
+		uint64_t si = lp_reg_value(&p, LP_RSI);
+		for (int i = 0; i < p.n_segs && si; i++) {
+			const struct lp_segment *t = &p.seg[i];
+			if (!strcmp(p.format, "chainload") && t->place == LP_FIXED &&
+			    si >= t->addr && si + 16 <= t->addr + t->memsz && t->n_pieces &&
+			    t->piece[0].mem) {
+				const uint8_t *e =
+				    (const uint8_t *)t->piece[0].mem + (si - t->addr);
+				printf(
+				    "DS:SI:     0000:%04llx, boot flag 0x%02x, type 0x%02x, start "
+				    "%u, %u sectors\n",
+				    (unsigned long long)si, e[0], e[4], get32(e + 8),
+				    get32(e + 12));
+			}
+		}
+		if (in.bootsect)
+			printf("volume:    (%s) %s, start %llu, %llu sectors, drive 0x%02x\n",
+			       in.bootsect->name,
+			       in.bootsect->gpt		? "GPT partition"
+			       : in.bootsect->partition ? "MBR partition"
+							: "whole disk",
+			       (unsigned long long)in.bootsect->start,
+			       (unsigned long long)in.bootsect->blocks, in.bios_drive);
+	} else if (p.mode == LP_MODE_EFI_IMAGE) {
 		printf("entry:     %s, started by the firmware (LoadImage/StartImage of segment "
 		       "%s)\n",
 		       p.entry_kind, p.seg[p.entry_seg].name);
@@ -177,9 +328,11 @@ static int cmd_probe(int argc, char **argv)
 		printf("selectors: CS=0x%x DS=ES=SS=0x%x\n", p.cs, p.ds);
 	}
 	static const char *const rn[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp"};
+	static const char *const rn16[] = {"eax", "ebx", "ecx", "edx", "esi", "edi", "ebp"};
 	for (int i = 0; i < LP_NREGS; i++)
 		if (p.reg[i].used)
-			printf("register:  %s = %s+0x%llx\n", rn[i],
+			printf("register:  %s = %s+0x%llx\n",
+			       p.mode == LP_MODE_REAL16 ? rn16[i] : rn[i],
 			       p.reg[i].seg >= 0 ? p.seg[p.reg[i].seg].name : "0",
 			       (unsigned long long)p.reg[i].value);
 	printf("bootinfo:  %s\n", p.bootinfo_kind);
@@ -233,8 +386,11 @@ static int cmd_check(int argc, char **argv)
 		r = E_INVAL;
 	}
 	if (!r) {
-		printf("%s: %d entries, timeout %d, default '%s'\n", argv[0], cfg.n_entries,
+		printf("%s: %d entries, timeout %d, default '%s'", argv[0], cfg.n_entries,
 		       cfg.timeout, cfg.entries[config_default_index(&cfg)].title);
+		if (cfg.root)
+			printf(", root %s", cfg.root);
+		printf("\n");
 		for (int i = 0; i < cfg.n_entries; i++)
 			printf("  %d. %s: %s (%d initrds) %s\n", i + 1, cfg.entries[i].title,
 			       cfg.entries[i].kernel, cfg.entries[i].n_initrd,
@@ -259,5 +415,11 @@ int main(int argc, char **argv)
 		return cmd_cat(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "map"))
 		return cmd_map(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "mkiso"))
+		return cmd_mkiso(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "install"))
+		return cmd_install(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "uninstall"))
+		return cmd_uninstall(argc - 2, argv + 2);
 	return usage();
 }

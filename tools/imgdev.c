@@ -27,6 +27,31 @@ static int img_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 	return 0;
 }
 
+uint32_t imgdev_sector_size(int fd)
+{
+	struct stat st;
+	char sig[8];
+	int ss;
+
+	if (!fstat(fd, &st) && S_ISBLK(st.st_mode))
+		return ioctl(fd, BLKSSZGET, &ss) || ss < 512 ? 512 : (uint32_t)ss;
+	if (pread(fd, sig, 8, 512) == 8 && !memcmp(sig, "EFI PART", 8))
+		return 512;
+	if (pread(fd, sig, 8, 4096) == 8 && !memcmp(sig, "EFI PART", 8))
+		return 4096;
+	return 512;
+}
+
+void imgdev_from_fd(int fd, uint32_t block_size, uint64_t bytes, struct blockdev *dev)
+{
+	memset(dev, 0, sizeof(*dev));
+	snprintf(dev->name, sizeof(dev->name), "hd0");
+	dev->block_size = block_size;
+	dev->num_blocks = bytes / block_size;
+	dev->read = img_read;
+	dev->priv = (void *)(intptr_t)fd;
+}
+
 int imgdev_open(const char *path, struct blockdev *dev)
 {
 	struct stat st;
@@ -41,11 +66,6 @@ int imgdev_open(const char *path, struct blockdev *dev)
 	} else {
 		size = (uint64_t)st.st_size;
 	}
-	memset(dev, 0, sizeof(*dev));
-	snprintf(dev->name, sizeof(dev->name), "hd0");
-	dev->block_size = 512;
-	dev->num_blocks = size / 512;
-	dev->read = img_read;
-	dev->priv = (void *)(intptr_t)fd;
+	imgdev_from_fd(fd, imgdev_sector_size(fd), size, dev);
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* firmware.c: facts for boot information under BIOS: ACPI RSDP, SMBIOS, VBE display modes; reboot. */
+/* firmware.c: facts for boot information under BIOS: ACPI RSDP, SMBIOS, VBE display modes; reboot.
+ */
 #include "bios.h"
 #include "platform.h"
 #include "video.h"
@@ -6,6 +7,10 @@
 bool bios_graphics_mode;
 void bios_cursor(int *x, int *y); /* console.c */
 static struct framebuffer vbe_fb; /* the VBE mode baton set, when bios_graphics_mode */
+static struct {
+	uint16_t mode, if_seg, if_off, if_len;
+	uint8_t control[512], mode_info[256];
+} vbe_set; /* its VBE blocks, for Multiboot */
 
 static bool sum_ok(const uint8_t *p, size_t n)
 {
@@ -20,7 +25,7 @@ static bool sum_ok(const uint8_t *p, size_t n)
  * 0xE0000-0xFFFFF; its first 20 bytes sum to zero (and all 36 from revision 2 on). */
 static uint64_t find_rsdp(void)
 {
-	uint64_t ebda = (uint64_t)*(volatile uint16_t *)0x40e << 4;
+	uint64_t ebda = (uint64_t) * (volatile uint16_t *)0x40e << 4;
 	uint64_t ranges[2][2] = {{ebda, ebda + 1024}, {0xe0000, 0x100000}};
 
 	for (int k = 0; k < 2; k++) {
@@ -47,8 +52,7 @@ static void find_smbios(struct bootenv *env)
 		if (!env->smbios && !memcmp(p, "_SM_", 4) && p[5] >= 0x1f && p[5] <= 0x20 &&
 		    sum_ok(p, p[5]))
 			env->smbios = a;
-		else if (!env->smbios3 && !memcmp(p, "_SM3_", 5) && p[6] >= 0x18 &&
-			 sum_ok(p, p[6]))
+		else if (!env->smbios3 && !memcmp(p, "_SM3_", 5) && p[6] >= 0x18 && sum_ok(p, p[6]))
 			env->smbios3 = a;
 	}
 }
@@ -60,6 +64,12 @@ void plat_fill_bootenv(struct bootenv *env)
 	if (bios_graphics_mode) {
 		env->fb = vbe_fb;
 		env->have_fb = true;
+		env->have_vbe = true;
+		env->vbe_mode = vbe_set.mode;
+		env->vbe_if_seg = vbe_set.if_seg, env->vbe_if_off = vbe_set.if_off;
+		env->vbe_if_len = vbe_set.if_len;
+		memcpy(env->vbe_control, vbe_set.control, 512);
+		memcpy(env->vbe_mode_info, vbe_set.mode_info, 256);
 	} else {
 		int x, y;
 		bios_cursor(&x, &y);
@@ -183,10 +193,11 @@ int plat_set_video(const struct lp_video *req)
 			return 0;
 		}
 		if (req->required)
-			return err_set(E_UNSUPP,
-				       "the kernel requires a framebuffer (%s), but the BIOS has no "
-				       "VBE mode with a linear framebuffer",
-				       req->source);
+			return err_set(
+			    E_UNSUPP,
+			    "the kernel requires a framebuffer (%s), but the BIOS has no "
+			    "VBE mode with a linear framebuffer",
+			    req->source);
 		say("video: no VBE mode with a linear framebuffer: the kernel gets none\n");
 		return 0;
 	}
@@ -212,6 +223,21 @@ int plat_set_video(const struct lp_video *req)
 	}
 	vbe_fb = modes[m].fb;
 	bios_graphics_mode = true;
+	/* The blocks a Multiboot kernel gets, for the mode now set (mode number with the linear
+	 * bit, as GRUB reports it), and the protected-mode interface (function 0Ah) if any. */
+	memset(&vbe_set, 0, sizeof(vbe_set));
+	vbe_set.mode = (uint16_t)(0x4000u | modes[m].number);
+	memcpy((void *)(uintptr_t)VBE_INFO, "VBE2", 4);
+	if (!vbe_call(0x4f00, 0, 0, VBE_INFO))
+		memcpy(vbe_set.control, (void *)(uintptr_t)VBE_INFO, 512);
+	if (!vbe_call(0x4f01, 0, modes[m].number, VBE_MODE))
+		memcpy(vbe_set.mode_info, (void *)(uintptr_t)VBE_MODE, 256);
+	struct bregs pm = {.eax = 0x4f0a};
+	bios_call(0x10, &pm);
+	if ((pm.eax & 0xffff) == 0x004f) {
+		vbe_set.if_seg = pm.es, vbe_set.if_off = (uint16_t)pm.edi;
+		vbe_set.if_len = (uint16_t)pm.ecx;
+	}
 	mem_free(modes);
 	mem_free(vm);
 	return 0;
@@ -220,6 +246,11 @@ int plat_set_video(const struct lp_video *req)
 /* --- what BIOS machines do not have --- */
 void plat_bli_set(const char *name, const char *value)
 {
+}
+
+bool plat_bios(void)
+{
+	return true;
 }
 
 bool plat_can_start_images(void)
@@ -231,7 +262,8 @@ int plat_start_image(const void *image, uint64_t size, const char *options,
 		     const struct plat_source *initrd, const char *banner, const struct volume *vol,
 		     const char *path)
 {
-	return err_set(E_UNSUPP, "EFI applications need UEFI firmware; this machine booted by BIOS");
+	return err_set(E_UNSUPP,
+		       "EFI applications need UEFI firmware; this machine booted by BIOS");
 }
 
 /* The keyboard controller's reset line (0x64 <- 0xFE), then the PCI reset register (0xCF9),

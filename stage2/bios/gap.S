@@ -226,7 +226,7 @@ msg_big:	.asciz	"baton: the stage2 file is too big for memory below 384 KiB"
 msg_short:	.asciz	"baton: the block list is shorter than the stage2 file"
 msg_crc:	.asciz	"baton: the stage2 file changed since it was installed (moved or rewritten)"
 msg_build:	.asciz	"baton: the stage2 file is from another baton build than the boot code"
-msg_again:	.asciz	";\r\nrun baton install again. Press a key.\r\n"
+msg_again:	.asciz	";\r\nreinstall baton (baton install, or baton mkiso for an ISO). Press a key.\r\n"
 
 	.balign	4
 dap:

@@ -229,7 +229,9 @@ bool plat_mem_reclaimable(uint64_t addr, uint64_t len, uint64_t *bad)
 {
 	uint64_t end = addr + len;
 
-	if (addr < 0x1000) {
+	/* The IVT and the BDA (0-0x4FF) stay: a real-mode hand-off (a boot sector, Linux's
+	 * 16-bit entry) still calls the BIOS. Above them, low RAM is free once baton is done. */
+	if (addr < 0x500) {
 		*bad = addr;
 		return false;
 	}
@@ -351,8 +353,7 @@ int bios_mem_init(void)
 	add_busy(0, 0x1000, "the real-mode vector table and BIOS data", false);
 	add_busy(0x1000, 0x5000, "baton's real-mode stack", false);
 	add_busy(GAP_ADDR, BODY_ADDR, "baton's gap part", false);
-	add_busy(BODY_ADDR, ALIGN_UP((uint64_t)(uintptr_t)__bss_end, PAGE), "baton's code",
-		 false);
+	add_busy(BODY_ADDR, ALIGN_UP((uint64_t)(uintptr_t)__bss_end, PAGE), "baton's code", false);
 	add_busy(LOW_BUF, LOW_BUF + LOW_BUF_SIZE, "baton's BIOS buffer", false);
 	add_busy(PAGE_TABLES, PAGE_TABLES_END, "baton's page tables", false);
 	(void)_start;

@@ -161,7 +161,10 @@ int plat_boot_volume(struct blockdev **dev, uint64_t *start_block)
 			continue;
 		*dev = list[i];
 		*start_block = 0;
-		/* The node after the prefix: a hard drive media node gives the partition's start.
+		/*
+		 * The node after the prefix: a hard drive media node gives the partition's start.
+		 * A CD-ROM media node (El Torito's boot image, UEFI 10.3.5.2) leaves 0: the whole
+		 * medium, whose ISO 9660 filesystem holds the config and kernels (baton mkiso).
 		 */
 		EFI_DEVICE_PATH *rest = (EFI_DEVICE_PATH *)((uint8_t *)bdp + d->dp_len);
 		if (d->dp_len < blen && rest->Type == MEDIA_DEVICE_PATH &&

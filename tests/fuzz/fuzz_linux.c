@@ -18,6 +18,12 @@ static void check_plan(const struct load_plan *p, uint64_t fsize)
 		    p->seg[0].piece[0].len != fsize ||
 		    (p->n_segs == 2 && p->seg[1].place != LP_SERVED))
 			abort();
+	} else if (p->mode == LP_MODE_REAL16) {
+		/* The real-mode segment, whole, in low memory; the kernel; maybe the initrd. */
+		if (p->n_segs < 2 || p->n_segs > 3 || !p->finish || p->r16.base_seg != 0 ||
+		    p->seg[0].place != LP_FIXED || p->seg[0].addr < 0x10000 ||
+		    p->seg[0].addr + p->seg[0].memsz > 0xa0000 || p->entry_off != 0x200)
+			abort();
 	} else if (p->n_segs < 3 || p->n_segs > LP_MAX_SEGS || !p->finish) {
 		abort();
 	}
@@ -34,10 +40,11 @@ static void check_plan(const struct load_plan *p, uint64_t fsize)
 	}
 }
 
-/* finish() with a fake placement: it writes only the zero page, so only that needs bytes. */
+/* finish() with a fake placement: it writes only the zero page (the real-mode code for the
+ * 16-bit entry), so only that needs bytes. */
 static void run_finish(struct load_plan *p)
 {
-	static uint8_t zp[BP_SIZE];
+	static uint8_t zp[0x10000];
 	static struct mem_range map[] = {
 	    {0, 0x9f000, MEM_RAM},
 	    {0x100000, 0x7ff00000, MEM_RAM},
@@ -47,7 +54,9 @@ static void run_finish(struct load_plan *p)
 
 	for (int i = 0; i < p->n_segs; i++) {
 		p->seg[i].placed = 0x100000ull * (i + 1);
-		p->seg[i].ptr = strcmp(p->seg[i].name, "boot_params") ? NULL : zp;
+		p->seg[i].ptr =
+		    strcmp(p->seg[i].name, "boot_params") && strcmp(p->seg[i].name, "setup") ? NULL
+											     : zp;
 	}
 	p->finish(p, &env);
 }
@@ -107,9 +116,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	     format_find(&in.kernel, NULL) != &format_multiboot1))
 		abort();
 
-	/* Under UEFI (the EFI stub when it has one) and elsewhere (the boot protocol). */
-	for (int efi = 0; efi < 2; efi++) {
-		in.efi = efi;
+	/* Under UEFI (the EFI stub when it has one), elsewhere (the boot protocol), on BIOS (the
+	 * 16-bit entry for old kernels) and with the 16-bit entry forced. */
+	for (int c = 0; c < 4; c++) {
+		in.efi = c == 1;
+		in.bios = c >= 2;
+		in.protocol = c == 3 ? "linux16" : NULL;
 		memset(&p, 0, sizeof(p));
 		r = format_linux.plan(&in, &p);
 		if (!r) {

@@ -15,11 +15,14 @@
 #   -D IMG         a further disk (virtio, after the boot disk: hd1, hd2...)
 #   -C ISO         a CD-ROM drive holding ISO (AHCI; baton calls it cd0)
 #   -B             boot with SeaBIOS (QEMU's default firmware) instead of OVMF
+#   -K             DISK is a CD (an ISO in an AHCI CD-ROM drive, the boot device) instead of a disk
+#   -Q ARG         one more QEMU argument (repeatable), e.g. -kernel for a reference run
+#   -N             no boot disk: the -Q arguments boot something (DISK is then not used)
 # Exit status 0 on pass, 1 on fail. A one-line reason is printed either way.
 set -u
 timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=() cpu=() more=()
-bios=0
-while getopts "t:o:s:p:xf:m:Vc:D:C:B" o; do
+bios=0 cd=0 nodisk=0
+while getopts "t:o:s:p:xf:m:Vc:D:C:BKQ:N" o; do
 	case $o in
 	t) timeout=$OPTARG ;;
 	o) log=$OPTARG ;;
@@ -35,6 +38,9 @@ while getopts "t:o:s:p:xf:m:Vc:D:C:B" o; do
 	C) more+=(-drive "if=none,id=cd${#more[@]},format=raw,media=cdrom,readonly=on,file=$OPTARG"
 		-device "ide-cd,drive=cd${#more[@]},bus=ide.1") ;;
 	B) bios=1 ;;
+	K) cd=1 ;;
+	Q) more+=("$OPTARG") ;;
+	N) nodisk=1 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -51,13 +57,17 @@ if [ "$bios" = 0 ]; then
 	fw=(-drive "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
 		-drive "if=pflash,format=raw,file=$work/vars.fd")
 fi
+boot=(-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot,bootindex=0)
+[ "$cd" = 1 ] && boot=(-drive "if=none,id=boot,format=raw,media=cdrom,readonly=on,file=$disk"
+	-device ide-cd,drive=boot,bus=ide.0,bootindex=0)
+[ "$nodisk" = 0 ] || boot=()
 mkfifo "$work/ser.in" "$work/ser.out"
 : >"$log"
 
 timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m "$mem" \
 	-display none -no-reboot "${vga[@]}" "${cpu[@]}" \
 	"${fw[@]}" \
-	-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot,bootindex=0 "${more[@]}" \
+	"${boot[@]}" "${more[@]}" \
 	-chardev "pipe,id=ser,path=$work/ser" -serial chardev:ser \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/qemu.out" 2>&1 &
 qpid=$!

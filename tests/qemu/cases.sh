@@ -14,7 +14,11 @@ CASES="linux64_conformance debian_linux debian_linux64 debian_linux32 menu_keys 
 	bios_missing_initrd bios_not_a_kernel bios_truncated_bzimage bios_bad_elf_trunc
 	bios_bad_elf_beyond bios_bad_elf_overlap bios_bad_elf_entry bios_bad_huge bios_bad_mb2_sum bios_bad_gzip
 	bios_debian_linux64 bios_debian_linux32 bios_debian_linux686 bios_xen_dom0 bios_debian_pvh
-	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386"
+	bios_memtest_bin bios_fs_logical bios_fs_ext4 bios_fs_iso bios_gnumach_amd64 bios_gnumach_i386
+	iso_uefi_cd iso_uefi_disk iso_uefi_esp iso_bios_cd iso_bios_disk iso_bios_damaged root_missing
+	bios_install_mbr63 bios_install_gpt install_gpt_uefi bios_install_changed
+	bootsect_seabios linux16_qemu bios_linux16 bios_debian_linux16 bios_chainload_part
+	bios_chainload_logical bios_chainload_mbr bios_mb1_logical"
 
 # FNV-1a (32-bit) of a string, as the conformance kernel checks its command line with it.
 fnv1a() {
@@ -235,37 +239,40 @@ conf_entry() { # DIR KERNEL TOKENS [MODULE-LINES] [VGA]
 MODS='  module /k/i1.bin seed=11
   module /k/i2.bin seed=22
 '
+# Multiboot's boot device (MB1 boot_device, MB2 tag 5): on SeaBIOS (BIOS=1) the kernel's disk
+# and partition (the test disk's ESP, (hd0,gpt1): drive 0x80, partition 0); none on UEFI.
+bootdev() { if [ -n "${BIOS:-}" ]; then echo expect.bootdev=8000ffff; else echo expect.bootdev=0; fi; }
 case_mb1_elf() {
-	conf_entry "$1" mb1.elf "expect.mods=2 expect.name=baton expect.mmap=1 expect.elfsyms=1" "$MODS"
+	conf_entry "$1" mb1.elf "expect.mods=2 expect.name=baton $(bootdev) expect.mmap=1 expect.elfsyms=1" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 # The header asks for 1024x768x32; OVMF starts in another mode (1280x800 with QEMU's VGA), so
 # "was" in the message and expect.fbmode=1 in the kernel show that baton switched.
 case_mb1_video() {
 	conf_entry "$1" mb1-video.elf \
-		"expect.mods=0 expect.name=baton expect.mmap=1 expect.fb=1 expect.fbmode=1"
+		"expect.mods=0 expect.name=baton $(bootdev) expect.mmap=1 expect.fb=1 expect.fbmode=1"
 	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: 1024x768x32 for the kernel \(asked 1024x768x32; was [0-9x]+\)|')
 }
 case_mb1_aout() {
-	conf_entry "$1" mb1-aout.bin "expect.mods=2 expect.name=baton expect.mmap=1" "$MODS"
+	conf_entry "$1" mb1-aout.bin "expect.mods=2 expect.name=baton $(bootdev) expect.mmap=1" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 # No VGA, no GOP: the framebuffer tag is optional, so the kernel boots without a framebuffer.
 case_mb2() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=0" "$MODS"
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton $(bootdev) expect.fb=0" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: the firmware has no graphics output .*: the kernel gets no framebuffer|')
 }
 # With VGA: the framebuffer tag's 800x600x32 (not OVMF's first mode) is set and reported.
 case_mb2_video() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=1 expect.fbmode=1" "$MODS"
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton $(bootdev) expect.fb=1 expect.fbmode=1" "$MODS"
 	args=(-V -x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: 800x600x32 for the kernel \(asked 800x600x32; was [0-9x]+\)|')
 }
 # Entered with boot services kept: at its fixed address (32 MiB), which OVMF leaves free.
 case_mb2_efi() {
-	conf_entry "$1" mb2-efi.elf "expect.mods=2 expect.name=baton" "$MODS"
+	conf_entry "$1" mb2-efi.elf "expect.mods=2 expect.name=baton $(bootdev)" "$MODS"
 	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
 }
 
@@ -348,6 +355,17 @@ case_config_syntax_error() {
 	args=(-x -t 90 -s 'baton.cfg:7: .*kernal|\r')
 }
 
+# `root` naming a volume that is not there: booting says so, and the menu comes back.
+case_root_missing() {
+	{
+		echo "root label:NOPE"
+		echo "timeout 30"
+		good_entry "good"
+	} >"$1/baton.cfg"
+	args=(-t 90 -s "Booting 'good' in|\\r" -s "error: cannot boot|"
+		-s "no volume with label 'NOPE' for root label:NOPE|x" -p "choose what to boot")
+}
+
 # An entry that cannot boot shows the message, then the menu comes back and another entry boots.
 bad_input_case() { # DIR TITLE ENTRY-LINES MESSAGE-REGEX
 	{
@@ -406,6 +424,22 @@ case_fs_logical() {
 	fs_entry "kernel and initrds on logical partitions" "(hd1,msdos5)/linux64.bzImage" \
 		partuuid:5eed0001-05/i1.bin label:LOGICAL6/i2.bin >"$1/baton.cfg"
 	args=(-D "$img" -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+
+# Multiboot 1 from the first logical partition of a second disk on SeaBIOS: boot_device says
+# drive 0x81, part1 4 (3.3: logical partitions are numbered from 4).
+case_bios_mb1_logical() {
+	local img=$1/logical.img k=$out/base/k t
+	BIOS=1 case_fs_logical "$1"
+	mcopy -o -i "$img@@$((12288 * 512))" "$k/mb1.elf" "$k/i2.bin" ::/
+	t="expect.path=0 expect.mods=2 expect.name=baton expect.bootdev=8104ffff expect.mmap=1"
+	{
+		printf 'timeout 0\nentry conformance\n  kernel (hd1,msdos5)/mb1.elf\n'
+		printf '  cmdline %s sum=%s\n' "$t" "$(fnv1a "$t")"
+		printf '  module (hd1,msdos5)/i1.bin seed=11\n  module (hd1,msdos5)/i2.bin seed=22\n'
+	} >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -D "$img" -x -t 90 -f 'FAIL:|error: cannot boot')
 }
 
 # Debian's kernel and initramfs on an ext4 partition of a second disk, laid out as Debian does
@@ -473,10 +507,11 @@ case_stage1_read_error() {
 	args=(-B -t 30 -p 'baton: disk read error loading stage2' -f 'BATON-STAGE1')
 }
 
-# baton's BIOS boot code on a test disk (tests.sh's GPT disk: its BIOS boot partition at 34,
-# the config on the ESP at 2048), the way the installer would, without a body file yet.
+# baton's BIOS boot code on a test disk, put there by `baton install --bios` as a user would:
+# tests.sh's GPT disk has a BIOS boot partition (34-2047) for the gap part; the stage2 file goes
+# on the ESP as /EFI/baton/bios.bin, where the config is found too.
 bios_install() { # DIR
-	python3 "$here/mkbios.py" "$1/disk.img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 34 48 2048
+	"$B/baton" install --bios "$1/disk.img" >"$1/install.log" 2>&1 || cat "$1/install.log" >&2
 }
 # The same test on SeaBIOS: case_bios_NAME runs case_NAME's disk and markers by BIOS, where
 # Linux is entered at its 64-bit entry (no EFI stub) and Xen at its Multiboot 2 32-bit entry.
@@ -486,7 +521,7 @@ bios_args() {
 	args+=(-B)
 }
 for c in debian_linux64 debian_linux32 \
-	debian_linux686 xen_dom0 debian_pvh memtest_bin menu_keys menu_default_timeout no_config \
+	debian_linux686 xen_dom0 debian_pvh memtest_bin menu_keys menu_default_timeout \
 	config_syntax_error missing_kernel missing_initrd not_a_kernel truncated_bzimage \
 	smoke_mb2 smoke_elf64 mb1_elf mb1_video mb1_aout mb2_video \
 	pvh bad_elf_trunc bad_elf_beyond bad_elf_overlap bad_elf_entry bad_huge \
@@ -515,6 +550,13 @@ case_bios_linux32_conformance() {
 		-f 'FAIL:|error: cannot boot')
 }
 
+# No config anywhere (the installer's starter config removed): where it was looked for, on BIOS.
+case_bios_no_config() {
+	case_no_config "$1"
+	bios_install "$1"
+	mdel -i "$1/disk.img@@1M" ::/EFI/baton/baton.cfg
+	args+=(-B)
+}
 # Multiboot 1, gzip'd and ELF32 with a virtual entry, at its fixed address (free under SeaBIOS).
 case_bios_smoke_mb1_gz() {
 	smoke_case "$1" smoke-mb1.gz "one two" -s 'gzip, [0-9]+ bytes inflate|' \
@@ -525,7 +567,7 @@ case_bios_smoke_mb1_gz() {
 # Multiboot 2 and plain ELF on SeaBIOS: no EFI tags; without a VGA card, the framebuffer tag says
 # EGA text (type 2), as GRUB does in text mode.
 case_bios_mb2() {
-	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton expect.fb=2" "$MODS"
+	conf_entry "$1" mb2.elf "expect.mods=2 expect.name=baton $(BIOS=1 bootdev) expect.fb=2" "$MODS"
 	bios_install "$1"
 	args=(-B -x -t 90 -f 'FAIL:|error: cannot boot'
 		-s 'video: no VBE mode with a linear framebuffer: the kernel gets none|')
@@ -561,4 +603,233 @@ case_bios_entry() {
 	python3 "$here/mkbios.py" "$img" "$B/stage1/mbr.bin" "$B/bios-gap.bin" "$B/bios.bin" 1
 	args=(-B -t 30 -s 'baton BIOS stage2: long mode, drive 0x80|' \
 		-p 'could not read the volume it was started from')
+}
+
+# --- `baton mkiso`: one hybrid ISO booted as a CD and as a disk, by OVMF and by SeaBIOS ---
+
+# The ISO replaces the test's disk: the conformance kernel and its initrds put in /k by DEST=SRC,
+# the config at /boot/baton/baton.cfg and its copy with `root uuid:` on the ESP. Its config is
+# iso.cfg: run_case would copy a baton.cfg into the disk's FAT partition, which the ISO has not.
+iso_make() { # DIR
+	local k=$out/base/k
+	{
+		echo "timeout 0"
+		good_entry "conformance from the ISO"
+	} >"$1/iso.cfg"
+	"$B/baton" mkiso "$1/disk.img" --config "$1/iso.cfg" --label BATON-TEST \
+		k/linux64.bzImage="$k/linux64.bzImage" k/i1.bin="$k/i1.bin" k/i2.bin="$k/i2.bin" \
+		>/dev/null || rm -f "$1/disk.img"
+}
+# UEFI from a CD: OVMF starts the El Torito EFI image (the ESP); baton takes the CD as its
+# volume (the CDROM node names no partition of it) and reads /boot/baton/baton.cfg there.
+case_iso_uefi_cd() {
+	iso_make "$1"
+	args=(-K -x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# UEFI from a USB stick: OVMF finds the El Torito image on the disk too (as on a CD).
+case_iso_uefi_disk() {
+	iso_make "$1"
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# Firmware that ignores El Torito on a disk (its boot record's name spoiled here) starts the MBR's
+# ESP, partition 2: baton's config is the ESP's copy, whose `root uuid:` finds the kernel on the ISO.
+case_iso_uefi_esp() {
+	iso_make "$1"
+	python3 - "$1/disk.img" <<-'EOF'
+	import sys
+	f = open(sys.argv[1], "r+b")
+	for lba in range(16, 32):
+	    f.seek(lba * 2048)
+	    d = f.read(30)
+	    if d[0] == 0 and d[1:6] == b"CD001" and d[7:30] == b"EL TORITO SPECIFICATION":
+	        f.seek(lba * 2048 + 7)
+	        f.write(b"NO TORITO SPECIFICATION")
+	        break
+	else:
+	    sys.exit("no El Torito boot record")
+	EOF
+	args=(-x -t 90 -f 'FAIL:|error: cannot boot')
+}
+# BIOS from a CD: the El Torito boot image (stage1/cdboot.S) loads the body from the CD (drive
+# 0xE0 on SeaBIOS); the body reads the CD in 2048-byte sectors and boots the kernel from it.
+case_iso_bios_cd() {
+	BIOS=1 iso_make "$1"
+	args=(-B -K -x -t 90 -s 'baton BIOS stage2: long mode, drive 0xe0|' -f 'FAIL:|error: cannot boot')
+}
+# BIOS from a USB stick: stage1 in the ISO's MBR, the gap part and the body as ISO files; the body
+# sees the ISO as the whole disk and the ESP beside it.
+case_iso_bios_disk() {
+	BIOS=1 iso_make "$1"
+	args=(-B -x -t 90 -s 'baton BIOS stage2: long mode, drive 0x80|' -f 'FAIL:|error: cannot boot')
+}
+# A body damaged on the CD: the boot image names it and waits, no silent hang.
+case_iso_bios_damaged() {
+	iso_make "$1"
+	local off
+	off=$("$B/baton" map "$1/disk.img" /boot/baton/cdboot.img | awk 'NR == 1 { print $2 }')
+	python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(int(sys.argv[2]))
+b = f.read(1)[0]; f.seek(-1, 1); f.write(bytes([b ^ 0xff]))' "$1/disk.img" $((off + 4096))
+	args=(-B -K -t 30 -p 'baton: stage2 on the CD is damaged \(CRC-32 mismatch\)'
+		-f 'baton BIOS stage2')
+}
+
+# --- BIOS: disks made by `baton install` (tools/install.c), booted on SeaBIOS ---
+
+# A 31 KiB MBR gap (first partition at sector 63, ext4): stage1 and the gap part in the gap, the
+# stage2 file /boot/baton/bios.bin on the ext4 partition, loaded by its block list; then the
+# conformance kernel, its initrds and a config written beside it (debugfs), booted on SeaBIOS.
+install_mbr63_disk() { # IMG
+	rm -f "$1" && truncate -s 16M "$1"
+	printf 'label: dos\nstart=63, type=83\n' | sfdisk -q "$1"
+	mke2fs -q -t ext4 -L BATONROOT -E offset=$((63 * 512)) "$1" $(((32768 - 63) / 2))k
+	"$B/baton" install "$1" >"${1%/*}/install.log" 2>&1
+}
+case_bios_install_mbr63() {
+	local img=$1/disk.img k=$out/base/k
+	install_mbr63_disk "$img"
+	{
+		echo "timeout 0"
+		BIOS=1 good_entry "conformance from ext4"
+	} >"$1/ext.cfg"
+	debugfs -w -R "mkdir /k" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	for f in linux64.bzImage i1.bin i2.bin; do
+		debugfs -w -R "write $k/$f /k/$f" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	done
+	debugfs -w -R "rm /boot/baton/baton.cfg" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	debugfs -w -R "write $1/ext.cfg /boot/baton/baton.cfg" "$img?offset=$((63 * 512))" >/dev/null 2>&1
+	args=(-B -x -t 90 -s 'baton BIOS stage2: long mode|' -f 'FAIL:|error: cannot boot')
+}
+# GPT with a BIOS boot partition and an ESP: the gap part in the former, the stage2 file on the
+# latter as /EFI/baton/bios.bin (beside the UEFI files). The same disk, Debian's kernel and
+# initramfs added on the ESP, boots to userspace on both firmwares.
+install_gpt_disk() { # DIR
+	local img=$1/disk.img b=$out/base/boot
+	rm -f "$img" && truncate -s 40M "$img"
+	sgdisk -a 1 -n1:34:2047 -t1:ef02 -a 2048 -n2:2048:0 -t2:ef00 "$img" >/dev/null
+	mkfs.vfat -F 16 --offset 2048 "$img" $(((81920 - 2048 - 34) / 2)) >/dev/null 2>&1
+	"$B/baton" install "$img" >"$1/install.log" 2>&1
+	debian_entry "$1" /vmlinuz /initramfs.img "64-bit entry" linux64
+	mcopy -i "$img@@1M" "$b/vmlinuz" "$b/initramfs.img" ::/
+	mcopy -o -i "$img@@1M" "$1/baton.cfg" ::/EFI/baton/baton.cfg
+	rm "$1/baton.cfg"
+}
+case_bios_install_gpt() {
+	install_gpt_disk "$1"
+	args=(-B -s 'baton BIOS stage2: long mode|' "${args[@]}")
+}
+case_install_gpt_uefi() {
+	install_gpt_disk "$1"
+}
+# The stage2 file changed in place after the install (debugfs zap_block: one byte of its second
+# block): the gap part's CRC-32 check names it instead of running it.
+case_bios_install_changed() {
+	local img=$1/disk.img
+	install_mbr63_disk "$img"
+	debugfs -w -R "zap_block -f /boot/baton/bios.bin -o 600 -l 1 -p 0xaa 1" \
+		"$img?offset=$((63 * 512))" >/dev/null 2>&1
+	args=(-B -t 30 -p 'baton: the stage2 file changed since it was installed' -f 'BIOS stage2')
+}
+
+# --- BIOS: the 16-bit entries (LP_MODE_REAL16): Linux's 16-bit entry and boot-sector chainload ---
+
+# bios_disk DIR CONFIG [EXTRA-FILES...]: a 64 MiB MBR disk with baton installed by `baton install
+# --bios` (stage1 in sector 0, the gap part and the body in the 1 MiB gap); msdos1 a 16 MiB FAT16
+# with CONFIG as /baton.cfg and the extra files in /k; msdos2 (LBA 36864) and the logical msdos5
+# (LBA 45056) raw, each holding a copy of the boot-sector conformance kernel (its sector, then its
+# body).
+bios_disk() {
+	local dir=$1 cfg=$2 img=$1/disk.img
+	shift 2
+	rm -f "$img" && truncate -s 64M "$img"
+	sfdisk -q "$img" <<-'END'
+	label: dos
+	label-id: 0xba7016aa
+	start=2048, size=32768, type=e
+	start=36864, size=4096, type=da
+	start=43008, size=20480, type=5
+	start=45056, size=4096, type=da
+	END
+	mkfs.vfat --offset 2048 -F 16 -n BIOSDISK "$img" 16384 >/dev/null 2>&1
+	mcopy -i "$img@@1M" "$cfg" ::/baton.cfg
+	if [ $# -gt 0 ]; then
+		mmd -i "$img@@1M" ::/k
+		mcopy -i "$img@@1M" "$@" ::/k/
+	fi
+	dd if="$B/kernels/bootsect.bin" of="$img" bs=512 seek=36864 conv=notrunc status=none
+	dd if="$B/kernels/bootsect.bin" of="$img" bs=512 seek=45056 conv=notrunc status=none
+	"$B/baton" install --bios "$img" >"$dir/install.log" 2>&1 || cat "$dir/install.log" >&2
+}
+# A second disk whose MBR is the boot-sector kernel (its table kept), its body in the gap.
+bios_mbr_disk() { # IMG
+	rm -f "$1" && truncate -s 4M "$1"
+	printf 'label: dos\nlabel-id: 0xba7016bb\nstart=2048, type=83\n' | sfdisk -q "$1"
+	python3 - "$1" "$B/kernels/bootsect.bin" <<-'END'
+	import sys
+	img, bs = sys.argv[1], open(sys.argv[2], "rb").read()
+	with open(img, "r+b") as f:
+	    f.write(bs[:440])
+	    f.seek(512)
+	    f.write(bs[512:])
+	END
+}
+# The linux16 conformance kernel's entry: its command line asks what the checks expect.
+linux16_cfg() { # CONFIG-FILE [EXTRA TOKENS]
+	local s="baton.test=linux16 initrds=2 initrd.seeds=11,22 expect.sp=0xe000 ${2:-}"
+	s=${s% }
+	printf 'entry linux16\n  kernel /k/linux16.bzImage\n  protocol linux16\n' >"$1"
+	printf '  initrd /k/i1.bin\n  initrd /k/i2.bin\n  cmdline %s sum=%s\n' "$s" "$(fnv1a "$s")" >>"$1"
+}
+
+# Reference runs: the two kernels under loaders that are not baton. SeaBIOS boots the boot-sector
+# kernel as a disk's MBR (its flags byte cleared: only what a BIOS promises is checked); QEMU's
+# own -kernel loader (its linuxboot option ROM: type_of_loader 0xB0, SP 0xFFF0, the command line
+# at 0x20000, one initrd) enters the linux16 kernel's setup code.
+case_bootsect_seabios() {
+	bios_mbr_disk "$1/disk.img"
+	printf '\0' | dd of="$1/disk.img" bs=1 seek=6 conv=notrunc status=none
+	args=(-B -x -t 30 -s 'drive=0x80 lba=0|' -f 'FAIL:')
+}
+case_linux16_qemu() {
+	local s="baton.test=linux16 initrds=1 initrd.seeds=11 expect.loader=0xb0"
+	args=(-B -N -x -t 30 -Q -kernel -Q "$B/kernels/linux16.bzImage" -Q -initrd -Q "$out/base/k/i1.bin"
+		-Q -append -Q "$s sum=$(fnv1a "$s")" -f 'FAIL:')
+}
+
+# --- the same through baton's BIOS stage2 ---
+# bios_disk's disk with "timeout 0" first in the config, so its one entry boots at once.
+bios_stage2_disk() { # DIR CONFIG [EXTRA-FILES...]
+	local dir=$1 cfg=$2
+	shift 2
+	{ echo "timeout 0"; cat "$cfg"; } >"$cfg.0"
+	bios_disk "$dir" "$cfg.0" "$@"
+}
+case_bios_linux16() {
+	linux16_cfg "$1/cfg" "vga=0x317 expect.vga=0x317"
+	bios_stage2_disk "$1" "$1/cfg" "$B/kernels/linux16.bzImage" "$out/base/k/i1.bin" "$out/base/k/i2.bin"
+	args=(-B -x -t 90 -s 'linux kernel, 16-bit entry|' -f 'FAIL:|error: cannot boot')
+}
+# Debian's kernel through its own real-mode setup code (protocol linux16): the setup does its
+# BIOS calls (E820, video) and enters the kernel itself, to the initramfs's userspace marker.
+case_bios_debian_linux16() {
+	printf 'entry Debian GNU/Linux (16-bit entry)\n  kernel /k/vmlinuz\n  protocol linux16\n' >"$1/cfg"
+	printf '  initrd /k/initramfs.img\n  cmdline console=ttyS0,115200 baton.poweroff\n' >>"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg" "$out/base/boot/vmlinuz" "$out/base/boot/initramfs.img"
+	args=(-B -t 240 -s 'linux kernel, 16-bit entry|'
+		-p 'BATON-USERSPACE-OK cmdline: console=ttyS0,115200 baton.poweroff' -f 'Kernel panic|error: cannot boot')
+}
+case_bios_chainload_part() {
+	printf 'entry vbr\n  kernel (hd0,msdos2)\n' >"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg"
+	args=(-B -x -t 90 -s 'drive=0x80 lba=36864|' -f 'FAIL:|error: cannot boot')
+}
+case_bios_chainload_logical() {
+	printf 'entry vbr\n  kernel (hd0,msdos5)\n' >"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg"
+	args=(-B -x -t 90 -s 'drive=0x80 lba=45056|' -f 'FAIL:|error: cannot boot')
+}
+case_bios_chainload_mbr() {
+	printf 'entry mbr\n  kernel (hd1)\n' >"$1/cfg"
+	bios_stage2_disk "$1" "$1/cfg"
+	bios_mbr_disk "$1/second.img"
+	args=(-B -D "$1/second.img" -x -t 90 -s 'drive=0x81 lba=0|' -f 'FAIL:|error: cannot boot')
 }

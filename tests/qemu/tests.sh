@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# tests.sh: the QEMU tests: baton booted by OVMF from a GPT/FAT32 disk, one disk and one verdict per test.
-# usage: tests.sh [NAME-FILTER]     (run from the repo root after `make all fetch` and the kernels)
+# tests.sh: the QEMU tests: baton booted by OVMF or SeaBIOS, one disk and one verdict per test.
+# usage: tests.sh [FILTER...]  (the cases whose names hold any FILTER; run from the repo root
+#   after `make all fetch` and the kernels)
 # Prints one "PASS name" / "FAIL name: reason" line per test, then "qemu: N passed, M failed".
 set -u
 B=${B:-build}
 CACHE=${CACHE:-cache}
 JOBS=${JOBS:-2}
-filter=${1:-}
+filters=("$@")
 here=$(dirname "$0")
 out=$B/qemu
 mkdir -p "$out"
@@ -65,8 +66,9 @@ run_case() { # NAME: builds the test's disk from base.img and its config, boots 
 
 names=()
 for n in $CASES; do
-	[ -z "$filter" ] || [[ $n == *$filter* ]] || continue
-	names+=("$n")
+	want=$((${#filters[@]} == 0))
+	for f in "${filters[@]}"; do [[ $n == *$f* ]] && want=1; done
+	[ "$want" = 1 ] && names+=("$n")
 done
 for n in "${names[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done

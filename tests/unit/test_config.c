@@ -260,6 +260,49 @@ static void test_globals_after_entry(void **state)
 	assert_string_equal(cfg.errors[1], "t.cfg:2: timeout must come before the first entry");
 }
 
+/* root: a volume as a path's prefix names it, nothing after; a later one replaces it. */
+static void test_root(void **state)
+{
+	static const char *const good[] = {
+	    "uuid:2024-05-06-07-08-09-00",
+	    "label:My Disk",
+	    "partuuid:5eed0001-05",
+	    "(hd0,gpt2)",
+	    "(cd0)",
+	};
+	char text[200];
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		snprintf(text, sizeof(text), "root %s\nentry A\nkernel /k\n", good[i]);
+		assert_int_equal(parse(text), 0);
+		assert_string_equal(cfg.root, good[i]);
+	}
+	assert_int_equal(parse("entry A\nkernel /k\n"), 0);
+	assert_null(cfg.root);
+	assert_int_equal(parse("root label:A\nroot  uuid:B \nentry A\nkernel /k\n"), 0);
+	assert_string_equal(cfg.root, "uuid:B");
+
+	static const char *const bad[] = {
+	    "uuid:", "uuid:X/boot", "(hd0,gpt2)/boot",	     "(hd0",	    "()", "/boot",
+	    "hd0",   "label",	    "partuuid:1234abcd-01/", "(hd0) (hd1)",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char msg[200];
+		snprintf(text, sizeof(text), "root label:A\nroot %s\nentry A\nkernel /k\n", bad[i]);
+		snprintf(
+		    msg, sizeof(msg),
+		    "t.cfg:2: bad root '%s': a volume, as (hd0,gpt2), uuid:UUID, label:LABEL or "
+		    "partuuid:PARTUUID, without a path",
+		    bad[i]);
+		expect_one_error(text, msg);
+		assert_string_equal(cfg.root, "label:A"); /* a bad line changes nothing */
+	}
+	expect_one_error("root\n", "t.cfg:1: root needs a value");
+	expect_one_error("entry A\nkernel /k\nroot (hd0)\n",
+			 "t.cfg:3: root must come before the first entry");
+	assert_null(cfg.root);
+}
+
 static void test_default_index(void **state)
 {
 	static const char body[] = "entry One\nkernel /1\n"
@@ -392,8 +435,9 @@ static void test_duplicates(void **state)
 
 static void test_protocols(void **state)
 {
-	static const char *const ok[] = {"linux", "linux32", "linux64", "multiboot", "multiboot2",
-					 "elf",	  "pvh",     "efi",	"chainload"};
+	static const char *const ok[] = {"linux",     "linux16",    "linux32", "linux64",
+					 "multiboot", "multiboot2", "elf",     "pvh",
+					 "efi",	      "chainload"};
 	static const char *const bad[] = {"Linux", "bzimage", "linux 64", "multiboot3", "l"};
 	char text[100], msg[300];
 
@@ -405,8 +449,8 @@ static void test_protocols(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "entry A\nkernel /k\nprotocol %s\n", bad[i]);
 		snprintf(msg, sizeof(msg),
-			 "t.cfg:3: unknown protocol '%s' (known: linux, linux32, linux64, "
-			 "multiboot, multiboot2, elf, pvh, efi, chainload)",
+			 "t.cfg:3: unknown protocol '%s' (known: linux, linux16, linux32, "
+			 "linux64, multiboot, multiboot2, elf, pvh, efi, chainload)",
 			 bad[i]);
 		expect_one_error(text, msg);
 		assert_null(cfg.entries[0].protocol);
@@ -646,6 +690,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_too_many_initrds, teardown),
 	    cmocka_unit_test_teardown(test_timeout, teardown),
 	    cmocka_unit_test_teardown(test_globals_after_entry, teardown),
+	    cmocka_unit_test_teardown(test_root, teardown),
 	    cmocka_unit_test_teardown(test_default_index, teardown),
 	    cmocka_unit_test_teardown(test_unknown_keyword, teardown),
 	    cmocka_unit_test_teardown(test_option_outside_entry, teardown),

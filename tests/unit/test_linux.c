@@ -208,9 +208,9 @@ static void test_parse_errors(void **state)
 {
 	uint8_t *b = synth(0x020f, XLF_KERNEL_64);
 
-	/* No "HdrS", or no 0xAA55: not a bzImage. */
+	/* No "HdrS": a pre-2.00 Image/zImage, refused by name; no 0xAA55: not a bzImage. */
 	b[LX_HEADER + 3] = 's';
-	expect_parse(b, SYN_SIZE, SYN_SIZE, E_FORMAT, "not a Linux bzImage");
+	expect_parse(b, SYN_SIZE, SYN_SIZE, E_UNSUPP, "older than boot protocol 2.00");
 	b[LX_HEADER + 3] = 'S';
 	b[LX_BOOT_FLAG] = 0x56;
 	expect_parse(b, SYN_SIZE, SYN_SIZE, E_FORMAT, "not a Linux bzImage");
@@ -969,6 +969,295 @@ static void test_detect_and_find(void **state)
 	free(b);
 }
 
+/* ---- the 16-bit entry (boot.rst "Running the Kernel") ---- */
+
+/* The executor's part, on the host: the pieces copied into a buffer per segment, placed. */
+static uint8_t *place16(struct load_plan *p, const uint64_t *at)
+{
+	uint8_t *rm = calloc(1, p->seg[0].memsz);
+
+	assert_non_null(rm);
+	for (int i = 0; i < p->seg[0].n_pieces; i++) {
+		const struct lp_piece *pc = &p->seg[0].piece[i];
+		assert_int_equal(pc->file, -1);
+		memcpy(rm + pc->dst_off, pc->mem, pc->len);
+	}
+	for (int i = 0; i < p->n_segs; i++)
+		p->seg[i].placed = at[i];
+	p->seg[0].ptr = rm;
+	return rm;
+}
+
+/* The header fields a 16-bit loader writes; everything else of the real-mode code is the file's. */
+static void check_rm_code(const uint8_t *rm, const uint8_t *file, unsigned len)
+{
+	static const struct {
+		unsigned off, n;
+	} written[] = {
+	    {LX_CL_MAGIC, 4},	    {LX_SETUP_SECTS, 1},     {LX_VID_MODE, 2},
+	    {LX_TYPE_OF_LOADER, 2}, {LX_SETUP_MOVE_SIZE, 2}, {LX_CODE32_START, 4},
+	    {LX_RAMDISK_IMAGE, 8},  {LX_HEAP_END_PTR, 2},    {LX_CMD_LINE_PTR, 4},
+	};
+	for (unsigned i = 0; i < len; i++) {
+		bool w = false;
+		for (size_t j = 0; j < ARRAY_SIZE(written); j++)
+			w |= i >= written[j].off && i < written[j].off + written[j].n;
+		if (!w && rm[i] != file[i])
+			fail_msg("real-mode byte 0x%x is 0x%02x, the file has 0x%02x", i, rm[i],
+				 file[i]);
+	}
+}
+
+static void test_plan16_real(void **state)
+{
+	static const char cmdline[] = "console=ttyS0 root=/dev/vda1 quiet";
+	static const uint64_t rd[] = {1001, 2000};
+	struct lp_input in = input(real_file(), cmdline, rd, 2);
+	struct load_plan p;
+	struct linux_hdr h;
+
+	assert_int_equal(linux_parse(in.kernel.head, in.kernel.head_len, in.kernel.size, &h), 0);
+	in.protocol = "linux16";
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(format_linux.plan(&in, &p), 0);
+	assert_int_equal(p.mode, LP_MODE_REAL16);
+	assert_string_equal(p.format, "linux");
+	assert_string_equal(p.entry_kind, "16-bit entry (boot.rst \"Running the Kernel\")");
+	/* Entry: base / 16 + 0x20 : 0, DS = ES = FS = GS = SS = base / 16, SP = heap_end, cli. */
+	assert_int_equal(p.r16.base_seg, 0);
+	assert_int_equal(p.r16.cs, 0x20);
+	assert_int_equal(p.r16.ip, 0);
+	assert_int_equal(p.r16.ds | p.r16.es | p.r16.fs | p.r16.gs | p.r16.ss, 0);
+	assert_int_equal(p.r16.sp, 0xe000);
+	assert_false(p.r16.sti);
+	assert_int_equal(p.entry_seg, 0);
+	assert_int_equal(p.entry_off, 0x200);
+	assert_int_equal(p.n_segs, 3); /* setup, kernel, initrd: no zero page, no cmdline */
+
+	/* The real-mode segment at 0x10000, the whole 64 KiB: code, heap, command line. */
+	const struct lp_segment *rs = &p.seg[0];
+	unsigned rm_len = (h.setup_sects + 1) * 512;
+	assert_string_equal(rs->name, "setup");
+	assert_int_equal(rs->place, LP_FIXED);
+	assert_int_equal(rs->addr, 0x10000);
+	assert_int_equal(rs->memsz, 0x10000);
+	assert_false(rs->flags & LP_NOZERO); /* the heap starts zeroed */
+	assert_int_equal(rs->n_pieces, 2);
+	assert_int_equal(rs->piece[0].len, rm_len);
+	assert_int_equal(rs->piece[0].dst_off, 0);
+	assert_int_equal(rs->piece[1].dst_off, 0xe000);
+	assert_int_equal(rs->piece[1].len, sizeof(cmdline));
+	assert_memory_equal(rs->piece[1].mem, cmdline, sizeof(cmdline));
+	const uint8_t *rm = rs->piece[0].mem;
+	check_rm_code(rm, real, rm_len);
+	assert_int_equal(rm[LX_TYPE_OF_LOADER], 0xff);
+	assert_int_equal(rm[LX_LOADFLAGS], real[LX_LOADFLAGS] | LX_CAN_USE_HEAP);
+	assert_int_equal(get16(rm + LX_HEAP_END_PTR), 0xe000 - 0x200);
+	assert_int_equal(get32(rm + LX_CMD_LINE_PTR), 0x1e000);
+	assert_int_equal(get16(rm + LX_VID_MODE), 0xffff);
+	assert_int_equal(get16(rm + LX_CL_MAGIC), get16(real + LX_CL_MAGIC)); /* 2.02+: not used */
+
+	/* The protected-mode kernel as for the 32-bit entry: pref_address first, below 4 GiB. */
+	const struct lp_segment *k = &p.seg[1];
+	assert_string_equal(k->name, "kernel");
+	assert_int_equal(k->place, LP_ANYWHERE);
+	assert_int_equal(k->addr, h.pref_address);
+	assert_int_equal(k->align, h.kernel_alignment);
+	assert_int_equal(k->min, 0x100000);
+	assert_int_equal(k->max, 0x100000000ull);
+	assert_int_equal(k->memsz, ALIGN_UP((uint64_t)h.init_size, 4096));
+	assert_true(k->flags & LP_NOZERO);
+	assert_int_equal(k->piece[0].off, rm_len);
+	assert_int_equal(k->piece[0].len, real_size - rm_len);
+	const struct lp_segment *r = &p.seg[2];
+	assert_string_equal(r->name, "initrd");
+	assert_int_equal(r->max, (uint64_t)h.initrd_addr_max + 1);
+	assert_true(r->flags & LP_TOP_DOWN);
+	assert_int_equal(r->memsz, 3004);
+
+	/* Once placed: code32_start (relocatable_kernel) and ramdisk_image/size. */
+	static const uint64_t at[] = {0x10000, 0x2000000, 0x7000000};
+	uint8_t *m = place16(&p, at);
+	struct bootenv env;
+	memset(&env, 0, sizeof(env));
+	p.finish(&p, &env);
+	assert_int_equal(get32(m + LX_CODE32_START), 0x2000000);
+	assert_int_equal(get32(m + LX_RAMDISK_IMAGE), 0x7000000);
+	assert_int_equal(get32(m + LX_RAMDISK_SIZE), 3004);
+	check_rm_code(m, real, rm_len);
+	assert_string_equal((char *)m + 0xe000, cmdline);
+	assert_int_equal(lp_r16_seg(&p, p.r16.cs), 0x1020);
+	assert_int_equal(lp_r16_seg(&p, p.r16.ss), 0x1000);
+	free(m);
+	lp_free(&p);
+	assert_null(p.priv);
+}
+
+static const struct load_plan *plan16(struct load_plan *p, const struct lp_input *in)
+{
+	memset(p, 0, sizeof(*p));
+	assert_int_equal(format_linux.plan(in, p), 0);
+	return p;
+}
+
+static void test_plan16_old_protocols(void **state)
+{
+	static const char cmdline[] = "root=/dev/hda1";
+	uint8_t *b = synth(0x0201, 0);
+	struct lp_input in = input(syn_file(b, SYN_SIZE), cmdline, NULL, 0);
+	struct load_plan p;
+
+	/* Under UEFI nothing changes: the 32-bit entry, as before. */
+	assert_int_equal(plan_mode(&in), LP_MODE_PROT32);
+	/* On BIOS a protocol before 2.02 gets its own setup code, at 0x90000, automatically. */
+	in.bios = true;
+	plan16(&p, &in);
+	assert_int_equal(p.mode, LP_MODE_REAL16);
+	assert_non_null(strstr(p.entry_kind, "before 2.02"));
+	assert_int_equal(p.seg[0].addr, 0x90000);
+	assert_int_equal(p.seg[0].memsz, 0xa000); /* nothing above 0x9a000 */
+	assert_int_equal(p.r16.sp, 0x9800);
+	const uint8_t *rm = p.seg[0].piece[0].mem;
+	/* boot.rst "The Kernel Command Line" before 2.02: magic, offset, setup_move_size. */
+	assert_int_equal(get16(rm + LX_CL_MAGIC), 0xa33f);
+	assert_int_equal(get16(rm + LX_CL_OFFSET), 0x9800);
+	assert_int_equal(get16(rm + LX_SETUP_MOVE_SIZE), 0x9800 + sizeof(cmdline));
+	assert_int_equal(p.seg[0].piece[1].dst_off, 0x9800);
+	/* 2.01: heap_end_ptr and CAN_USE_HEAP; no cmd_line_ptr (a 2.02 field). */
+	assert_int_equal(get16(rm + LX_HEAP_END_PTR), 0x9600);
+	assert_true(rm[LX_LOADFLAGS] & LX_CAN_USE_HEAP);
+	assert_int_equal(get32(rm + LX_CMD_LINE_PTR), 0);
+	check_rm_code(rm, b, 5 * 512);
+	/* Not relocatable before 2.05: the kernel at 0x100000, code32_start left alone. */
+	assert_int_equal(p.seg[1].place, LP_FIXED);
+	assert_int_equal(p.seg[1].addr, 0x100000);
+	static const uint64_t at[] = {0x90000, 0x100000};
+	uint8_t *m = place16(&p, at);
+	p.finish(&p, NULL);
+	assert_int_equal(get32(m + LX_CODE32_START), 0x100000);
+	assert_int_equal(get32(m + LX_RAMDISK_IMAGE), 0);
+	free(m);
+	lp_free(&p);
+
+	/* 2.00: no heap_end_ptr yet, so no CAN_USE_HEAP either. */
+	put16(b + LX_VERSION, 0x0200);
+	rm = plan16(&p, &in)->seg[0].piece[0].mem;
+	assert_int_equal(get16(rm + LX_HEAP_END_PTR), 0);
+	assert_false(rm[LX_LOADFLAGS] & LX_CAN_USE_HEAP);
+	assert_int_equal(get16(rm + LX_CL_MAGIC), 0xa33f);
+	lp_free(&p);
+
+	/* Forcing a protected-mode entry wins over the automatic choice. */
+	in.protocol = "linux32";
+	assert_int_equal(plan_mode(&in), LP_MODE_PROT32);
+	in.protocol = NULL;
+
+	/* 2.02: the 0x10000 layout, cmd_line_ptr, no magic. */
+	put16(b + LX_VERSION, 0x0202);
+	put32(b + LX_CODE32_START, 0);
+	plan16(&p, &in);
+	assert_non_null(strstr(p.entry_kind, "code32_start is 0"));
+	rm = p.seg[0].piece[0].mem;
+	assert_int_equal(p.seg[0].addr, 0x10000);
+	assert_int_equal(get32(rm + LX_CMD_LINE_PTR), 0x1e000);
+	assert_int_equal(get16(rm + LX_CL_MAGIC), get16(b + LX_CL_MAGIC));
+	lp_free(&p);
+	/* A modern kernel with a 32-bit entry keeps the protected-mode entries on BIOS. */
+	put32(b + LX_CODE32_START, 0x100000);
+	assert_int_equal(plan_mode(&in), LP_MODE_PROT32);
+	free(b);
+}
+
+static void test_plan16_zimage(void **state)
+{
+	uint8_t *b = synth(0x0204, 0);
+	struct lp_input in = input(syn_file(b, SYN_SIZE), "ro", NULL, 0);
+	struct load_plan p;
+
+	b[LX_LOADFLAGS] = 0; /* LOADED_HIGH clear: a zImage */
+	put32(b + LX_CODE32_START, 0x1000);
+	/* Under UEFI: refused, naming the only way it boots. */
+	expect_plan(&in, E_UNSUPP, "protocol linux16");
+	in.bios = true;
+	plan16(&p, &in);
+	assert_non_null(strstr(p.entry_kind, "zImage"));
+	/* boot.rst: real-mode code at 0x90000, the protected-mode code at 0x10000. */
+	assert_int_equal(p.seg[0].addr, 0x90000);
+	assert_int_equal(p.seg[1].place, LP_FIXED);
+	assert_int_equal(p.seg[1].addr, 0x10000);
+	assert_int_equal(p.seg[1].memsz, SYN_SIZE - SYN_KOFF);
+	const uint8_t *rm = p.seg[0].piece[0].mem;
+	assert_int_equal(get32(rm + LX_CMD_LINE_PTR), 0x99800); /* 2.02+, heap_end 0x9800 */
+	assert_int_equal(p.r16.sp, 0x9800);
+	lp_free(&p);
+	/* More than 512 KiB of it would run into its own real-mode code. */
+	in.kernel.size = SYN_KOFF + 0x80001;
+	put32(b + LX_SYSSIZE, 0x8001);
+	uint8_t *big = calloc(1, SYN_KOFF + 0x80001);
+	memcpy(big, b, SYN_SIZE);
+	in.kernel.head = big;
+	expect_plan(&in, E_FORMAT, "does not fit below its real-mode code");
+	free(big);
+	free(b);
+}
+
+static uint16_t vid(const char *cmdline)
+{
+	uint8_t *b = synth(0x020f, 0);
+	struct lp_input in = input(syn_file(b, SYN_SIZE), cmdline, NULL, 0);
+	struct load_plan p;
+
+	in.protocol = "linux16";
+	uint16_t v = get16((const uint8_t *)plan16(&p, &in)->seg[0].piece[0].mem + LX_VID_MODE);
+	lp_free(&p);
+	free(b);
+	return v;
+}
+
+static void test_plan16_vga_and_limits(void **state)
+{
+	/* boot.rst "Special Command Line Options": vga= goes into vid_mode, C notation. */
+	assert_int_equal(vid(""), 0xffff);
+	assert_int_equal(vid("quiet vga=0x317 ro"), 0x317);
+	assert_int_equal(vid("vga=791"), 791);
+	assert_int_equal(vid("vga=0777"), 0777);
+	assert_int_equal(vid("vga=ext"), 0xfffe);
+	assert_int_equal(vid("vga=ask"), 0xfffd);
+	assert_int_equal(vid("vga=ask vga=normal"), 0xffff);
+	assert_int_equal(vid("novga=3 xvga=1"), 0xffff);
+
+	uint8_t *b = synth(0x020f, 0);
+	struct lp_input in = input(syn_file(b, SYN_SIZE), "vga=0x10000", NULL, 0);
+	in.protocol = "linux16";
+	expect_plan(&in, E_INVAL, "vga=0x10000: not a video mode");
+	in.cmdline = "vga=12z";
+	expect_plan(&in, E_INVAL, "vga=12z");
+	/* The command line must fit between the heap's end (0xe000) and the segment's. */
+	char *cmd = malloc(0x2001);
+	memset(cmd, 'x', 0x2000);
+	cmd[0x2000] = 0;
+	put32(b + LX_CMDLINE_SIZE, 0x10000);
+	in.cmdline = cmd;
+	expect_plan(&in, E_RANGE, "room for 8191");
+	cmd[0x1fff] = 0;
+	in.protocol = "linux16";
+	struct load_plan p;
+	plan16(&p, &in);
+	lp_free(&p);
+	/* More real-mode code than boot.rst's 32 KiB. */
+	in.cmdline = "";
+	b[LX_SETUP_SECTS] = 64;
+	put32(b + LX_SYSSIZE, 0);
+	uint8_t *big = calloc(1, 0x10000);
+	memcpy(big, b, SYN_SIZE);
+	in.kernel = syn_file(big, 0x10000);
+	in.kernel.head_len = 0x10000;
+	expect_plan(&in, E_FORMAT, "32 KiB");
+	free(big);
+	free(cmd);
+	free(b);
+}
+
 /* A PE/COFF header in the synthetic bzImage, as the EFI stub's header.S lays it out. */
 static void add_pe(uint8_t *b, uint16_t stub_major)
 {
@@ -1144,6 +1433,10 @@ int main(void)
 	    cmocka_unit_test(test_pe_parse),
 	    cmocka_unit_test(test_plan_efi_stub),
 	    cmocka_unit_test(test_plan_stub_version),
+	    cmocka_unit_test(test_plan16_real),
+	    cmocka_unit_test(test_plan16_old_protocols),
+	    cmocka_unit_test(test_plan16_zimage),
+	    cmocka_unit_test(test_plan16_vga_and_limits),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -575,6 +575,11 @@ static void test_ebr_synthetic(void **state)
 	assert_string_equal(v[1].name, "md0,msdos7");
 	assert_int_equal(v[1].start, 1401);
 	assert_int_equal(v[1].mbr_type, 0x0c);
+	/* Where each entry is, for a chainload's DS:SI: the first slot of its own EBR. */
+	assert_int_equal(v[0].table_lba, 1000);
+	assert_int_equal(v[0].table_slot, 0);
+	assert_int_equal(v[1].table_lba, 1400);
+	assert_int_equal(v[1].table_slot, 0);
 	/* The last EBR links back to the second: a loop, found, with both partitions kept. */
 	mbr_entry(mem + 1400 * 512, 1, 0, 0x05, 200, 100);
 	assert_int_equal(part_scan(&md.dev, v, 8), 2);
@@ -605,6 +610,11 @@ static void test_mbr_synthetic(void **state)
 	assert_int_equal(v[1].mbr_type, 0x83);
 	assert_int_equal(v[1].start, 500);
 	assert_int_equal(v[1].blocks, 500);
+	/* A primary's entry is in the MBR, at its own slot. */
+	assert_int_equal(v[0].table_lba, 0);
+	assert_int_equal(v[0].table_slot, 0);
+	assert_int_equal(v[1].table_lba, 0);
+	assert_int_equal(v[1].table_slot, 2);
 	assert_int_equal(part_scan(&md.dev, v, 1), 1);
 
 	/* Each of these makes the sector not an MBR: the whole disk is the volume. */
@@ -615,7 +625,7 @@ static void test_mbr_synthetic(void **state)
 	} bad[] = {
 	    {1, 0x12, 0x83, 10, 10},  /* boot indicator */
 	    {1, 0x00, 0x83, 990, 11}, /* past the end */
-	    {1, 0x00, 0x83, 0, 10},   /* starts at 0 (dosfstools' fake MBR) */
+	    {1, 0x00, 0x83, 0, 1001}, /* starts at 0, ends past the end */
 	    {1, 0x00, 0x83, 10, 0},   /* empty */
 	    {1, 0x00, 0x83, 1000, 1}, /* starts past the end */
 	};
@@ -630,6 +640,20 @@ static void test_mbr_synthetic(void **state)
 		assert_int_equal(v[0].blocks, nblocks);
 		memcpy(e, save, 16);
 	}
+	assert_int_equal(part_scan(&md.dev, v, 4), 2);
+
+	/* A hybrid ISO's entry at sector 0: the whole disk first, then the other entries. */
+	mbr_entry(mem, 1, 0x80, 0x83, 0, 10);
+	assert_int_equal(part_scan(&md.dev, v, 4), 3);
+	assert_int_equal(v[0].scheme, PART_NONE);
+	assert_string_equal(v[0].name, "md0");
+	assert_int_equal(v[0].start, 0);
+	assert_int_equal(v[0].blocks, nblocks);
+	assert_string_equal(v[1].name, "md0,msdos1");
+	assert_string_equal(v[2].name, "md0,msdos3");
+	assert_int_equal(part_scan(&md.dev, v, 1), 1);
+	assert_int_equal(v[0].scheme, PART_NONE);
+	memset(mem + 0x1be + 16, 0, 16);
 	assert_int_equal(part_scan(&md.dev, v, 4), 2);
 
 	/* The same table behind a FAT-like jump and BPB is a boot sector, not an MBR... */

@@ -19,6 +19,8 @@ struct ck {
 	uint32_t cmd_len;
 	/* -1: not on the command line */
 	int exp_path, exp_mmap, exp_elfsyms, exp_fb, exp_fbmode, exp_bootdev;
+	bool exp_bootdev_word; /* expect.bootdev=XXXXXXXX: exactly this boot_device */
+	uint32_t bootdev_word;
 	long exp_mods;
 	const char *exp_name;
 	uint32_t exp_name_len;
@@ -107,6 +109,25 @@ static const char *token_in(const char *s, uint32_t n, const char *key, uint32_t
 		}
 	}
 	return NULL;
+}
+
+/* Eight hex digits, as expect.bootdev= gives a whole boot_device word. */
+static bool parse_hex8(const char *s, uint32_t *v)
+{
+	uint32_t x = 0;
+
+	for (int i = 0; i < 8; i++) {
+		char ch = s[i];
+		int d = ch >= '0' && ch <= '9'	 ? ch - '0'
+			: ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+			: ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+						 : -1;
+		if (d < 0)
+			return false;
+		x = x << 4 | (uint32_t)d;
+	}
+	*v = x;
+	return true;
 }
 
 static bool parse_num(const char *s, uint32_t len, uint32_t *v)
@@ -314,6 +335,10 @@ static void check_cmdline(struct ck *c)
 	c->exp_fb = flag_token(c, "expect.fb=");
 	c->exp_fbmode = flag_token(c, "expect.fbmode=");
 	c->exp_bootdev = flag_token(c, "expect.bootdev=");
+	uint32_t bl;
+	const char *bv = token_in(c->cmd, c->cmd_len, "expect.bootdev=", &bl);
+	if (bv && bl == 8 && parse_hex8(bv, &c->bootdev_word))
+		c->exp_bootdev = 1, c->exp_bootdev_word = true;
 	c->exp_mods = -1;
 	const char *s = token_in(c->cmd, c->cmd_len, "expect.mods=", &vl);
 	uint32_t v;
@@ -381,11 +406,19 @@ static void check_bootdev(struct ck *c)
 			rp_fail(c->r, what, "flags bit 1 clear, expect.bootdev=1");
 		return;
 	}
+	/* 3.3: not loaded from a BIOS disk (UEFI), "this field must not be present" */
+	if (c->exp_bootdev == 0)
+		rp_fail(c->r, "boot_device absent when not booted from a BIOS disk (3.3 bit 1)",
+			"flags bit 1 set, expect.bootdev=0");
 	uint32_t d = f32(c, MI_BOOT_DEVICE);
 	uint8_t p1 = d >> 16, p2 = d >> 8, p3 = d;
 	/* a sub-partition needs a partition: once a partN is 0xFF, the later ones are too */
 	bool ok = (p1 != 0xff || p2 == 0xff) && (p2 != 0xff || p3 == 0xff);
 	rp_check(c->r, ok, what, "boot_device 0x%08x", d);
+	if (c->exp_bootdev_word)
+		rp_check(c->r, d == c->bootdev_word,
+			 "boot_device is the kernel's drive and partition (expect.bootdev=)",
+			 "0x%08x, expected 0x%08x", d, c->bootdev_word);
 }
 
 /* Module strings: "PATH seed=N ...". */
@@ -651,6 +684,19 @@ static void check_misc(struct ck *c)
 			 "vbe: control info \"VESA\", mode info readable (3.3 bit 11)",
 			 "control 0x%x mode info 0x%x", f32(c, MI_VBE_CONTROL),
 			 f32(c, MI_VBE_MODE_INFO));
+		/* VBE 3.0 4.4 mode info: XResolution at 18, YResolution at 20, PhysBasePtr at 40;
+		 * the mode a loader set is the framebuffer it reports (bit 12). */
+		const uint8_t *m = rd(c, f32(c, MI_VBE_MODE_INFO), 256);
+		if (m && (c->flags & MB1_IF_FB))
+			rp_check(r,
+				 ld32(m + 40) == f32(c, MI_FB_ADDR) &&
+				     (uint32_t)(m[18] | m[19] << 8) == f32(c, MI_FB_WIDTH) &&
+				     (uint32_t)(m[20] | m[21] << 8) == f32(c, MI_FB_HEIGHT),
+				 "vbe: mode info is the framebuffer's mode (3.3 bits 11, 12)",
+				 "mode 0x%x: base 0x%x %ux%u, framebuffer 0x%x %ux%u",
+				 f32(c, MI_VBE_MODE) & 0xffff, ld32(m + 40), m[18] | m[19] << 8,
+				 m[20] | m[21] << 8, f32(c, MI_FB_ADDR), f32(c, MI_FB_WIDTH),
+				 f32(c, MI_FB_HEIGHT));
 		add_info(c, f32(c, MI_VBE_CONTROL), 512, "VBE control info");
 		add_info(c, f32(c, MI_VBE_MODE_INFO), 256, "VBE mode info");
 	}

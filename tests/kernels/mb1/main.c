@@ -13,7 +13,8 @@
  * expect.elfsyms=1 ELF section headers (flags bit 5; mb1-elf only)
  * expect.fb=1     a linear graphics framebuffer (flags bit 12, type 0 or 1)
  * expect.fbmode=1 the framebuffer has the width and height the header's graphics fields ask for
- * expect.bootdev=1 boot_device (flags bit 1)
+ * expect.bootdev=1 boot_device (flags bit 1); =0: none (not a BIOS disk); =XXXXXXXX (8 hex
+ *                 digits): exactly this word (drive in the top byte, part1..3, 0xFF unused)
  * sum=XXXXXXXX    FNV-1a (fnv1a32, FNV1A_INIT) of the text after PATH's space up to " sum=";
  *                 `build/kernels/mkinitrd --sum TEXT` prints it. Always the last token.
  *

@@ -26,7 +26,7 @@
 #define RAM_TOP	 0x7fe0000u
 #define GOOD_CMD                                                                                   \
 	"expect.mods=2 expect.name=baton expect.mmap=1 expect.elfsyms=1 expect.fb=1 "              \
-	"expect.bootdev=1"
+	"expect.bootdev=8000ffff"
 
 static uint8_t *image;
 static size_t image_len;
@@ -307,6 +307,10 @@ MUT(bootdev_bad)
 {
 	st32(mi(mc) + MI_BOOT_DEVICE, 0x80ff00ff);
 }
+MUT(bootdev_wrong_part)
+{
+	st32(mi(mc) + MI_BOOT_DEVICE, 0x8001ffff);
+}
 MUT(bootdev_missing)
 {
 	flag_off(mc, MB1_IF_BOOTDEV);
@@ -525,6 +529,7 @@ static const struct tcase cases[] = {
     BAD(mem_upper_small, "mem_upper covers this kernel"),
     BAD(bootdev_bad, "boot_device"),
     BAD(bootdev_missing, "boot_device"),
+    BAD(bootdev_wrong_part, "boot_device is the kernel's"),
     BAD(no_cmdline, "cmdline: NUL-terminated"),
     BAD(cmdline_changed, "cmdline: bytes as sent"),
     BAD(cmdline_no_path, "first word is the kernel's path"),

@@ -38,6 +38,8 @@ struct ck {
 	const char *cmd;     /* command line, NUL-terminated within its tag (or NULL) */
 	bool sum_ok;	     /* expectations only count when sum= vouches for them */
 	int exp_path, exp_mods, exp_fb, exp_fbmode, exp_rsdp; /* -1: no token */
+	int exp_bootdev; /* -1: no token, 0: no tag 5, 1: tag 5 as bootdev_word says */
+	uint32_t bootdev_word;
 	const char *exp_name;
 	size_t exp_name_len;
 };
@@ -365,6 +367,12 @@ static void parse_tokens(struct ck *c, const char *s, size_t n)
 				else if (tok_is(t, kl, "expect.rsdp"))
 					c->exp_rsdp = v != 0;
 			}
+			if (tok_is(t, kl, "expect.bootdev")) {
+				if (!parse_hex(val, vl, &v))
+					c->exp_bootdev = 1, c->bootdev_word = v;
+				else if (vl == 1 && *val == '0')
+					c->exp_bootdev = 0;
+			}
 		}
 		i = j;
 	}
@@ -673,8 +681,9 @@ static void check_fb(struct ck *c)
 
 	if (c->exp_fb >= 0)
 		rp_check(c->r, !!t == !!c->exp_fb && (c->exp_fb != 2 || t[29] == 2),
-			 "framebuffer tag as expect.fb says (3.6.12)", "expect.fb=%d, tag %s (type %d)",
-			 c->exp_fb, t ? "present" : "absent", t ? t[29] : -1);
+			 "framebuffer tag as expect.fb says (3.6.12)",
+			 "expect.fb=%d, tag %s (type %d)", c->exp_fb, t ? "present" : "absent",
+			 t ? t[29] : -1);
 	if (!t)
 		return;
 	uint64_t addr = ld64(t + 8);
@@ -688,6 +697,41 @@ static void check_fb(struct ck *c)
 	rp_check(c->r, ok, "framebuffer info fields sane: type, bpp, pitch >= width (3.6.12)",
 		 "addr 0x%lx, %ux%u, bpp %u, pitch %u, type %u, size %u", (unsigned long)addr, w, h,
 		 bpp, pitch, type, sz);
+	uint32_t vsz;
+	const uint8_t *v = mb2_tag(c->st, T_VBE, &vsz);
+	if (v && type != 2)
+		/* 3.6.11: the VBE mode info block (VBE 3.0 4.4: XResolution at 18, YResolution at
+		 * 20, PhysBasePtr at 40) describes the mode the framebuffer tag reports. */
+		rp_check(c->r,
+			 c_memeq(v + 16, "VESA", 4) && ld32(v + 528 + 40) == addr &&
+			     (uint32_t)(v[528 + 18] | v[528 + 19] << 8) == w &&
+			     (uint32_t)(v[528 + 20] | v[528 + 21] << 8) == h,
+			 "VBE tag: control block \"VESA\", mode info is the framebuffer's (3.6.11)",
+			 "mode 0x%x: base 0x%x %ux%u", v[8] | v[9] << 8, ld32(v + 528 + 40),
+			 v[528 + 18] | v[528 + 19] << 8, v[528 + 20] | v[528 + 21] << 8);
+}
+
+/* 3.6.4: the BIOS boot device, only when booted from a BIOS disk. */
+static void check_bootdev(struct ck *c)
+{
+	uint32_t sz;
+	const uint8_t *t = mb2_tag(c->st, T_BOOTDEV, &sz);
+
+	if (c->exp_bootdev == 0)
+		rp_check(c->r, !t,
+			 "no BIOS boot device tag when not booted from a BIOS disk (3.6.4)",
+			 "tag 5 present");
+	if (c->exp_bootdev != 1)
+		return;
+	uint32_t w = c->bootdev_word, part = (w >> 16) & 0xff, sub = (w >> 8) & 0xff;
+	rp_check(c->r,
+		 t && ld32(t + 8) == w >> 24 &&
+		     ld32(t + 12) == (part == 0xff ? 0xffffffffu : part) &&
+		     ld32(t + 16) == (sub == 0xff ? 0xffffffffu : sub),
+		 "BIOS boot device tag: the kernel's drive and partition (3.6.4, expect.bootdev=)",
+		 "tag 5 %s: biosdev 0x%x partition 0x%x sub 0x%x, expected word 0x%08x",
+		 t ? "present" : "absent", t ? ld32(t + 8) : 0, t ? ld32(t + 12) : 0,
+		 t ? ld32(t + 16) : 0, w);
 }
 
 /* 3.1.10: the mode is only a preference; the token says this machine offers it. */
@@ -797,7 +841,8 @@ void mb2_run_checks(const struct mb2_state *st, struct report *r)
 		       .exp_mods = -1,
 		       .exp_fb = -1,
 		       .exp_fbmode = -1,
-		       .exp_rsdp = -1};
+		       .exp_rsdp = -1,
+		       .exp_bootdev = -1};
 
 	c.seal = rd(&c, st->run + st->seal_off, SEAL_SIZE);
 	if (c.seal && !c_memeq(c.seal, MB2_SEAL_MAGIC, 8))
@@ -823,6 +868,7 @@ void mb2_run_checks(const struct mb2_state *st, struct report *r)
 		check_rsdp(&c);
 		check_fb(&c);
 		check_fbmode(&c);
+		check_bootdev(&c);
 	}
 	check_image(&c);
 	if (st->variant == MB2_EFI64)

@@ -15,6 +15,9 @@
  *                  a BIOS in text mode) (no token: either)
  * expect.fbmode=1  the framebuffer has the width and height our framebuffer tag asks for
  * expect.rsdp=0    the machine has no ACPI: requested tags 14/15 may be missing
+ * expect.bootdev=0 no boot device tag (5) (not a BIOS disk); =XXXXXXXX (8 hex digits): tag 5
+ *                  present with this drive and partition, as Multiboot 1's boot_device word
+ *                  (drive in the top byte, then partition and sub-partition, 0xFF: none)
  * sum=XXXXXXXX     FNV-1a (fnv1a32, FNV1A_INIT) of the text after the first space up to
  *                  " sum="; `build/kernels/mkinitrd --sum TEXT` prints it. Always last.
  *

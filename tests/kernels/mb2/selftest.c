@@ -162,7 +162,7 @@ static void build(struct world *w, const struct image *im, uint64_t run)
 	}
 	w->ip = INFO + 8;
 	snprintf(text, sizeof(text), "expect.mods=2 expect.name=baton expect.fb=%d%s", efi ? 0 : 1,
-		 efi ? "" : " expect.fbmode=1");
+		 efi ? " expect.bootdev=0" : " expect.fbmode=1 expect.bootdev=8001ffff");
 	snprintf(line, sizeof(line), "/k/mb2.elf %s sum=%08x", text,
 		 fnv1a32(FNV1A_INIT, text, strlen(text)));
 	str_tag(w, T_CMDLINE, line);
@@ -217,6 +217,8 @@ static void build(struct world *w, const struct image *im, uint64_t run)
 		t[28] = 32, t[29] = 1;
 		t = tag(w, T_LOAD_BASE, 12);
 		st32(t + 8, (uint32_t)run);
+		t = tag(w, T_BOOTDEV, 20); /* BIOS disk 0x80, its second partition */
+		st32(t + 8, 0x80), st32(t + 12, 1), st32(t + 16, 0xffffffff);
 	}
 	w->end = tag(w, T_END, 8);
 	st32(M + INFO, (uint32_t)(w->ip - INFO));
@@ -304,6 +306,8 @@ static const char *mutate(struct world *w, int k)
 	case 43:
 		st->fb_width = st->fb_height = 0;
 		return "framebuffer is the width and height our framebuffer tag asks for";
+	case 44: st32(w->tag[T_BOOTDEV] + 12, 0); return "BIOS boot device tag";
+	case 45: st32(w->tag[T_BOOTDEV], 99); return "BIOS boot device tag";
 	}
 	return NULL;
 }
@@ -324,6 +328,15 @@ static const char *mutate_efi(struct world *w, int k)
 	case 8: memset(M + SHSTR, 0, 64); return "ELF sections: string table";
 	case 9: st->eax = 0; return "EAX holds the magic";
 	case 10: M[st->run + 0x300] ^= 1; return "kernel image loaded intact";
+	case 11: {
+		/* a boot device tag where there is no BIOS disk: the end tag becomes tag 5 */
+		uint8_t *t = w->end;
+		st32(t, T_BOOTDEV), st32(t + 4, 20), st32(t + 8, 0x80);
+		st32(t + 12, 0), st32(t + 16, 0xffffffff);
+		st32(t + 24, T_END), st32(t + 28, 8);
+		st32(M + INFO, ld32(M + INFO) + 24);
+		return "no BIOS boot device tag";
+	}
 	}
 	return NULL;
 }
