@@ -271,18 +271,11 @@ static int linux_plan(const struct lp_input *in, struct load_plan *p)
 	    (struct lp_piece){.file = -1, .mem = in->cmdline, .len = cmdlen + 1};
 
 	if (in->n_mods) {
-		s = lp_add_initrds(p, in);
+		s = linux_add_initrds(p, in, h.initrd_addr_max);
 		if (s < 0)
 			return s;
-		struct lp_segment *rd = &p->seg[s];
-		rd->place = LP_ANYWHERE;
-		rd->flags = LP_TOP_DOWN;
-		rd->align = 4096;
-		rd->min = 0x100000;
-		/* boot.rst "initrd_addr_max": the highest address the ramdisk may occupy. */
-		rd->max = (uint64_t)h.initrd_addr_max + 1;
 		lp->has_initrd = true;
-		lp->initrd_size = rd->memsz;
+		lp->initrd_size = p->seg[s].memsz;
 	}
 	/* Room for the memory map beyond 128 entries (setup_data exists from protocol 2.09). */
 	lp->setup_seg = -1;

@@ -218,17 +218,11 @@ int linux16_plan(const struct lp_input *in, struct load_plan *p, const struct li
 	}
 
 	if (in->n_mods) {
-		s = lp_add_initrds(p, in);
+		s = linux_add_initrds(p, in, h->initrd_addr_max);
 		if (s < 0)
 			return s;
-		struct lp_segment *rd = &p->seg[s];
-		rd->place = LP_ANYWHERE;
-		rd->flags = LP_TOP_DOWN;
-		rd->align = 4096;
-		rd->min = 0x100000;
-		rd->max = (uint64_t)h->initrd_addr_max + 1; /* the highest byte it may occupy */
 		lp->has_initrd = true;
-		lp->initrd_size = rd->memsz;
+		lp->initrd_size = p->seg[s].memsz;
 	}
 
 	/*

@@ -91,6 +91,8 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
  */
 struct lp_input;
 struct load_plan;
+/* Every entry's initrds: one segment, its index returned (negative: an error). */
+int linux_add_initrds(struct load_plan *p, const struct lp_input *in, uint32_t initrd_addr_max);
 int linux16_plan(const struct lp_input *in, struct load_plan *p, const struct linux_hdr *h,
 		 const char *why);
 

@@ -1,5 +1,6 @@
-/* linux_parse.c: reads and checks a bzImage's setup header (boot.rst) for every Linux entry. */
+/* linux_parse.c: for every Linux entry: the bzImage setup header checked, the initrds placed. */
 #include "linux_hdr.h"
+#include "loadplan.h"
 
 int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct linux_hdr *h)
 {
@@ -67,4 +68,21 @@ int linux_parse(const uint8_t *head, size_t head_len, uint64_t file_size, struct
 		return err_set(E_FORMAT, "bad kernel_alignment 0x%x in the setup header",
 			       h->kernel_alignment);
 	return 0;
+}
+
+int linux_add_initrds(struct load_plan *p, const struct lp_input *in, uint32_t initrd_addr_max)
+{
+	int s = lp_add_initrds(p, in);
+
+	if (s < 0)
+		return s;
+	struct lp_segment *rd = &p->seg[s];
+	/* Page aligned, as high as allowed, above 1 MiB, as the kernel's own loaders place it. */
+	rd->place = LP_ANYWHERE;
+	rd->flags = LP_TOP_DOWN;
+	rd->align = 4096;
+	rd->min = 0x100000;
+	/* boot.rst "initrd_addr_max": the highest address the ramdisk may occupy. */
+	rd->max = (uint64_t)initrd_addr_max + 1;
+	return s;
 }

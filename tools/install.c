@@ -236,6 +236,21 @@ static int add_ext(void *ctx, uint64_t lba, uint64_t count)
 	return 0;
 }
 
+/* The stage2 file's sectors, for the gap part's block list, which holds GAP_MAX_EXT pieces. */
+static int body_extents(struct fsjob *bj, const struct bios_plan *bp, struct extlist *el)
+{
+	int r = job_extents(bj, bp->body_path, add_ext, el);
+
+	if (!r && el->over)
+		r = ierr(E_RANGE,
+			 "the stage2 file %s on %s is in %llu pieces; the gap part follows at most "
+			 "%d: defragment that filesystem or free space on it, then run baton "
+			 "install again",
+			 bp->body_path, vol_label(bp->body_vol), (unsigned long long)el->pieces,
+			 GAP_MAX_EXT);
+	return r;
+}
+
 /* Reads the body back as the gap part will: its block list, raw, then size and CRC-32. */
 static int check_block_list(struct target *t, const struct inputs *in, const struct extlist *l)
 {
@@ -553,14 +568,7 @@ static int plan_and_install(const struct inst_opts *o)
 		}
 	}
 	if (do_bios && !bj->dir[0]) {
-		r = job_extents(bj, bp.body_path, add_ext, &el);
-		if (!r && el.over)
-			r = ierr(E_RANGE,
-				 "the stage2 file %s on %s is in %llu pieces; the gap part follows "
-				 "at most %d: defragment that filesystem or free space on it, then "
-				 "run baton install again",
-				 bp.body_path, vol_label(bp.body_vol),
-				 (unsigned long long)el.pieces, GAP_MAX_EXT);
+		r = body_extents(bj, &bp, &el);
 		if (r)
 			goto refuse;
 	}
@@ -639,14 +647,7 @@ static int plan_and_install(const struct inst_opts *o)
 	for (int i = 0; i < n_jobs && !r; i++)
 		r = job_apply(&jobs[i]);
 	if (!r && do_bios && bj->dir[0]) {
-		r = job_extents(bj, bp.body_path, add_ext, &el);
-		if (!r && el.over)
-			r = ierr(E_RANGE,
-				 "the stage2 file %s on %s is in %llu pieces; the gap part follows "
-				 "at most %d: defragment that filesystem, then run baton install "
-				 "again",
-				 bp.body_path, vol_label(bp.body_vol),
-				 (unsigned long long)el.pieces, GAP_MAX_EXT);
+		r = body_extents(bj, &bp, &el);
 	}
 	/* Then the gap part, then sector 0. */
 	if (!r && do_bios) {
