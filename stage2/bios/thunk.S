@@ -17,7 +17,12 @@ bios_call:
 	push	%r14
 	push	%r15
 	mov	%rsp, saved_rsp
-	mov	%dil, int_vector		/* patch the INT instruction below */
+	/* The handler's address from the vector table, for a far call that stands in for INT:
+	 * patching an INT instruction instead would make an emulator (QEMU's TCG) translate
+	 * this code again on every call. */
+	movzbl	%dil, %eax
+	mov	(,%rax,4), %eax
+	mov	%eax, int_target
 	mov	%rsi, saved_regs
 	/* Copy the caller's registers into the low block the real-mode code reads. */
 	mov	$BREGS_SIZE / 4, %ecx
@@ -68,10 +73,11 @@ bios_call:
 	mov	regs + 24, %ebp
 	push	regs_ds
 	pop	%ds
+	/* INT's work: FLAGS (IF set) pushed, IF clear, a far call; the handler's IRET returns. */
 	sti
-	.byte	0xcd				/* int $vector */
-int_vector:
-	.byte	0
+	pushfw
+	cli
+	lcallw	*%cs:int_target
 	cli
 	push	%ds
 	push	%ax
@@ -139,6 +145,7 @@ BREGS_SIZE = 36			/* struct bregs in bios.h */
 	.balign	8
 saved_rsp:	.quad	0
 saved_regs:	.quad	0
+int_target:	.long	0		/* segment:offset of the vector's handler */
 saved_idt:	.word	0
 		.quad	0
 real_idt:	.word	0x3ff		/* the real-mode vector table at 0 */
