@@ -106,4 +106,21 @@ seed fuzz_iso9660 rrjoliet rr.iso
 xorriso -as mkisofs -quiet -o plain.iso $tree 2>/dev/null
 seed fuzz_iso9660 plain plain.iso
 
+# --- BLS entries: NUL-separated files, each its name on the first line (fuzz_bls.c) ---
+mkdir -p "$corpus/fuzz_bls"
+printf '%s\n%s\0%s\n%s' \
+	"0123-6.1.0-13-amd64+3-1.conf" "title Debian GNU/Linux 12 (bookworm)
+version 6.1.0-13-amd64
+machine-id 0123456789abcdef0123456789abcdef
+sort-key debian
+options root=UUID=1234 ro
+options quiet
+linux /0123/6.1.0-13-amd64/linux
+initrd /0123/6.1.0-13-amd64/initrd.img-6.1.0-13-amd64
+architecture x64" \
+	"fedora-6.5.conf" "title Fedora
+version 6.5.6-300.fc39.x86_64
+sort-key fedora
+efi /EFI/Linux/fedora.efi" >"$corpus/fuzz_bls/seed-two"
+
 echo "$sum" >"$stamp"
