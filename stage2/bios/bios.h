@@ -2,6 +2,7 @@
 #ifndef BATON_BIOS_H
 #define BATON_BIOS_H
 
+#include "ioport.h"
 #include "lib.h"
 #include "gap.h"
 
@@ -24,16 +25,6 @@ int bios_call(int vector, struct bregs *r);
 #define PAGE_TABLES  0x70000u /* entry.S: PML4, PDPT, 4 page directories */
 #define PAGE_TABLES_END 0x76000u
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

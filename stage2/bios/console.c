@@ -1,10 +1,10 @@
-/* console.c: BIOS console: the VGA text screen written directly, COM1 by its ports, keys from INT 16h and COM1. */
+/* console.c: BIOS console: VGA text written directly, COM1 (com1.c), keys from INT 16h and COM1. */
 #include "bios.h"
 #include "platform.h"
+#include "com1.h"
 
-#define COM1 0x3f8
-#define COLS 80
-#define ROWS 25
+#define COLS	    80
+#define ROWS	    25
 #define ATTR_NORMAL 0x07 /* light grey on black */
 #define ATTR_HIGH   0x70 /* black on light grey */
 
@@ -12,26 +12,13 @@ static volatile uint16_t *const vga = (volatile uint16_t *)0xb8000;
 static int cur_col, cur_row;
 static uint8_t attr = ATTR_NORMAL;
 static bool have_com1;
-bool bios_booted_out;	 /* after plat_exit_firmware(): serial only */
+bool bios_booted_out;		/* after plat_exit_firmware(): serial only */
 extern bool bios_graphics_mode; /* a VBE mode is set (firmware.c): text writes would not show */
-
-static void serial_putc(char c)
-{
-	/* LSR bit 5: transmit holding register empty; bounded so a missing UART cannot hang us. */
-	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-		;
-	outb(COM1, (uint8_t)c);
-}
 
 void plat_serial_puts(const char *s)
 {
-	if (!have_com1)
-		return;
-	for (; *s; s++) {
-		if (*s == '\n')
-			serial_putc('\r');
-		serial_putc(*s);
-	}
+	if (have_com1)
+		com1_puts(s);
 }
 
 static void hw_cursor(void)
@@ -46,17 +33,9 @@ static void hw_cursor(void)
 
 void bios_console_init(void)
 {
-	/* A UART that floats reads 0xff from every register: treat it as absent. */
-	have_com1 = inb(COM1 + 5) != 0xff;
-	if (have_com1) {
-		outb(COM1 + 1, 0x00); /* no interrupts */
-		outb(COM1 + 3, 0x80); /* DLAB */
-		outb(COM1 + 0, 0x01); /* 115200 baud */
-		outb(COM1 + 1, 0x00);
-		outb(COM1 + 3, 0x03); /* 8n1 */
-		outb(COM1 + 2, 0xc7); /* FIFO */
-		outb(COM1 + 4, 0x03);
-	}
+	have_com1 = com1_present();
+	if (have_com1)
+		com1_init();
 	/* The cursor where the BIOS left it (BDA 0x450: column, row of page 0), then hidden:
 	 * the menu shows the selection by colour. */
 	const volatile uint8_t *bda = (const volatile uint8_t *)0x450;
@@ -155,42 +134,6 @@ void plat_console_size(int *cols, int *rows)
 	*rows = ROWS;
 }
 
-/* Raw serial input: plain bytes and the VT100 cursor sequences (ESC [ A..D, H, F, 1~ 4~ 5~ 6~). */
-static int serial_key(void)
-{
-	if (!have_com1 || !(inb(COM1 + 5) & 1))
-		return KEY_NONE;
-	int c = inb(COM1);
-	if (c != 27)
-		return c == '\n' ? KEY_ENTER : c == 127 ? KEY_BACKSPACE : c;
-	uint64_t t = plat_time_us();
-	char seq[4] = {0};
-	int n = 0;
-	while (n < 3 && plat_time_us() - t < 50000) {
-		if (inb(COM1 + 5) & 1) {
-			seq[n++] = (char)inb(COM1);
-			if (n >= 2 &&
-			    (seq[n - 1] == '~' || (seq[n - 1] >= 'A' && seq[n - 1] <= 'Z')))
-				break;
-		}
-	}
-	if (n < 2 || (seq[0] != '[' && seq[0] != 'O'))
-		return KEY_ESC;
-	switch (seq[1]) {
-	case 'A': return KEY_UP;
-	case 'B': return KEY_DOWN;
-	case 'C': return KEY_RIGHT;
-	case 'D': return KEY_LEFT;
-	case 'H': return KEY_HOME;
-	case 'F': return KEY_END;
-	case '1': return KEY_HOME;
-	case '4': return KEY_END;
-	case '5': return KEY_PGUP;
-	case '6': return KEY_PGDN;
-	}
-	return KEY_ESC;
-}
-
 /* INT 16h AH=11h (is a key waiting, ZF clear) and AH=10h (take it): the enhanced keyboard
  * calls, which also report the grey cursor keys. */
 static int bios_key(void)
@@ -228,7 +171,7 @@ int plat_getkey(int timeout_ms)
 	for (;;) {
 		int k = bios_key();
 		if (k == KEY_NONE)
-			k = serial_key();
+			k = have_com1 ? com1_key() : KEY_NONE;
 		if (k != KEY_NONE)
 			return k;
 		if (timeout_ms >= 0 && plat_time_us() - start >= (uint64_t)timeout_ms * 1000)

@@ -1,38 +1,14 @@
 /* console.c: UEFI console: ConOut/ConIn, plus raw COM1 when ConOut lacks a serial port. */
 #include "efi_priv.h"
 #include "platform.h"
+#include "com1.h"
 
 static bool raw_serial; /* we drive COM1 ourselves (ConOut does not include it) */
 static bool booted_out; /* after ExitBootServices only raw serial works */
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-#define COM1 0x3f8
-
-static void serial_putc(char c)
-{
-	/* LSR bit 5: transmit holding register empty. Bounded so a missing UART cannot hang us. */
-	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-		;
-	outb(COM1, (uint8_t)c);
-}
-
 void plat_serial_puts(const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\n')
-			serial_putc('\r');
-		serial_putc(*s);
-	}
+	com1_puts(s);
 }
 
 /* Does the ConOut variable's device path include a UART node (UEFI 10.3.4.x, type 3 subtype 14)? */
@@ -59,19 +35,9 @@ static bool conout_has_serial(void)
 
 void efi_console_init(void)
 {
-	/* A UART that floats reads 0xff from every register: treat it as absent. */
-	bool have_com1 = inb(COM1 + 5) != 0xff;
-
-	raw_serial = have_com1 && !conout_has_serial();
-	if (raw_serial) {
-		outb(COM1 + 1, 0x00); /* no interrupts */
-		outb(COM1 + 3, 0x80); /* DLAB */
-		outb(COM1 + 0, 0x01); /* 115200 baud */
-		outb(COM1 + 1, 0x00);
-		outb(COM1 + 3, 0x03); /* 8n1 */
-		outb(COM1 + 2, 0xc7); /* FIFO */
-		outb(COM1 + 4, 0x03);
-	}
+	raw_serial = com1_present() && !conout_has_serial();
+	if (raw_serial)
+		com1_init();
 	efi_st->ConOut->EnableCursor(efi_st->ConOut, FALSE);
 }
 
@@ -144,42 +110,6 @@ void plat_console_size(int *cols, int *rows)
 	*rows = (int)r;
 }
 
-/* Raw serial input: plain bytes and the VT100 cursor sequences (ESC [ A..D, H, F, 1~ 4~ 5~ 6~). */
-static int serial_key(void)
-{
-	if (!raw_serial || !(inb(COM1 + 5) & 1))
-		return KEY_NONE;
-	int c = inb(COM1);
-	if (c != 27)
-		return c == '\n' ? KEY_ENTER : c == 127 ? KEY_BACKSPACE : c;
-	uint64_t t = plat_time_us();
-	char seq[4] = {0};
-	int n = 0;
-	while (n < 3 && plat_time_us() - t < 50000) {
-		if (inb(COM1 + 5) & 1) {
-			seq[n++] = (char)inb(COM1);
-			if (n >= 2 &&
-			    (seq[n - 1] == '~' || (seq[n - 1] >= 'A' && seq[n - 1] <= 'Z')))
-				break;
-		}
-	}
-	if (n < 2 || (seq[0] != '[' && seq[0] != 'O'))
-		return KEY_ESC;
-	switch (seq[1]) {
-	case 'A': return KEY_UP;
-	case 'B': return KEY_DOWN;
-	case 'C': return KEY_RIGHT;
-	case 'D': return KEY_LEFT;
-	case 'H': return KEY_HOME;
-	case 'F': return KEY_END;
-	case '1': return KEY_HOME;
-	case '4': return KEY_END;
-	case '5': return KEY_PGUP;
-	case '6': return KEY_PGDN;
-	}
-	return KEY_ESC;
-}
-
 static int efi_key(void)
 {
 	EFI_INPUT_KEY k;
@@ -210,7 +140,7 @@ int plat_getkey(int timeout_ms)
 	for (;;) {
 		int k = efi_key();
 		if (k == KEY_NONE)
-			k = serial_key();
+			k = raw_serial ? com1_key() : KEY_NONE;
 		if (k != KEY_NONE)
 			return k;
 		if (timeout_ms >= 0 && plat_time_us() - start >= (uint64_t)timeout_ms * 1000)
