@@ -1,7 +1,7 @@
 # build.mk: build/stage1/mbr.bin (the BIOS boot sector; the installer writes bytes 0-439) and build/stage1/cdboot.bin (the CD boot image).
-$(B)/stage1/mbr.o: stage1/mbr.S
+$(B)/stage1/mbr.o: stage1/mbr.S stage1/rm16.inc
 	@mkdir -p $(dir $@)
-	$(Q)gcc -m32 -c $< -o $@
+	$(Q)gcc -m32 -Istage1 -c $< -o $@
 $(B)/stage1/mbr.bin: $(B)/stage1/mbr.o stage1/stage1.ld
 	$(Q)ld -m elf_i386 -T stage1/stage1.ld $< -o $(B)/stage1/mbr.elf
 	$(Q)objcopy -O binary $(B)/stage1/mbr.elf $@
@@ -9,9 +9,9 @@ $(B)/stage1/mbr.bin: $(B)/stage1/mbr.o stage1/stage1.ld
 	@echo "built $@"
 
 # build/stage1/cdboot.bin: the El Torito boot image (2048 bytes; baton mkiso appends bios.bin).
-$(B)/stage1/cdboot.o: stage1/cdboot.S stage2/bios/gap.h
+$(B)/stage1/cdboot.o: stage1/cdboot.S stage1/rm16.inc stage2/bios/gap.h
 	@mkdir -p $(dir $@)
-	$(Q)gcc -m32 -Istage2/bios -c $< -o $@
+	$(Q)gcc -m32 -Istage1 -Istage2/bios -c $< -o $@
 $(B)/stage1/cdboot.bin: $(B)/stage1/cdboot.o stage1/stage1.ld
 	$(Q)ld -m elf_i386 -T stage1/stage1.ld $< -o $(B)/stage1/cdboot.elf
 	$(Q)objcopy -O binary $(B)/stage1/cdboot.elf $@

@@ -12,6 +12,7 @@
  * (INT 18h): never a silent hang.
  */
 #include "gap.h"
+#include "rm16.inc"
 
 CD_MAGIC = 0x434e5442		/* "BTNC": the block mkiso fills */
 CD_SECTOR = 2048
@@ -161,30 +162,9 @@ read_done:
 	mov	%es:BODY_BUILDID_OFF + 4, %eax
 	mov	%eax, hdr + GH_BUILD_ID + 4
 
-	/* CRC-32 (the zlib/IEEE one: reflected 0xEDB88320, inverted in and out). */
 	mov	body_size, %ecx
 	mov	$BODY_ADDR, %ebx
-	mov	$0xffffffff, %edx
-crc_byte:
-	mov	%ebx, %eax
-	shr	$4, %eax
-	mov	%ax, %es
-	mov	%bx, %si
-	and	$15, %si
-	movzbl	%es:(%si), %eax
-	xor	%eax, %edx
-	mov	$8, %di
-5:	shr	$1, %edx
-	jnc	6f
-	xor	$0xedb88320, %edx
-6:	dec	%di
-	jnz	5b
-	inc	%ebx
-	dec	%ecx
-	jnz	crc_byte
-	xor	%ax, %ax
-	mov	%ax, %es
-	not	%edx
+	RM16_CRC32
 	mov	$msg_crc, %si
 	cmp	body_crc, %edx
 	jne	fail
@@ -201,27 +181,9 @@ fail:
 	xor	%ax, %ax
 	mov	%ax, %ds
 	mov	%ax, %es
-	call	puts
-	mov	$msg_key, %si
-	call	puts
-	xor	%ah, %ah		/* INT 16h: wait for a key */
-	int	$0x16
-	int	$0x18			/* the next boot device, or the BIOS's own message */
-7:	hlt
-	jmp	7b
+	RM16_FAIL msg_key
 
-/* Prints the NUL-terminated string at DS:SI on the screen (INT 10h) and COM1 (port 0x3F8). */
-puts:
-	lodsb
-	test	%al, %al
-	jz	8f
-	mov	$0x0e, %ah
-	xor	%bx, %bx
-	int	$0x10
-	mov	$0x3f8, %dx
-	out	%al, %dx
-	jmp	puts
-8:	ret
+	RM16_PUTS
 
 msg_table:	.asciz	"baton: the CD boot image has no boot info table (xorriso -boot-info-table)"
 msg_patch:	.asciz	"baton: the CD boot image does not say how big stage2 is; make the ISO with baton mkiso"

@@ -8,6 +8,7 @@
  * and SI = this sector's patch block. Any failure prints a message on screen and COM1 and
  * waits for a key, then asks the BIOS for the next boot device (INT 18h): never a silent hang.
  */
+#include "rm16.inc"
 	.code16
 	.section .text.stage1, "ax"
 	.globl _start
@@ -110,27 +111,9 @@ read_error:
 no_stage2:
 	mov	$msg_stage2, %si
 fail:
-	call	puts
-	mov	$msg_key, %si
-	call	puts
-	xor	%ah, %ah		/* INT 16h: wait for a key */
-	int	$0x16
-	int	$0x18			/* the next boot device, or the BIOS's own message */
-5:	hlt
-	jmp	5b
+	RM16_FAIL msg_key
 
-/* Prints the NUL-terminated string at DS:SI on the screen (INT 10h) and COM1 (port 0x3F8). */
-puts:
-	lodsb
-	test	%al, %al
-	jz	6f
-	mov	$0x0e, %ah
-	xor	%bx, %bx
-	int	$0x10
-	mov	$0x3f8, %dx
-	out	%al, %dx
-	jmp	puts
-6:	ret
+	RM16_PUTS
 
 msg_ext:	.asciz	"baton: this BIOS has no INT 13h LBA extensions\r\n"
 msg_read:	.asciz	"baton: disk read error loading stage2\r\n"

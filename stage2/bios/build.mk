@@ -19,9 +19,9 @@ $(B)/bios/zlib/%.o: $(ZLIB)/.done
 $(B)/bios/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(BIOS_CFLAGS) -MMD -MP -c $< -o $@
-$(B)/bios/gap.o: stage2/bios/gap.S stage2/bios/gap.h
+$(B)/bios/gap.o: stage2/bios/gap.S stage2/bios/gap.h stage1/rm16.inc
 	@mkdir -p $(dir $@)
-	$(Q)gcc -m32 -Istage2/bios -c $< -o $@
+	$(Q)gcc -m32 -Istage1 -Istage2/bios -c $< -o $@
 # The body and the gap part get the same build id: the body's SHA-256 (id field zero), 8 bytes.
 $(B)/bios.bin $(B)/bios-gap.bin &: $(BIOS_OBJS) $(B)/bios/gap.o stage2/bios/stage2.ld stage2/bios/gap.ld mk/buildid.py
 	$(Q)ld -m elf_x86_64 --no-warn-rwx-segments -T stage2/bios/stage2.ld $(BIOS_OBJS) -o $(B)/bios/body.elf

@@ -9,6 +9,7 @@
  * boot device (INT 18h).
  */
 #include "gap.h"
+#include "rm16.inc"
 
 	.code16
 	.section .text.gap, "ax"
@@ -132,33 +133,9 @@ ext_done:
 	cmp	$BODY_END - BODY_ADDR, %eax
 	ja	too_big
 
-	/* CRC-32 (the zlib/IEEE one: reflected 0xEDB88320, inverted in and out). */
 	mov	hdr + GH_BODY_SIZE, %ecx
 	mov	$BODY_ADDR, %ebx
-	mov	$0xffffffff, %edx
-crc_byte:
-	test	%ecx, %ecx
-	jz	crc_done
-	mov	%ebx, %eax
-	shr	$4, %eax
-	mov	%ax, %es
-	mov	%bx, %si
-	and	$15, %si
-	movzbl	%es:(%si), %eax
-	xor	%eax, %edx
-	mov	$8, %di
-4:	shr	$1, %edx
-	jnc	5f
-	xor	$0xedb88320, %edx
-5:	dec	%di
-	jnz	4b
-	inc	%ebx
-	dec	%ecx
-	jmp	crc_byte
-crc_done:
-	xor	%ax, %ax
-	mov	%ax, %es
-	not	%edx
+	RM16_CRC32
 	cmp	hdr + GH_BODY_CRC, %edx
 	jne	bad_crc
 	mov	$BODY_ADDR >> 4, %ax
@@ -198,27 +175,9 @@ fail:
 	xor	%ax, %ax
 	mov	%ax, %ds
 	mov	%ax, %es
-	call	puts
-	mov	$msg_again, %si
-	call	puts
-	xor	%ah, %ah		/* INT 16h: wait for a key */
-	int	$0x16
-	int	$0x18			/* the next boot device, or the BIOS's own message */
-6:	hlt
-	jmp	6b
+	RM16_FAIL msg_again
 
-/* Prints the NUL-terminated string at DS:SI on the screen (INT 10h) and COM1 (port 0x3F8). */
-puts:
-	lodsb
-	test	%al, %al
-	jz	7f
-	mov	$0x0e, %ah
-	xor	%bx, %bx
-	int	$0x10
-	mov	$0x3f8, %dx
-	out	%al, %dx
-	jmp	puts
-7:	ret
+	RM16_PUTS
 
 msg_hdr:	.asciz	"baton: the boot code has no block list for its stage2 file"
 msg_read:	.asciz	"baton: disk read error loading the stage2 file"
