@@ -2,6 +2,7 @@
  */
 #include "bios.h"
 #include "platform.h"
+#include "core.h"
 #include "video.h"
 
 bool bios_graphics_mode;
@@ -153,18 +154,6 @@ void bios_text_mode(void)
 	bios_graphics_mode = false;
 }
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnfmt(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	plat_puts(line);
-}
-
 int plat_set_video(const struct lp_video *req)
 {
 	char asked[48];
@@ -175,7 +164,7 @@ int plat_set_video(const struct lp_video *req)
 		/* EGA text is what baton's own screen is: mode 3, 80x25. */
 		if (bios_graphics_mode)
 			bios_text_mode();
-		say("video: EGA text 80x25 for the kernel\n");
+		con_printf("video: EGA text 80x25 for the kernel\n");
 		return 0;
 	}
 	struct vbe_mode *modes = mem_alloc(MAX_MODES * sizeof(*modes));
@@ -188,7 +177,8 @@ int plat_set_video(const struct lp_video *req)
 		mem_free(modes);
 		mem_free(vm);
 		if (req->accept & LP_CON_TEXT) {
-			say("video: no VBE mode with a linear framebuffer: EGA text 80x25 for "
+			con_printf(
+			    "video: no VBE mode with a linear framebuffer: EGA text 80x25 for "
 			    "the kernel\n");
 			return 0;
 		}
@@ -198,7 +188,7 @@ int plat_set_video(const struct lp_video *req)
 			    "the kernel requires a framebuffer (%s), but the BIOS has no "
 			    "VBE mode with a linear framebuffer",
 			    req->source);
-		say("video: no VBE mode with a linear framebuffer: the kernel gets none\n");
+		con_printf("video: no VBE mode with a linear framebuffer: the kernel gets none\n");
 		return 0;
 	}
 	if (req->width || req->height || req->depth) {
@@ -208,12 +198,12 @@ int plat_set_video(const struct lp_video *req)
 		strlcpy_b(asked, "no preferred mode", sizeof(asked));
 	}
 	/* Said before the switch: text written after it would not show. */
-	say("video: %ux%ux%u for the kernel (%s; was 80x25) with VBE mode 0x%x\n",
-	    modes[m].fb.width, modes[m].fb.height, modes[m].fb.bpp, asked, modes[m].number);
+	con_printf("video: %ux%ux%u for the kernel (%s; was 80x25) with VBE mode 0x%x\n",
+		   modes[m].fb.width, modes[m].fb.height, modes[m].fb.bpp, asked, modes[m].number);
 	/* Bit 14: the linear framebuffer (VBE 3.0, function 02h). */
 	if (vbe_call(0x4f02, 0x4000u | modes[m].number, 0, 0)) {
-		say("video: setting VBE mode 0x%x failed: the kernel gets EGA text\n",
-		    modes[m].number);
+		con_printf("video: setting VBE mode 0x%x failed: the kernel gets EGA text\n",
+			   modes[m].number);
 		mem_free(modes);
 		mem_free(vm);
 		return req->required && !(req->accept & LP_CON_TEXT)

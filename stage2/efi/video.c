@@ -1,6 +1,7 @@
 /* video.c: display modes under UEFI: the GOP's modes (QueryMode) and the kernel's (SetMode). */
 #include "efi_priv.h"
 #include "platform.h"
+#include "core.h"
 #include "video.h"
 
 uint32_t efi_gop_bpp(const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi)
@@ -16,18 +17,6 @@ uint32_t efi_gop_bpp(const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi)
 				      mi->PixelInformation.ReservedMask);
 	default: return 0;
 	}
-}
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnfmt(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	plat_puts(line);
 }
 
 /* Every mode the GOP offers (its bpp 0 when QueryMode fails); NULL when none. */
@@ -80,14 +69,15 @@ int plat_set_video(const struct lp_video *req)
 			return err_set(E_UNSUPP, "the kernel requires %s (%s), but %s",
 				       req->accept & LP_CON_FB ? "a framebuffer" : "EGA text",
 				       req->source, why);
-		say("video: %s: the kernel gets no framebuffer\n", why);
+		con_printf("video: %s: the kernel gets no framebuffer\n", why);
 		return 0;
 	}
 	struct video_mode was = cur >= 0 && cur < n ? modes[cur] : (struct video_mode){0};
 	if (m != cur) {
 		EFI_STATUS st = gop->SetMode(gop, (UINT32)m);
 		if (st != EFI_SUCCESS) {
-			say("video: setting %ux%ux%u failed (%s): the firmware's mode stays\n",
+			con_printf(
+			    "video: setting %ux%ux%u failed (%s): the firmware's mode stays\n",
 			    modes[m].width, modes[m].height, modes[m].bpp, efi_status_str(st));
 			mem_free(modes);
 			return 0;
@@ -102,14 +92,15 @@ int plat_set_video(const struct lp_video *req)
 		strlcpy_b(asked, "no preferred mode", sizeof(asked));
 	}
 	if (req->prefer == LP_CON_TEXT)
-		say("video: %ux%ux%u for the kernel (it asked for EGA text, which UEFI does not "
+		con_printf(
+		    "video: %ux%ux%u for the kernel (it asked for EGA text, which UEFI does not "
 		    "have)\n",
 		    got.width, got.height, got.bpp);
 	else if (m != cur)
-		say("video: %ux%ux%u for the kernel (%s; was %ux%ux%u)\n", got.width, got.height,
-		    got.bpp, asked, was.width, was.height, was.bpp);
+		con_printf("video: %ux%ux%u for the kernel (%s; was %ux%ux%u)\n", got.width,
+			   got.height, got.bpp, asked, was.width, was.height, was.bpp);
 	else
-		say("video: %ux%ux%u for the kernel (%s; the firmware's mode)\n", got.width,
-		    got.height, got.bpp, asked);
+		con_printf("video: %ux%ux%u for the kernel (%s; the firmware's mode)\n", got.width,
+			   got.height, got.bpp, asked);
 	return 0;
 }
