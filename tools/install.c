@@ -236,6 +236,20 @@ static int add_ext(void *ctx, uint64_t lba, uint64_t count)
 	return 0;
 }
 
+/*
+ * A job's partition: mounted (j->dir gets the mount point, files go through it) or not (its
+ * sectors become writable on the target). Negative when it is in use another way.
+ */
+static int job_claim(struct target *t, struct fsjob *j)
+{
+	uint64_t off = j->vol->start * t->ss, len = j->vol->blocks * t->ss;
+	int r = tgt_usage(t, off, len, j->dir, sizeof(j->dir));
+
+	if (r == 0)
+		tgt_allow(t, off, len);
+	return r;
+}
+
 /* The stage2 file's sectors, for the gap part's block list, which holds GAP_MAX_EXT pieces. */
 static int body_extents(struct fsjob *bj, const struct bios_plan *bp, struct extlist *el)
 {
@@ -460,12 +474,9 @@ static int plan_and_install(const struct inst_opts *o)
 	for (int i = 0; i < n_jobs; i++) {
 		struct fsjob *j = &jobs[i];
 		if (j->vol) {
-			r = tgt_usage(&t, j->vol->start * t.ss, j->vol->blocks * t.ss, j->dir,
-				      sizeof(j->dir));
+			r = job_claim(&t, j);
 			if (r < 0)
 				goto refuse;
-			if (r == 0)
-				tgt_allow(&t, j->vol->start * t.ss, j->vol->blocks * t.ss);
 		} else {
 			struct stat st;
 			if (stat(j->dir, &st) || !S_ISDIR(st.st_mode)) {
@@ -957,14 +968,8 @@ int cmd_uninstall(int argc, char **argv)
 	}
 	for (int i = 0; i < n_jobs; i++) {
 		struct fsjob *j = &jobs[i];
-		if (j->vol) {
-			r = tgt_usage(&t, j->vol->start * t.ss, j->vol->blocks * t.ss, j->dir,
-				      sizeof(j->dir));
-			if (r < 0)
-				goto out;
-			if (!r)
-				tgt_allow(&t, j->vol->start * t.ss, j->vol->blocks * t.ss);
-		}
+		if (j->vol && (r = job_claim(&t, j)) < 0)
+			goto out;
 		r = job_prepare(j);
 		if (r)
 			goto out;
