@@ -30,6 +30,8 @@ fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done $(CACHE)/xen/.done $(CACHE)/memt
 # --- sources shared by stage2 and the host tool ---
 CORE_SRCS := $(wildcard lib/fmt.c lib/util.c fs/*.c config/*.c formats/*.c)
 INCS      := -Ilib -Ifs -Iformats -Iconfig -Istage2
+# The menu's pure logic (the line editor, the navigation): stage2 code the unit tests build too.
+UI_SRCS   := stage2/lineedit.c stage2/menunav.c
 
 # --- host builds (the baton tool, unit tests) ---
 HOST_CC     := gcc
@@ -48,7 +50,7 @@ $(B)/baton: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS)) $(HOST_LIB)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRCS))
-$(B)/unit/%: $(B)/host/tests/unit/%.o $(HOST_LIB)
+$(B)/unit/%: $(B)/host/tests/unit/%.o $(HOST_LIB) $(patsubst %.c,$(B)/host/%.o,$(UI_SRCS))
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -o $@ $^ -lcmocka -lz
 
@@ -102,14 +104,18 @@ unit: deps all $(UNIT_BINS) fetch
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_TIME ?= 60
-$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) lib/host.c $(wildcard tests/fuzz/*.h)
+$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS) $(UI_SRCS) lib/host.c $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(INCS) \
 		$(filter %.c,$^) -o $@ -lz
-fuzz: deps $(FUZZ_BINS)
-	$(Q)bash tests/fuzz/seeds.sh $(B)/corpus
-	$(Q)for f in $(FUZZ_BINS); do mkdir -p $(B)/corpus/$${f##*/}; \
-		$$f -max_total_time=$(FUZZ_TIME) $(B)/corpus/$${f##*/} || exit 1; done
+# Every target for FUZZ_TIME seconds, then a table (executions, execs/s, coverage, crashes);
+# a crash fails it and keeps its input (tests/fuzz/run.sh).
+# The test kernels seed the format targets (tests/fuzz/seeds.sh).
+FUZZ_SEEDS := $(addprefix $(B)/kernels/,linux64.bzImage linux32.bzImage linux32-k64.bzImage \
+	linux16.bzImage efiapp.efi mb1.elf mb1-aout.bin mb1-video.elf elf32.elf elf64.elf pvh.elf \
+	smoke-elf64.elf mb2.elf mb2-efi.elf smoke-mb2.elf smoke-mb2-efi.elf smoke-mb1.gz)
+fuzz: deps $(FUZZ_BINS) $(FUZZ_SEEDS)
+	$(Q)bash tests/fuzz/run.sh $(FUZZ_TIME) $(B)
 
 KERNELS += $(B)/kernels/linux64.bzImage $(B)/kernels/mkinitrd $(B)/kernels/linux64-selftest
 # `make bench`'s inputs: the raw reader, and GRUB and systemd-boot from Debian's archive.

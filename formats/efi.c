@@ -42,6 +42,21 @@ static bool efi_detect(const struct lp_file *k)
 	return !pe_parse(k->head, k->head_len, k->size, &pe) && pe_is_efi_app(&pe);
 }
 
+/* An MZ/PE image that is not an x86-64 EFI application: another machine, a driver, a DOS file. */
+static int efi_damaged(const struct lp_file *k)
+{
+	struct pe_info pe;
+
+	if (k->head_len < 2 || k->head[0] != 'M' || k->head[1] != 'Z' ||
+	    pe_parse(k->head, k->head_len, k->size, &pe))
+		return 0;
+	return err_set(E_FORMAT,
+		       "%s: a PE image, but not an x86-64 EFI application (machine 0x%x, optional "
+		       "header 0x%x, subsystem %u; an application is 0x%x, 0x%x, %u)",
+		       k->path, pe.machine, pe.magic, pe.subsystem, PE_MACHINE_X64, PE_OPT_PE32PLUS,
+		       PE_SUBSYSTEM_EFI_APP);
+}
+
 int efi_image_plan(const struct lp_input *in, struct load_plan *p)
 {
 	int s;
@@ -103,5 +118,6 @@ static int efi_plan(const struct lp_input *in, struct load_plan *p)
 const struct format format_efi = {
     .name = "efi",
     .detect = efi_detect,
+    .damaged = efi_damaged,
     .plan = efi_plan,
 };

@@ -13,6 +13,26 @@ bool elf_detect(const struct lp_file *f)
 	       h[5] == 1 && (get16(h + 18) == EM_386 || get16(h + 18) == EM_X86_64);
 }
 
+/* gABI "ELF Identification" and e_machine: an ELF file that is not one baton can run. */
+int elf_damaged(const struct lp_file *f)
+{
+	const uint8_t *h = f->head;
+
+	if (f->head_len < 20 || memcmp(h, "\177ELF", 4))
+		return 0;
+	if (h[4] != 1 && h[4] != 2)
+		return err_set(E_FORMAT, "%s: ELF class %u is neither 32-bit (1) nor 64-bit (2)",
+			       f->path, h[4]);
+	if (h[5] != 1)
+		return err_set(E_FORMAT, "%s: ELF data encoding %u is not little-endian (1)",
+			       f->path, h[5]);
+	if (f->head_len < 52)
+		return err_set(E_FORMAT, "%s: the ELF header is truncated (%zu bytes)", f->path,
+			       f->head_len);
+	return err_set(E_FORMAT, "%s: ELF machine %u is neither x86 (%u) nor x86-64 (%u)", f->path,
+		       get16(h + 18), EM_386, EM_X86_64);
+}
+
 /* Xen notes: name "Xen", XEN_ELFNOTE_PHYS32_ENTRY with a 32-bit (or 64-bit) address. */
 static int read_notes(const struct lp_file *f, uint64_t off, uint64_t len, struct elf_info *e)
 {

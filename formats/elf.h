@@ -30,6 +30,8 @@ struct elf_info {
 
 /* True when the head starts with an ELF identification for x86 (class 32 or 64, LSB). */
 bool elf_detect(const struct lp_file *f);
+/* An ELF file (its magic) that elf_detect() refuses: an error naming why; else 0. */
+int elf_damaged(const struct lp_file *f);
 /*
  * Parses the ELF header, the program headers (PT_LOAD, and PT_NOTE for the Xen PVH note) and
  * the section header location. Checks what a loader relies on (gABI "Program Header"): loadable

@@ -107,5 +107,6 @@ static int elfk_plan(const struct lp_input *in, struct load_plan *p)
 const struct format format_elf = {
     .name = "elf",
     .detect = elfk_detect,
+    .damaged = elf_damaged,
     .plan = elfk_plan,
 };

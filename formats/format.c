@@ -27,10 +27,24 @@ static bool names(const struct format *f, const char *forced)
 
 const struct format *format_find(const struct lp_file *k, const char *forced)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
-		if (forced ? names(formats[i], forced) : formats[i]->detect(k))
-			return formats[i];
+	size_t i;
+
+	if (!k->size) {
+		err_set(E_FORMAT, "%s is empty (0 bytes)", k->path);
+		return NULL;
 	}
+	for (i = 0; i < ARRAY_SIZE(formats); i++)
+		if (forced ? names(formats[i], forced) : formats[i]->detect(k))
+			break;
+	/*
+	 * A damaged signature of a format tried before the one found wins: a Multiboot kernel
+	 * whose header checksum is wrong is also an ELF, which it would not expect to be booted as.
+	 */
+	for (size_t j = 0; !forced && j < i && j < ARRAY_SIZE(formats); j++)
+		if (formats[j]->damaged && formats[j]->damaged(k))
+			return NULL;
+	if (i < ARRAY_SIZE(formats))
+		return formats[i];
 	if (forced)
 		err_set(
 		    E_UNSUPP,

@@ -188,6 +188,12 @@ struct format {
 	const char *name;
 	/* Returns true when the bytes look like this format (used for detection). */
 	bool (*detect)(const struct lp_file *k);
+	/*
+	 * Optional: when detect() said no, is this the format's signature, broken (a Multiboot
+	 * header's bad checksum, an ELF of an unknown class)? Then an error (err_set) naming the
+	 * damage, so a damaged kernel is not taken for another format; else 0.
+	 */
+	int (*damaged)(const struct lp_file *k);
 	/* Builds the plan; errors are E_FORMAT/E_RANGE/E_UNSUPP with err_set(). */
 	int (*plan)(const struct lp_input *in, struct load_plan *out);
 };

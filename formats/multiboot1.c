@@ -63,6 +63,23 @@ static bool mb1_detect(const struct lp_file *k)
 	return !find_header(k, &off);
 }
 
+/* The magic where a header may be, with a checksum that does not add up (mb1_detect failed). */
+static int mb1_damaged(const struct lp_file *k)
+{
+	size_t end = MIN(k->head_len, (size_t)MB1_SEARCH);
+
+	for (size_t o = 0; o + 12 <= end; o += 4) {
+		const uint8_t *h = k->head + o;
+		if (get32(h) == MB1_MAGIC)
+			return err_set(
+			    E_FORMAT,
+			    "%s: its Multiboot header at offset 0x%zx has a bad checksum "
+			    "(magic + flags + checksum = 0x%x, not 0)",
+			    k->path, o, get32(h) + get32(h + 4) + get32(h + 8));
+	}
+	return 0;
+}
+
 /* spec 3.1.3 "The address fields of Multiboot header" (flag 16): they win over ELF. */
 static int plan_aout(const struct lp_file *k, const uint8_t *h, uint32_t hoff, struct load_plan *p,
 		     uint64_t *entry, uint64_t *end)
@@ -341,5 +358,6 @@ static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 const struct format format_multiboot1 = {
     .name = "multiboot",
     .detect = mb1_detect,
+    .damaged = mb1_damaged,
     .plan = mb1_plan,
 };

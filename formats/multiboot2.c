@@ -60,6 +60,23 @@ static bool mb2_detect(const struct lp_file *k)
 	return !find_header(k, &off);
 }
 
+/* The magic where a header may be, with a checksum that does not add up (mb2_detect failed). */
+static int mb2_damaged(const struct lp_file *k)
+{
+	size_t end = MIN(k->head_len, (size_t)MB2_SEARCH);
+
+	for (size_t o = 0; o + 16 <= end; o += 8) {
+		const uint8_t *h = k->head + o;
+		if (get32(h) == MB2_MAGIC)
+			return err_set(
+			    E_FORMAT,
+			    "%s: its Multiboot 2 header at offset 0x%zx has a bad checksum "
+			    "(magic + architecture + length + checksum = 0x%x, not 0)",
+			    k->path, o, get32(h) + get32(h + 4) + get32(h + 8) + get32(h + 12));
+	}
+	return 0;
+}
+
 static const char *tag_name(uint32_t t)
 {
 	static const char *const names[] = {"end",
@@ -439,5 +456,6 @@ static int mb2_plan(const struct lp_input *in, struct load_plan *p)
 const struct format format_multiboot2 = {
     .name = "multiboot2",
     .detect = mb2_detect,
+    .damaged = mb2_damaged,
     .plan = mb2_plan,
 };

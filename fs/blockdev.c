@@ -191,6 +191,50 @@ int vol_read_meta(struct volume *v, uint64_t off, size_t len, void *buf)
 	return 0;
 }
 
+/* Drops the cached chunks holding any of blocks [lba, lba + count) of dev. */
+static void cache_forget(struct blockdev *dev, uint64_t lba, uint64_t count)
+{
+	uint32_t per = chunk_size(dev) / dev->block_size;
+
+	for (int i = 0; cache && i < CACHE_N; i++) {
+		struct chunk *c = &cache[i];
+		if (c->dev != dev || c->idx * per >= lba + count || (c->idx + 1) * per <= lba)
+			continue;
+		c->dev = NULL;
+		if (cache_last == c)
+			cache_last = NULL;
+	}
+}
+
+int blockdev_write(struct blockdev *dev, uint64_t lba, uint64_t count, const void *buf)
+{
+	if (lba > dev->num_blocks || count > dev->num_blocks - lba)
+		return err_set(E_RANGE,
+			       "%s: write of %llu blocks at %llu is beyond the end (%llu blocks)",
+			       dev->name, (unsigned long long)count, (unsigned long long)lba,
+			       (unsigned long long)dev->num_blocks);
+	if (!dev->write)
+		return err_set(E_UNSUPP, "%s is read-only", dev->name);
+	if (!count)
+		return 0;
+	cache_forget(dev, lba, count);
+	return dev->write(dev, lba, count, buf);
+}
+
+int vol_write(struct volume *v, uint64_t off, uint64_t len, const void *buf)
+{
+	uint32_t bs = v->dev->block_size;
+	uint64_t size = v->blocks * bs;
+
+	if (off % bs || len % bs || off > size || len > size - off)
+		return err_set(E_RANGE,
+			       "%s: write of %llu bytes at %llu is not whole blocks inside the "
+			       "volume (%llu bytes)",
+			       v->name, (unsigned long long)len, (unsigned long long)off,
+			       (unsigned long long)size);
+	return blockdev_write(v->dev, v->start + off / bs, len / bs, buf);
+}
+
 void meta_cache_drop(struct blockdev *dev)
 {
 	for (int i = 0; cache && i < CACHE_N; i++) {

@@ -10,6 +10,11 @@ struct blockdev {
 	uint64_t num_blocks;
 	/* Reads count whole blocks in one call; returns 0, or E_IO after err_set(). */
 	int (*read)(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf);
+	/*
+	 * Writes count whole blocks and flushes them to the medium; returns 0, or an error after
+	 * err_set(). NULL: the device is read-only (a CD, or a platform without writes).
+	 */
+	int (*write)(struct blockdev *dev, uint64_t lba, uint64_t count, const void *buf);
 	void *priv;
 	uint64_t
 	    read_calls; /* how many times read() was called: a measurement, see blockdev_read() */
@@ -19,6 +24,10 @@ struct blockdev {
 
 /* Bounds-checked, counted read of whole blocks. */
 int blockdev_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf);
+
+/* Bounds-checked write of whole blocks (E_UNSUPP on a read-only device); the metadata cache
+ * forgets the blocks written. */
+int blockdev_write(struct blockdev *dev, uint64_t lba, uint64_t count, const void *buf);
 
 enum part_scheme { PART_NONE, PART_MBR, PART_GPT };
 
@@ -46,6 +55,12 @@ struct volume {
  * file data takes, so it must stay large-grained.
  */
 int vol_read(struct volume *v, uint64_t off, uint64_t len, void *buf);
+
+/*
+ * Writes whole blocks at byte off of a volume (off and len multiples of the block size), inside
+ * it. Only for rewriting a file's own sectors in place (fs_rewrite()).
+ */
+int vol_write(struct volume *v, uint64_t off, uint64_t len, const void *buf);
 
 /*
  * Reads metadata (FAT sectors, directories) through a small LRU cache of blocks. Never use it

@@ -97,6 +97,13 @@ int fs_readdir(struct fs_file *dir, fs_dirent_fn fn, void *ctx);
 int fs_readlink(struct fs_file *f, char *buf, size_t size);
 void fs_close(struct fs_file *f);
 
+/*
+ * Overwrites [off, off+len) of an existing regular file with buf where its bytes already lie
+ * (fs/rewrite.c): whole device blocks, no holes, nothing allocated and no metadata touched;
+ * written, flushed, read back and compared. For the state file (config/state.h) only.
+ */
+int fs_rewrite(struct fs_file *f, uint64_t off, uint64_t len, const void *buf);
+
 /* The generic reader behind fs_read(), for drivers whose read() handles only a special case. */
 int fs_read_extents(struct fs_file *f, uint64_t off, uint64_t len, void *buf);
 

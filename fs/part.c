@@ -36,10 +36,11 @@ static bool looks_like_vbr(const uint8_t *s)
 }
 
 /*
- * Every entry: boot indicator 0x00 or 0x80; a used entry starts and ends inside the disk. An
- * entry may start at sector 0 only as a hybrid ISO's first partition does (xorriso's
- * -append_partition, isohybrid): it claims the filesystem that starts at the disk's first
- * sector, and *at0 says so.
+ * Every entry: boot indicator 0x00 or 0x80; a used entry starts inside the disk and is not
+ * empty. It may end past the disk's end (an image of a bigger disk, cut short, or written to a
+ * smaller stick): as in Linux, the table still counts, and scan_mbr() warns. An entry may start
+ * at sector 0 only as a hybrid ISO's first partition does (xorriso's -append_partition,
+ * isohybrid): it claims the filesystem that starts at the disk's first sector, and *at0 says so.
  */
 static bool mbr_plausible(struct blockdev *dev, const uint8_t *s, bool *at0)
 {
@@ -60,7 +61,7 @@ static bool mbr_plausible(struct blockdev *dev, const uint8_t *s, bool *at0)
 		if (!start || start >= dev->num_blocks)
 			return false;
 		/* A protective entry's size is the disk's, or 0xFFFFFFFF when that does not fit. */
-		if (e[4] != 0xee && (!size || size > dev->num_blocks - start))
+		if (e[4] != 0xee && !size)
 			return false;
 	}
 	return !looks_like_vbr(s);
@@ -93,6 +94,20 @@ static void mbr_volume(struct volume *v, struct blockdev *dev, uint32_t sig, int
 		snfmt(v->partuuid, sizeof(v->partuuid), "%08x-%02x", sig, index);
 }
 
+/* A partition that ends past the disk's end is kept whole: what lies inside the disk reads, a
+ * read past its end fails (blockdev_read). The first such one is named in part_warning. */
+static void warn_past_end(const struct volume *v)
+{
+	uint64_t n = v->dev->num_blocks;
+
+	if (v->blocks > n - v->start && !part_warning[0])
+		snfmt(part_warning, sizeof(part_warning),
+		      "%s ends at sector %llu, past the end of the disk (%llu sectors): reads "
+		      "beyond it will fail",
+		      v->name, (unsigned long long)(v->start + v->blocks - 1),
+		      (unsigned long long)n);
+}
+
 #define EBR_MAX 128 /* logical partitions followed in one extended partition */
 
 /*
@@ -110,6 +125,7 @@ static int scan_logical(struct blockdev *dev, uint32_t sig, uint64_t ext, uint64
 	uint64_t ebr = ext;
 	int nseen = 0, index = 5, r = 0;
 	const char *why = NULL;
+	char why_buf[120];
 
 	if (!s || !seen) {
 		r = err_set(E_NOMEM, "out of memory");
@@ -125,8 +141,13 @@ static int scan_logical(struct blockdev *dev, uint32_t sig, uint64_t ext, uint64
 			break;
 		seen[nseen++] = ebr;
 		r = blockdev_read(dev, ebr, 1, s);
-		if (r)
-			goto out;
+		if (r) { /* past the disk's end, or a read error: the partitions so far stay */
+			snfmt(why_buf, sizeof(why_buf), "reaches an EBR it cannot read (%s)",
+			      err_msg());
+			why = why_buf;
+			r = 0;
+			break;
+		}
 		if (s[510] != 0x55 || s[511] != 0xaa) {
 			why = "reaches an EBR without the 0x55AA signature";
 			break;
@@ -138,11 +159,17 @@ static int scan_logical(struct blockdev *dev, uint32_t sig, uint64_t ext, uint64
 				why = "holds a logical partition outside the extended one";
 				break;
 			}
+			if (start >= dev->num_blocks) { /* the extended one runs past the disk */
+				why = "holds a logical partition that starts past the end of the "
+				      "disk";
+				break;
+			}
 			if (n == max) {
 				why = "has more partitions than baton keeps";
 				break;
 			}
-			mbr_volume(&out[n++], dev, sig, index, e[4], start, size, ebr, 0);
+			mbr_volume(&out[n], dev, sig, index, e[4], start, size, ebr, 0);
+			warn_past_end(&out[n++]);
 		}
 		index++; /* an empty EBR still takes a number, as in Linux */
 		ebr = 0;
@@ -183,7 +210,8 @@ static int scan_mbr(struct blockdev *dev, const uint8_t *s, struct volume *out, 
 			continue;
 		if (!get32(e + 8)) /* the whole disk's own filesystem: part_scan's first volume */
 			continue;
-		mbr_volume(&out[n++], dev, sig, i + 1, e[4], get32(e + 8), get32(e + 12), 0, i);
+		mbr_volume(&out[n], dev, sig, i + 1, e[4], get32(e + 8), get32(e + 12), 0, i);
+		warn_past_end(&out[n++]);
 	}
 	return ext ? scan_logical(dev, sig, ext, ext_len, out, n, max) : n;
 }

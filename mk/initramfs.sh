@@ -4,7 +4,9 @@
 # /init prints "BATON-USERSPACE-OK" and the command line; with baton.poweroff on the command line it
 # powers off (tests), otherwise it starts a shell on the console (the demo). With efivarfs.ko (from
 # the kernel's package) it mounts efivarfs and prints the Boot Loader Interface variables the loader
-# set, as "BATON-BLI NAME=VALUE ...".
+# set, as "BATON-BLI NAME=VALUE ..." and "BATON-BLI2 ..."; baton.setoneshot=ID and
+# baton.setdefault=ID on the command line set LoaderEntryOneShot and LoaderEntryDefault, as
+# systemd's tools do.
 set -euo pipefail
 out=$1 busybox=$2 efivarfs=${3:-}
 ino=1
@@ -31,6 +33,10 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 echo "BATON-USERSPACE-OK cmdline: $(cat /proc/cmdline)"
+# Without console=ttyS0 (a command line baton made up for a kernel it found) the console is
+# the screen: say it on the serial port too, where the tests read.
+grep -q console=ttyS0 /proc/cmdline ||
+	echo "BATON-USERSPACE-OK cmdline: $(cat /proc/cmdline)" >/dev/ttyS0
 # Boot Loader Interface (systemd.io/BOOT_LOADER_INTERFACE): efivarfs files are 4 bytes of
 # attributes, then the value (UTF-16 text here).
 if [ -e /efivarfs.ko ] && [ -d /sys/firmware/efi ] && insmod /efivarfs.ko &&
@@ -41,6 +47,35 @@ if [ -e /efivarfs.ko ] && [ -d /sys/firmware/efi ] && insmod /efivarfs.ko &&
 		[ -e "$f" ] && line="$line $v=$(tail -c +5 "$f" | tr -d '\000')"
 	done
 	echo "$line"
+	# The entries and the one booted (NUL-terminated UTF-16 ids back to back: shown with
+	# commas), and LoaderFeatures (8 bytes, little-endian, shown as hex bytes).
+	d=/sys/firmware/efi/efivars g=4a67b082-0a4c-41cf-b6c7-440b29bb8c4f line=BATON-BLI2
+	f=$d/LoaderEntries-$g
+	[ -e "$f" ] && line="$line LoaderEntries=$(tail -c +5 "$f" | od -An -v -tu2 |
+		awk '{ for (i = 1; i <= NF; i++) printf "%s", ($i == 0 ? "," : sprintf("%c", $i)) }')"
+	f=$d/LoaderEntrySelected-$g
+	[ -e "$f" ] && line="$line LoaderEntrySelected=$(tail -c +5 "$f" | tr -d '\000')"
+	f=$d/LoaderFeatures-$g
+	[ -e "$f" ] && line="$line LoaderFeatures=$(tail -c +5 "$f" | od -An -v -tx1 | tr -d ' \n')"
+	echo "$line"
+	# baton.setoneshot=ID, baton.setdefault=ID: LoaderEntryOneShot, LoaderEntryDefault as
+	# `bootctl set-oneshot/set-default ID` write them (attributes non-volatile, boot and runtime
+	# access; UTF-16 with its NUL), in one write as efivarfs wants.
+	for a in $(cat /proc/cmdline); do
+		case $a in
+		baton.setoneshot=*) v=LoaderEntryOneShot ;;
+		baton.setdefault=*) v=LoaderEntryDefault ;;
+		*) continue ;;
+		esac
+		id=${a#*=} i=0
+		printf '\007\000\000\000' >/tmp/v
+		while [ $i -lt ${#id} ]; do
+			printf '%s\000' "${id:$i:1}" >>/tmp/v
+			i=$((i + 1))
+		done
+		printf '\000\000' >>/tmp/v
+		cat /tmp/v >"$d/$v-$g" && echo "BATON-BLI-SET $v=$id"
+	done
 fi
 if grep -q baton.poweroff /proc/cmdline; then
 	poweroff -f

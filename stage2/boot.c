@@ -32,6 +32,34 @@ static int bootsect_of(const struct volume *v, struct lp_bootsect *b, uint8_t **
 	return 0;
 }
 
+/* Does msg name s (a path)? The freestanding build has no strstr. */
+static bool mentions(const char *msg, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (; *msg; msg++)
+		if (!strncmp(msg, s, n))
+			return true;
+	return false;
+}
+
+/*
+ * Every failure names the file it is about: "kernel PATH: reason" (the menu names the entry).
+ * A driver's message may start with the path on its volume ("/k/x: ..."): that part goes, the
+ * config's path says more.
+ */
+static int name_file(int r, const char *what, const char *path, const char *vpath)
+{
+	char tmp[200]; /* err_msg() is the buffer err_set() writes */
+	const char *m = err_msg();
+	size_t vl = vpath ? strlen(vpath) : 0;
+
+	if (vl && !strncmp(m, vpath, vl) && m[vl] == ':' && m[vl + 1] == ' ')
+		m += vl + 2;
+	strlcpy_b(tmp, m, sizeof(tmp));
+	return err_set(r, "%s %s: %s", what, path, tmp);
+}
+
 int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 {
 	struct exec_file files[LP_MAX_FILES];
@@ -41,6 +69,8 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 	struct volume raw;
 	uint8_t *head = NULL, *table = NULL;
 	int nf = 0, r;
+	bool opened =
+	    false; /* every file is open: later failures are the kernel's, or name theirs */
 	const char *protocol = e->protocol;
 
 	memset(&in, 0, sizeof(in));
@@ -89,6 +119,9 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 				strlcpy_b(why, err_msg(), sizeof(why));
 				err_set(r, "%s %s not found (%s)", nf ? "initrd" : "kernel",
 					paths[nf], why);
+			} else if (!mentions(err_msg(), paths[nf])) {
+				/* a loop of links, a corrupt directory or inode, a read error */
+				name_file(r, nf ? "initrd" : "kernel", paths[nf], files[nf].vpath);
 			}
 			goto out;
 		}
@@ -101,6 +134,7 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 		}
 	}
 
+	opened = true;
 	struct fs_file *k = files[0].f;
 	/* A volume's first sector, or the file. */
 	uint64_t ksize = k ? k->size : MIN(raw.blocks * raw.dev->block_size, 512ull);
@@ -160,15 +194,16 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 		con_printf("%s: %s kernel, %s\n", e->kernel, plan.format, plan.entry_kind);
 		r = exec_plan(&plan, files, nf);
 	}
-	if (r) {
-		char tmp[256];
-		strlcpy_b(tmp, err_msg(), sizeof(tmp));
-		/* Name the kernel once: most handlers' messages start with its path already. */
-		size_t kl = strlen(e->kernel);
-		if (strncmp(tmp, e->kernel, kl) || tmp[kl] != ':')
-			err_set(r, "%s: %s", e->kernel, tmp);
-	}
 out:
+	/* Name the kernel once (most handlers' messages start with its path already), unless the
+	 * message is about another file of the entry. */
+	if (r && opened) {
+		bool named = false;
+		for (int i = 0; i < nf && !named; i++)
+			named = mentions(err_msg(), paths[i]);
+		if (!named)
+			name_file(r, "kernel", e->kernel, files[0].vpath);
+	}
 	lp_free(&plan);
 	mem_free(head);
 	mem_free(table);

@@ -33,13 +33,24 @@ int volumes_root(const char *spec, struct bvol **vol);
  */
 bool volumes_is_raw(const char *spec);
 int volumes_raw(const char *spec, struct volume *out);
+/*
+ * Every menu entry from every volume (config/entries.c): the boot volume's baton.cfg, BLS
+ * entries, or what discovery finds. *found: the config's path, NULL if none. 0 or E_NOMEM.
+ */
+int volumes_entries(struct config *cfg, const char **found);
 /* Opens a file by its config path; where (may be NULL) gets its volume and path there. */
 int volumes_open(const char *spec, struct bvol *cwd, struct fs_file **out, struct bvol **where,
 		 const char **path);
 
 /* --- menu (menu.c) --- */
-/* Shows the menu; returns the chosen entry index. errors: lines shown above the hint. */
-int menu_run(const struct config *cfg, int def, int timeout, char **errors, int n_errors);
+/*
+ * Shows the menu with entry def selected (inside its submenu) and counts timeout seconds down to
+ * it; returns the chosen entry's index. errors: lines shown above the hint. *edited: NULL, or the
+ * command line edited with `e` (mem_alloc()ed; boot a copy of the entry with it, the config is
+ * not changed).
+ */
+int menu_run(const struct config *cfg, int def, int timeout, char **errors, int n_errors,
+	     char **edited);
 /* Shows an error screen for an entry and waits for a key (or timeout). */
 void menu_error(const char *title, const char *msg);
 

@@ -311,6 +311,7 @@ static int exec_efi64_bs(struct load_plan *p)
 	bli_exec_time();
 	if (p->finish)
 		p->finish(p, &env);
+	plat_traps(false);
 	enter_efi64(entry, lp_reg_value(p, LP_RAX), lp_reg_value(p, LP_RBX), env.efi_image,
 		    env.efi_systab);
 }
@@ -398,12 +399,25 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 			       p->tr == p->ds || p->mode != LP_MODE_PROT32)))
 			return err_set(E_INVAL, "bad load plan: selectors 0x%x/0x%x", p->cs, p->ds);
 	}
-	/* A kernel bigger than memory is named as such, not as a busy address. */
+	/*
+	 * A file or a kernel bigger than memory is named as such, before anything is read, not
+	 * as a busy address or a failed allocation. A served segment (an initrd the EFI stub
+	 * asks for) takes memory too, the stub's.
+	 */
 	uint64_t need = 0;
 	ram_pages = plat_mem_total() / PAGE;
+	for (int i = 0; i < n_files; i++) {
+		uint64_t size = files[i].f ? files[i].f->size : 0;
+		if (size > ram_pages * PAGE)
+			return err_set(E_NOMEM,
+				       "%s %s is %llu MiB, more than the %llu MiB of memory this "
+				       "machine has",
+				       i ? "initrd" : "kernel", files[i].path,
+				       (unsigned long long)((size + (1 << 20) - 1) >> 20),
+				       (unsigned long long)(ram_pages >> 8));
+	}
 	for (int i = 0; i < p->n_segs; i++)
-		if (p->seg[i].place != LP_SERVED)
-			need += seg_pages(&p->seg[i]);
+		need += seg_pages(&p->seg[i]);
 	if (need > ram_pages)
 		return err_set(
 		    E_NOMEM,

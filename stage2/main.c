@@ -1,6 +1,8 @@
 /* main.c: the boot flow: volumes, config, menu, boot, and back to the menu on error. */
 #include "core.h"
+#include "entries.h"
 #include "platform.h"
+#include "saved.h"
 
 void con_printf(const char *fmt, ...)
 {
@@ -13,34 +15,7 @@ void con_printf(const char *fmt, ...)
 	plat_puts(buf);
 }
 
-/* Where baton looks for its config on the volume it was started from, in this order. */
-static const char *const cfg_paths[] = {
-    "/EFI/BOOT/baton.cfg",
-    "/EFI/baton/baton.cfg",
-    "/boot/baton/baton.cfg",
-    "/baton.cfg",
-};
-
-static int load_config(struct bvol *bv, struct config *cfg, const char **found)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(cfg_paths); i++) {
-		char *text;
-		size_t len;
-		int r = fs_read_all(bv->fs, cfg_paths[i], &text, &len, 1 << 20);
-		if (r == E_NOENT)
-			continue;
-		if (r)
-			return r;
-		*found = cfg_paths[i];
-		r = config_parse(text, len, cfg_paths[i] + 1, cfg);
-		mem_free(text);
-		return r == E_INVAL ? 0
-				    : r; /* syntax errors are in cfg->errors, shown by the menu */
-	}
-	return E_NOENT;
-}
-
-/* No usable config: say where it was looked for, and wait for a key, then look again. */
+/* Nothing to boot: say where a config was looked for, and wait for a key, then look again. */
 static void no_config_screen(struct bvol *bv, const char *cfgpath)
 {
 	con_printf("\nbaton %s\n\n", BATON_VERSION);
@@ -51,9 +26,11 @@ static void no_config_screen(struct bvol *bv, const char *cfgpath)
 			   bv->v.name, cfgpath);
 	} else {
 		con_printf("No config file found. baton looked on %s for:\n", bv->v.name);
-		for (size_t i = 0; i < ARRAY_SIZE(cfg_paths); i++)
-			con_printf("  (%s)%s\n", bv->v.name, cfg_paths[i]);
+		for (size_t i = 0; i < ENT_N_CFG_PATHS; i++)
+			con_printf("  (%s)%s\n", bv->v.name, entries_cfg_paths[i]);
 	}
+	con_printf("No boot entries (loader/entries/*.conf) and nothing to discover (/vmlinuz,\n"
+		   "/boot/vmlinuz-*, \\EFI\\*\\*.efi) on any volume either.\n");
 	con_printf("\nSee README.md, \"The config file\", for the syntax.\n");
 	con_printf("Press any key to look again, or R to reboot.\n");
 	int k = plat_getkey(-1);
@@ -89,39 +66,45 @@ void baton_main(void)
 			bli_init(bv);
 		first = false;
 		memset(&cfg, 0, sizeof(cfg));
-		int r = bv ? load_config(bv, &cfg, &cfgpath) : E_NOENT;
-		if (r || cfg.n_entries == 0) {
-			if (r && r != E_NOENT)
-				con_printf("error reading the config: %s\n", err_msg());
-			if (!r && cfg.n_entries == 0 && cfg.n_errors == 0) {
-				r = E_NOENT;
-				con_printf("%s has no entries\n", cfgpath);
-			}
-			if (r || cfg.n_entries == 0) {
-				if (cfg.n_errors)
-					for (int i = 0; i < cfg.n_errors; i++)
-						con_printf("%s\n", cfg.errors[i]);
-				no_config_screen(bv, cfgpath);
-				config_free(&cfg);
-				continue;
-			}
+		/* baton.cfg, BLS entries, or what discovery finds: problems are in cfg.errors. */
+		if (volumes_entries(&cfg, &cfgpath))
+			con_printf("error: %s\n", err_msg());
+		plat_console_setup(cfg.serial_port, cfg.serial_baud, cfg.console);
+		if (cfg.n_entries == 0) {
+			for (int i = 0; i < cfg.n_errors; i++)
+				con_printf("%s\n", cfg.errors[i]);
+			no_config_screen(bv, cfgpath);
+			config_free(&cfg);
+			continue;
 		}
+		saved_load(bv, &cfg); /* the state file and the BLI: one-shot, saved, timeout */
 		con_printf("baton: menu ready %llu ms after the firmware started baton\n",
 			   (unsigned long long)((plat_time_us() - t0) / 1000));
 		int timeout = cfg.timeout;
 		for (;;) {
+			char *edited;
 			int sel = menu_run(&cfg, config_default_index(&cfg), timeout, cfg.errors,
-					   cfg.n_errors);
-			struct cfg_entry *e = &cfg.entries[sel];
+					   cfg.n_errors, &edited);
+			/* An edited command line boots a copy of the entry, once. */
+			struct cfg_entry *e = &cfg.entries[sel], copy;
+			if (edited) {
+				copy = *e;
+				copy.cmdline = edited;
+				e = &copy;
+			}
 			plat_clear();
-			con_printf("Booting '%s'\n", e->title);
+			con_printf("Booting '%s'%s\n", e->title,
+				   edited ? " with the edited command line" : "");
+			saved_chosen(&cfg, sel); /* LoaderEntrySelected; `default @saved` */
 			/* `root` moves bare paths to another volume, found afresh each time: its
 			 * disk may be connected late. Returns on failure (tell the user) or when an
 			 * EFI application is done; either way back to the menu without a countdown.
 			 */
 			struct bvol *root = bv;
-			if ((cfg.root && volumes_root(cfg.root, &root)) || boot_entry(e, root))
+			const char *rs = e->root ? e->root : cfg.root; /* a BLS entry's volume */
+			if ((rs && volumes_root(rs, &root)) || boot_entry(e, root))
 				menu_error(e->title, err_msg());
+			mem_free(edited);
 			timeout = -1;
 		}
 	}

@@ -1,82 +1,283 @@
-/* menu.c: the boot menu on screen and serial: keys, digits, a countdown any key stops. */
+/* menu.c: the boot menu on screen and serial: levels, keys, a countdown any key stops, the editor.
+ */
 #include "core.h"
 #include "platform.h"
+#include "lineedit.h"
+#include "menunav.h"
 
-static void draw(const struct config *cfg, int sel, int top, int rows_avail, char **errors,
-		 int n_errors)
+#define LINE_MAX_COLS 300 /* the widest console line drawn (a 2560-pixel GOP mode has 320) */
+
+/* Where things are on the screen for the level shown; recomputed when the level changes. */
+struct layout {
+	int cols, rows;
+	int list_row; /* the first entry's row */
+	bool markers; /* the list scrolls: a row above and below it says how many more */
+	int n_err;    /* error lines shown, from err_row */
+	int err_row, hint_row, count_row;
+};
+
+static struct layout layout(struct menu_nav *m, int n_errors)
+{
+	struct layout l;
+
+	plat_console_size(&l.cols, &l.rows);
+	l.cols = MIN(l.cols, LINE_MAX_COLS);
+	/* Rows: title, path, the list, a blank, the errors and a blank, the hint, the countdown.
+	 * At most rows - 11 errors, so that at least 3 entries and their markers fit. */
+	l.n_err = MIN(n_errors, MAX(1, l.rows - 11));
+	int avail = l.rows - 5 - (n_errors ? l.n_err + 1 : 0);
+	l.markers = m->n_items > avail;
+	int win = MAX(1, l.markers ? avail - 2 : avail);
+	l.list_row = l.markers ? 3 : 2;
+	mn_resize(m, win);
+	int end = l.list_row + MIN(m->n_items, win) + l.markers;
+	l.err_row = end + 1;
+	l.hint_row = l.err_row + (n_errors ? l.n_err + 1 : 0);
+	l.count_row = l.hint_row + 1;
+	return l;
+}
+
+/* Prints at most cols characters of s, then spaces up to cols (to erase what was there). */
+static void put_cols(const char *s, int cols)
+{
+	char buf[LINE_MAX_COLS + 1];
+
+	size_t n = strlen(s);
+	utf8_show(s, n, (size_t)cols, buf, sizeof(buf));
+	n = strlen(buf);
+	plat_puts(buf);
+	for (; (int)n < cols; n++)
+		plat_puts(" ");
+}
+
+static void draw_row(const struct menu_nav *m, const struct layout *l, int pos)
+{
+	const struct cfg_entry *e = &m->cfg->entries[m->items[pos]];
+	char buf[LINE_MAX_COLS + 1];
+
+	if (pos < m->top || pos >= m->top + m->rows)
+		return;
+	plat_goto(2, l->list_row + pos - m->top);
+	plat_highlight(pos == m->sel);
+	/* A submenu's title ends in " >": Enter (or Right) opens it. */
+	snfmt(buf, sizeof(buf), "%c %s%s", pos == m->sel ? '>' : ' ', e->title,
+	      e->submenu ? " >" : "");
+	put_cols(buf, l->cols - 3);
+	plat_highlight(false);
+}
+
+static void draw_list(const struct menu_nav *m, const struct layout *l)
+{
+	char buf[64];
+	int below = m->n_items - m->top - m->rows;
+
+	if (l->markers) {
+		plat_goto(2, l->list_row - 1);
+		snfmt(buf, sizeof(buf), m->top ? "^ %d more above" : "", m->top);
+		put_cols(buf, l->cols - 3);
+	}
+	for (int i = m->top; i < m->n_items && i < m->top + m->rows; i++)
+		draw_row(m, l, i);
+	if (l->markers) {
+		plat_goto(2, l->list_row + m->rows);
+		snfmt(buf, sizeof(buf), below > 0 ? "v %d more below" : "", below);
+		put_cols(buf, l->cols - 3);
+	}
+}
+
+/* The submenus leading to level, outermost first: "Advanced / Older kernels". */
+static void put_path(const struct config *cfg, int level, int depth)
+{
+	if (level < 0 || depth > 16)
+		return;
+	put_path(cfg, cfg->entries[level].parent, depth + 1);
+	if (cfg->entries[level].parent >= 0)
+		plat_puts(" / ");
+	char buf[61];
+	utf8_show(cfg->entries[level].title, strlen(cfg->entries[level].title), 60, buf,
+		  sizeof(buf));
+	plat_puts(buf);
+}
+
+static void draw_all(const struct menu_nav *m, const struct layout *l, char **errors, int n_errors)
 {
 	plat_clear();
-	con_printf("baton %s - choose what to boot\n\n", BATON_VERSION);
-	for (int i = top; i < cfg->n_entries && i < top + rows_avail; i++) {
-		plat_goto(2, 2 + i - top);
-		plat_highlight(i == sel);
-		con_printf("%c %s", i == sel ? '>' : ' ', cfg->entries[i].title);
-		plat_highlight(false);
+	con_printf("baton %s - choose what to boot\n", BATON_VERSION);
+	if (m->level >= 0) {
+		plat_puts("Submenu: ");
+		put_path(m->cfg, m->level, 0);
 	}
-	plat_goto(0, 3 + MIN(cfg->n_entries, rows_avail));
-	for (int i = 0; i < n_errors; i++)
-		con_printf("%s\n", errors[i]);
-	con_printf("\nUp/Down select, Enter boots.\n");
+	draw_list(m, l);
+	plat_goto(0, l->err_row);
+	for (int i = 0; i < l->n_err; i++) {
+		if (i == l->n_err - 1 && l->n_err < n_errors)
+			con_printf("(%d more errors: `baton check` lists them all)\n",
+				   n_errors - i);
+		else
+			con_printf("%s\n", errors[i]);
+	}
+	plat_goto(0, l->hint_row);
+	con_printf("Enter boots (or opens a submenu), e edits the command line%s.",
+		   m->level >= 0 ? ", Esc goes back" : "");
 }
 
-static void countdown(int secs, const char *title, int row)
+static void countdown(const struct layout *l, int secs, const char *title)
 {
-	plat_goto(0, row);
+	char buf[LINE_MAX_COLS + 1];
+
+	plat_goto(0, l->count_row);
 	if (secs >= 0)
-		con_printf("Booting '%s' in %d s. Press any key to stop.   ", title, secs);
+		snfmt(buf, sizeof(buf), "Booting '%s' in %d s. Press any key to stop.", title,
+		      secs);
 	else
-		con_printf("%*s", 70, "");
+		buf[0] = 0;
+	put_cols(buf, l->cols - 1);
 }
 
-int menu_run(const struct config *cfg, int def, int timeout, char **errors, int n_errors)
+/* The editor's line: '<' when it goes on to the left, the text with the cursor's cell
+ * highlighted, '>' when it goes on to the right. */
+static void draw_edit_line(struct lineedit *le, size_t width, int row)
 {
-	int cols, rows, sel = def, top = 0;
+	char buf[LINE_MAX_COLS + 1];
 
-	plat_console_size(&cols, &rows);
-	int rows_avail = MAX(3, rows - 8 - n_errors);
-	int hint_row = 5 + MIN(cfg->n_entries, rows_avail) + n_errors;
-	if (sel < 0 || sel >= cfg->n_entries)
-		sel = 0;
-	if (timeout == 0)
-		return sel;
-	draw(cfg, sel, top, rows_avail, errors, n_errors);
-	int pending = KEY_NONE;
-	while (timeout > 0) {
-		countdown(timeout, cfg->entries[sel].title, hint_row);
-		int k = plat_getkey(1000);
-		if (k == KEY_NONE) {
-			timeout--;
-			continue;
-		}
-		countdown(-1, NULL, hint_row);
-		timeout = -1;
-		pending = k; /* the key that stopped the countdown also acts */
-		break;
+	le_scroll(le, width);
+	size_t at = le->left, col = utf8_count(le->buf, at, le->cur);
+	plat_goto(0, row);
+	plat_puts(at ? "<" : " ");
+	at += utf8_show(le->buf + at, le->cur - at, col, buf, sizeof(buf));
+	plat_puts(buf);
+	plat_highlight(true);
+	if (at < le->len) {
+		at += utf8_show(le->buf + at, le->len - at, 1, buf, sizeof(buf));
+		plat_puts(buf);
+	} else {
+		plat_puts(" ");
 	}
-	if (timeout == 0)
-		return sel; /* the countdown ran out: boot the default */
+	plat_highlight(false);
+	at += utf8_show(le->buf + at, le->len - at, width - col - 1, buf, sizeof(buf));
+	put_cols(buf, (int)(width - col - 1));
+	plat_puts(at < le->len ? ">" : " ");
+}
+
+/*
+ * Edits entry e's command line. LE_BOOT: *line is the edited line (mem_alloc()ed); LE_CANCEL:
+ * Esc, nothing kept.
+ */
+static enum le_result edit(const struct cfg_entry *e, char **line)
+{
+	struct lineedit le;
+	char buf[LINE_MAX_COLS + 1];
+	int cols, rows;
+
+	if (le_init(&le, e->cmdline ? e->cmdline : "")) {
+		menu_error(e->title, err_msg());
+		return LE_CANCEL;
+	}
+	plat_console_size(&cols, &rows);
+	cols = MIN(cols, LINE_MAX_COLS);
+	size_t width = (size_t)MAX(cols - 3, 2); /* '<', the text, '>', and the last column free */
+	plat_clear();
+	utf8_show(e->title, strlen(e->title), (size_t)MAX(cols - 40, 10), buf, sizeof(buf));
+	con_printf("baton %s - edit the command line of '%s'\n", BATON_VERSION, buf);
+	plat_goto(0, 4);
+	con_printf("Enter or Ctrl-X boots it once (the config is not changed), Esc goes back.\n");
+	con_printf("Left/Right, Home/End or Ctrl-A/Ctrl-E move; Backspace, Delete erase.\n");
+	bool was_full = false;
+	for (;;) {
+		draw_edit_line(&le, width, 2);
+		plat_goto(0, 7);
+		if (le.refused)
+			snfmt(buf, sizeof(buf),
+			      "The command line is at its limit of %u bytes: no more is taken.",
+			      (unsigned)le.cap);
+		else
+			buf[0] = 0;
+		if (le.refused || was_full)
+			put_cols(buf, cols - 1);
+		was_full = le.refused;
+		/* Keys typed (or pasted) faster than a redraw are applied first, then drawn once.
+		 */
+		enum le_result r = le_key(&le, plat_getkey(-1));
+		bool refused = le.refused;
+		for (int k; r == LE_MORE && (k = plat_getkey(0)) != KEY_NONE;) {
+			r = le_key(&le, k);
+			refused |= le.refused;
+		}
+		le.refused = refused;
+		if (r == LE_BOOT) {
+			*line = le.buf;
+			return r;
+		}
+		if (r == LE_CANCEL) {
+			le_free(&le);
+			return r;
+		}
+	}
+}
+
+int menu_run(const struct config *cfg, int def, int timeout, char **errors, int n_errors,
+	     char **edited)
+{
+	struct menu_nav m;
+
+	*edited = NULL;
+	/* The countdown boots only an entry (config_default_index() never names a submenu; a
+	 * config of submenus alone may leave nothing else). */
+	bool bootable = def >= 0 && def < cfg->n_entries && !cfg->entries[def].submenu;
+	if (!bootable)
+		timeout = -1;
+	else if (timeout == 0)
+		return def;
+	int *items = mem_alloc(sizeof(int) * (size_t)cfg->n_entries);
+	if (!items)
+		return bootable ? def : 0;
+	mn_init(&m, cfg, items, 1, def);
+	struct layout l = layout(&m, n_errors);
+	draw_all(&m, &l, errors, n_errors);
+	int pending = KEY_NONE;
+	for (; timeout > 0; timeout--) {
+		countdown(&l, timeout, cfg->entries[def].title);
+		pending = plat_getkey(1000);
+		if (pending != KEY_NONE) {
+			countdown(&l, -1, NULL);
+			break; /* the key that stopped the countdown also acts */
+		}
+	}
+	if (timeout == 0) {
+		mem_free(items);
+		return def; /* the countdown ran out: boot the default */
+	}
 	for (;;) {
 		int k = pending != KEY_NONE ? pending : plat_getkey(-1);
+		int old_sel = m.sel, old_top = m.top, e;
 		pending = KEY_NONE;
-		int old = sel;
-		switch (k) {
-		case KEY_UP: sel = sel > 0 ? sel - 1 : sel; break;
-		case KEY_DOWN: sel = sel + 1 < cfg->n_entries ? sel + 1 : sel; break;
-		case KEY_HOME:
-		case KEY_PGUP: sel = 0; break;
-		case KEY_END:
-		case KEY_PGDN: sel = cfg->n_entries - 1; break;
-		case KEY_ENTER: return sel;
-		default:
-			if (k >= '1' && k <= '9' && k - '1' < cfg->n_entries)
-				return k - '1';
-		}
-		if (sel != old) {
-			if (sel < top)
-				top = sel;
-			if (sel >= top + rows_avail)
-				top = sel - rows_avail + 1;
-			draw(cfg, sel, top, rows_avail, errors, n_errors);
+		switch (mn_key(&m, k)) {
+		case MN_NONE: break;
+		case MN_MOVED:
+			if (m.top != old_top) {
+				draw_list(&m, &l);
+			} else {
+				draw_row(&m, &l, old_sel);
+				draw_row(&m, &l, m.sel);
+			}
+			break;
+		case MN_LEVEL:
+			l = layout(&m, n_errors);
+			draw_all(&m, &l, errors, n_errors);
+			break;
+		case MN_BOOT:
+			e = mn_entry(&m);
+			mem_free(items);
+			return e;
+		case MN_EDIT:
+			e = mn_entry(&m);
+			if (edit(&cfg->entries[e], edited) == LE_BOOT) {
+				mem_free(items);
+				return e;
+			}
+			l = layout(&m, n_errors);
+			draw_all(&m, &l, errors, n_errors);
+			break;
 		}
 	}
 }

@@ -5,6 +5,7 @@
 #include "lib.h"
 #include "blockdev.h"
 #include "bootenv.h"
+#include "config.h"
 
 /* --- console: screen and serial, one stream, never doubled --- */
 void plat_puts(const char *s);
@@ -13,9 +14,18 @@ void plat_goto(int col, int row);
 void plat_highlight(bool on);
 void plat_console_size(int *cols, int *rows);
 
+/*
+ * The config's `serial` and `console` (struct config: port -1 off, 0 the platform's default;
+ * baud 0 115200), applied as soon as the config is parsed; before that, and with a config
+ * that has neither, the platform's defaults. What each means on each firmware: README.md,
+ * "The config file", serial and console.
+ */
+void plat_console_setup(int serial_port, int serial_baud, enum cfg_console console);
+
+/* A key: a Unicode code point (a character typed), or one of these. */
 enum key {
-	KEY_NONE = 0, /* timeout */
-	KEY_UP = 0x100,
+	KEY_NONE = 0,	   /* timeout */
+	KEY_UP = 0x110000, /* above every code point, so no character is taken for a key */
 	KEY_DOWN,
 	KEY_LEFT,
 	KEY_RIGHT,
@@ -23,6 +33,8 @@ enum key {
 	KEY_END,
 	KEY_PGUP,
 	KEY_PGDN,
+	KEY_DELETE,
+	KEY_F10,
 	KEY_ESC = 27,
 	KEY_ENTER = '\r',
 	KEY_BACKSPACE = 8,
@@ -90,6 +102,17 @@ int plat_firmware_map(struct bootenv *env);
  * reads, a NUL-terminated string. Nothing on firmware without EFI variables.
  */
 void plat_bli_set(const char *name, const char *value);
+/* The same with n strings, each NUL-terminated, back to back (LoaderEntries). */
+void plat_bli_set_list(const char *name, const char *const *items, int n);
+/* The same with raw bytes (LoaderFeatures: a 64-bit little-endian number). */
+void plat_bli_set_bin(const char *name, const void *data, size_t len);
+/*
+ * Reads a string variable the OS may have set (LoaderEntryOneShot, LoaderEntryDefault, ...)
+ * into buf as UTF-8: its length, or E_NOENT when there is none (always without EFI variables).
+ */
+int plat_bli_get(const char *name, char *buf, size_t size);
+/* Deletes one (the one-shot variables, once read, as the Boot Loader Interface says). */
+void plat_bli_del(const char *name);
 
 /*
  * true on a PC BIOS (stage2/bios/): the BIOS stays usable until the hand-off (leaving the
@@ -128,5 +151,12 @@ int plat_start_image(const void *image, uint64_t size, const char *options,
 
 /* Reboot or power off after a fatal error (before leaving the firmware). */
 void plat_reboot(void);
+
+/*
+ * baton's CPU exception handlers (stage2/trap.c: a register dump, then back to the firmware or a
+ * reset) on or off. On from the platform's start; off, with the firmware's tables back, before
+ * anything else runs: an EFI image, a kernel, the firmware after ExitBootServices.
+ */
+void plat_traps(bool on);
 
 #endif

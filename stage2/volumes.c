@@ -1,5 +1,6 @@
 /* volumes.c: every volume on every disk, mounted once; config paths resolved to files. */
 #include "core.h"
+#include "entries.h"
 #include "part.h"
 #include "platform.h"
 
@@ -66,6 +67,31 @@ static bool connect_more(void)
 	int before = n_vols;
 	scan_new_disks();
 	return n_vols > before;
+}
+
+int volumes_entries(struct config *cfg, const char **found)
+{
+	struct ent_set s;
+	int r;
+
+	/* Discovery looks at every disk: the firmware may have connected only the boot disk. */
+	for (int pass = 0;; pass++) {
+		memset(&s, 0, sizeof(s));
+		s.efi = plat_can_start_images();
+		s.vols = mem_alloc(sizeof(*s.vols) * (size_t)MAX(n_vols, 1));
+		if (!s.vols) {
+			*found = NULL;
+			config_parse("", 0, "baton.cfg", cfg);
+			return err_set(E_NOMEM, "out of memory");
+		}
+		for (; s.n < n_vols; s.n++)
+			entries_vol(&s.vols[s.n], &vols[s.n].v, vols[s.n].fs, vols[s.n].boot);
+		r = entries_collect(&s, cfg, found);
+		mem_free(s.vols);
+		if (pass || !s.discovered || !connect_more())
+			return r;
+		config_free(cfg);
+	}
 }
 
 struct bvol *volumes_boot(void)

@@ -32,14 +32,14 @@ section() { # NAME CMD...: runs a part, shows its output, adds its result line t
 section unit bash -c "for s in tests/unit/images*.sh; do bash \$s $B/test-images || exit 1; done && bash tests/unit/run.sh $B/unit/test_*"
 # baton install/uninstall on layouts made by sfdisk, sgdisk, fdisk, mkfs.vfat and mke2fs.
 section install python3 tests/unit/test_install.py
+# baton set-default, oneshot and state on images and directories, read back.
+section state python3 tests/unit/test_state.py
 section selftest bash -c 'p=0 f=0; for t in '"$B"'/kernels/*-selftest; do
 	if "$t"; then p=$((p + 1)); else f=$((f + 1)); echo "FAIL $t"; fi; done
 	echo "selftests: $p passed, $f failed"'
-# A short fuzz run of each target so they cannot rot (`make fuzz` runs them longer).
-section fuzz bash -c 'bash tests/fuzz/seeds.sh '"$B"'/corpus || exit 1; p=0 f=0; for t in '"$B"'/fuzz/fuzz_*; do mkdir -p '"$B"'/corpus/${t##*/}
-	if "$t" -max_total_time=${FUZZ_SMOKE:-10} '"$B"'/corpus/${t##*/} >'"$B"'/${t##*/}.log 2>&1; then
-		p=$((p + 1)); echo "PASS ${t##*/}"; else f=$((f + 1)); echo "FAIL ${t##*/} (see '"$B"'/${t##*/}.log)"; fi
-	done; echo "fuzz: $p passed, $f failed"'
+# Every fuzz target of tests/fuzz: its fixed crashes' inputs replayed (tests/fuzz/regress), then
+# a short run so it cannot rot (`make fuzz` runs them longer).
+section fuzz bash tests/fuzz/run.sh --smoke "${FUZZ_SMOKE:-10}" "$B"
 section qemu bash tests/qemu/tests.sh
 # One round of `make bench` on the base workload: every loader boots, so the benchmark cannot rot.
 section bench python3 bench/bench.py --smoke

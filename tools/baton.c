@@ -20,7 +20,8 @@ int usage(void)
 	    "[--bios [--drive N]]\n"
 	    "       baton probe --volume IMAGE[:PART] [--bios [--drive N]]\n"
 	    "                                       (chainload the volume's first sector)\n"
-	    "       baton check CONFIG\n"
+	    "       baton check CONFIG [--image IMAGE[:PART] | --dir DIR] [--bios]\n"
+	    "                                       (problems by file and line, then the menu)\n"
 	    "       baton ls IMAGE                  (the volumes: partitions and filesystems)\n"
 	    "       baton ls IMAGE[:PART] [PATH]\n"
 	    "       baton cat [--stats] IMAGE[:PART] PATH\n"
@@ -29,6 +30,10 @@ int usage(void)
 	    "       baton install [--bios | --uefi] [--boot-part N] [--esp DIR] [--register]\n"
 	    "                     [--force] [--undo FILE] [--from DIR] [--sector-size N] TARGET\n"
 	    "       baton uninstall [--force] [--undo FILE] [--sector-size N] TARGET\n"
+	    "       baton set-default ENTRY | --clear [--image IMAGE[:PART] | --esp DIR] "
+	    "[--force]\n"
+	    "       baton oneshot ENTRY | --clear [--image IMAGE[:PART] | --esp DIR] [--force]\n"
+	    "       baton state [--image IMAGE[:PART] | --esp DIR]\n"
 	    "IMAGE is a disk image file or a block device. PART is a partition number as GRUB\n"
 	    "counts them (1 = first, 5 = first logical) or a PARTUUID; without it, the first\n"
 	    "volume holding a filesystem baton reads.\n"
@@ -40,7 +45,10 @@ int usage(void)
 	    "data (TARGET.baton-undo for an image, /var/lib/baton/ for a disk): uninstall puts\n"
 	    "it back byte for byte. --boot-part N: the stage2 file's partition; --esp DIR: a\n"
 	    "mounted EFI system partition; --register: add a UEFI boot entry (efibootmgr);\n"
-	    "--from DIR: the build's files (default: beside this program).\n");
+	    "--from DIR: the build's files (default: beside this program).\n"
+	    "set-default and oneshot write the saved (`default @saved`) and one-shot entries\n"
+	    "into baton's state file, in place: on the mounted filesystem holding it, or on\n"
+	    "IMAGE; state shows them.\n");
 	return 2;
 }
 
@@ -364,43 +372,6 @@ static int cmd_probe(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_check(int argc, char **argv)
-{
-	struct config cfg;
-	size_t len;
-	unsigned char *text;
-
-	if (argc != 1)
-		return usage();
-	text = slurp(argv[0], &len);
-	if (!text) {
-		fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
-		return 1;
-	}
-	memset(&cfg, 0, sizeof(cfg));
-	int r = config_parse((const char *)text, len, argv[0], &cfg);
-	for (int i = 0; i < cfg.n_errors; i++)
-		fprintf(stderr, "%s\n", cfg.errors[i]);
-	if (!r && cfg.n_entries == 0) {
-		fprintf(stderr, "%s: no entries\n", argv[0]);
-		r = E_INVAL;
-	}
-	if (!r) {
-		printf("%s: %d entries, timeout %d, default '%s'", argv[0], cfg.n_entries,
-		       cfg.timeout, cfg.entries[config_default_index(&cfg)].title);
-		if (cfg.root)
-			printf(", root %s", cfg.root);
-		printf("\n");
-		for (int i = 0; i < cfg.n_entries; i++)
-			printf("  %d. %s: %s (%d initrds) %s\n", i + 1, cfg.entries[i].title,
-			       cfg.entries[i].kernel, cfg.entries[i].n_initrd,
-			       cfg.entries[i].cmdline);
-	}
-	config_free(&cfg);
-	free(text);
-	return r ? 1 : 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -421,5 +392,11 @@ int main(int argc, char **argv)
 		return cmd_install(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "uninstall"))
 		return cmd_uninstall(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "set-default"))
+		return cmd_set_default(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "oneshot"))
+		return cmd_oneshot(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "state"))
+		return cmd_state(argc - 2, argv + 2);
 	return usage();
 }

@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "layout.h"
 #include "sha256.h"
+#include "state.h"
 #include "zlib.h"
 
 /*
@@ -207,6 +208,21 @@ static bool has_config(struct target *t, struct fsjob *j)
 	return false;
 }
 
+/* A state file baton can use is at path already: leave it (it holds the saved entry). */
+static bool has_state(struct target *t, struct fsjob *j, const char *path)
+{
+	uint8_t *d;
+	size_t n;
+	struct state st;
+	bool ok = false;
+
+	if (!fs_get(t, j->vol, j->dir, path, &d, &n)) {
+		ok = !state_parse(d, n, &st);
+		free(d);
+	}
+	return ok;
+}
+
 struct extlist {
 	struct gap_ext e[GAP_MAX_EXT];
 	int n;
@@ -401,11 +417,13 @@ static int plan_and_install(const struct inst_opts *o)
 	bool *stale = NULL, saved = false;
 	int n_old = 0;
 	bool do_bios, do_uefi;
+	uint8_t state_new[STATE_FILE_SIZE];
 	uint8_t *gap = NULL;
 	size_t gap_len = 0;
 	struct extlist el = {0};
 
 	memset(jobs, 0, sizeof(jobs));
+	state_init(state_new);
 	r = load_inputs(o, &in, !o->uefi, !o->bios);
 	if (r)
 		return fail("install");
@@ -491,6 +509,12 @@ static int plan_and_install(const struct inst_opts *o)
 				cfg = "/EFI/baton/baton.cfg";
 			job_add(j, FOP_PUT, cfg, starter_cfg, sizeof(starter_cfg) - 1);
 		}
+		/* The state file beside it (README "Saved and one-shot entries"): baton rewrites
+		 * its sectors at boot and never allocates, so it is made here, whole. */
+		const char *sp =
+		    j == ej || (j == bj && bp.on_esp) ? state_paths[0] : state_paths[1];
+		if (!has_state(&t, j, sp))
+			job_add(j, FOP_PUT, sp, state_new, STATE_FILE_SIZE);
 	}
 
 	/* Undo data: an earlier install's stays (uninstall goes back to before the first). */
@@ -746,6 +770,11 @@ static int plan_and_install(const struct inst_opts *o)
 		for (int k = 0; k < jobs[i].n_ops; k++)
 			if (strstr(jobs[i].ops[k].path, "baton.cfg") && !jobs[i].ops[k].skip)
 				printf("config: a starter %s on %s (no baton.cfg was there)\n",
+				       jobs[i].ops[k].path,
+				       jobs[i].vol ? vol_label(jobs[i].vol) : jobs[i].dir);
+			else if (strstr(jobs[i].ops[k].path, "/state") && !jobs[i].ops[k].skip)
+				printf("state: %s on %s, for the saved and one-shot entries (baton "
+				       "set-default, baton oneshot)\n",
 				       jobs[i].ops[k].path,
 				       jobs[i].vol ? vol_label(jobs[i].vol) : jobs[i].dir);
 	printf("undo data: %s (baton uninstall%s%s %s)\n", upath, o->undo ? " --undo " : "",

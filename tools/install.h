@@ -71,6 +71,9 @@ int tgt_write(struct target *t, uint64_t off, uint64_t len, const void *buf);
  */
 int tgt_usage(struct target *t, uint64_t off, uint64_t len, char *dir, size_t n);
 
+/* Undoes /proc/self/mountinfo's octal escapes (\040 for a space) in a field, in place. */
+void mountinfo_unescape(char *s);
+
 /* A partition's label for messages: "(hd0,gpt2)" with the number baton counts by. */
 const char *vol_label(const struct volume *v);
 

@@ -18,16 +18,19 @@
 #include "fs.h"
 #include "imgdev.h"
 #include "part.h"
+#include "state.h"
 #include "bios/gap.h"
 
 /*
  * The layout (ARCHITECTURE.md, "The bootable ISO"):
  *
  * - an ISO 9660 filesystem (Rock Ridge, Joliet) from sector 0: the user's files, and in
- *   /boot/baton the config, bios.bin (the BIOS body), bios-gap.bin (the gap part) and
- *   cdboot.img (stage1/cdboot.bin followed by bios.bin), the El Torito BIOS boot image;
+ *   /boot/baton the config, bios.bin (the BIOS body), bios-gap.bin (the gap part),
+ *   cdboot.img (stage1/cdboot.bin followed by bios.bin), the El Torito BIOS boot image, and
+ *   the state file (config/state.h);
  * - an EFI system partition appended after it (MBR partition 2, type 0xEF), a FAT image with
- *   \EFI\BOOT\BOOTX64.EFI and a copy of the config that starts with `root uuid:<the ISO's>`;
+ *   \EFI\BOOT\BOOTX64.EFI, a copy of the config that starts with `root uuid:<the ISO's>` and
+ *   \EFI\baton\state;
  *   it is also the El Torito UEFI boot image;
  * - xorriso's MBR: partition 1 (0x83, active) covers the ISO from sector 0, partition 2 is
  *   the ESP. mkiso then writes stage1 into bytes 0-439, pointed at bios-gap.bin's sectors,
@@ -49,7 +52,7 @@ struct blob {
 /* The work directory and what goes in it. */
 static char tmpdir[PATH_MAX];
 static char p_cdboot[PATH_MAX + 16], p_efi[PATH_MAX + 16], p_efi_cfg[PATH_MAX + 16],
-    p_log[PATH_MAX + 16];
+    p_log[PATH_MAX + 16], p_state[PATH_MAX + 16];
 
 static int mk_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int mk_fail(const char *fmt, ...)
@@ -111,6 +114,7 @@ static int make_tmpdir(void)
 	snprintf(p_efi, sizeof(p_efi), "%s/efi.img", tmpdir);
 	snprintf(p_efi_cfg, sizeof(p_efi_cfg), "%s/efi.cfg", tmpdir);
 	snprintf(p_log, sizeof(p_log), "%s/log", tmpdir);
+	snprintf(p_state, sizeof(p_state), "%s/state", tmpdir);
 	return 0;
 }
 
@@ -122,6 +126,7 @@ static void cleanup(void)
 	unlink(p_efi);
 	unlink(p_efi_cfg);
 	unlink(p_log);
+	unlink(p_state);
 	rmdir(tmpdir);
 	tmpdir[0] = 0;
 }
@@ -218,8 +223,8 @@ static char *graft(const char *dest, const char *src)
 /* What mkiso writes in /boot/baton: a file there is replaced, so asking for one is an error. */
 static bool reserved(const char *dest)
 {
-	static const char *const names[] = {"baton.cfg", "cdboot.img", "bios.bin", "bios-gap.bin",
-					    "boot.cat"};
+	static const char *const names[] = {"baton.cfg",    "cdboot.img", "bios.bin",
+					    "bios-gap.bin", "boot.cat",	  "state"};
 	while (*dest == '/')
 		dest++;
 	if (strncmp(dest, "boot/baton/", 11))
@@ -335,17 +340,18 @@ static int make_esp(const struct blob *efi, const char *cfg_text, size_t cfg_len
 	char kib[32];
 	/* FAT12's tables, root directory and two directories: a generous 64 KiB over the files,
 	 * in whole 64 KiB (xorriso pads an appended partition to 2 KiB blocks). */
-	size_t size = ((efi->len + cfg_len + 1023) / 1024 + 64 + 63) / 64 * 64;
+	size_t size = ((efi->len + cfg_len + STATE_FILE_SIZE + 1023) / 1024 + 64 + 63) / 64 * 64;
 
 	snprintf(kib, sizeof(kib), "%zu", size);
 	if (save(p_efi_cfg, cfg_text, cfg_len, NULL, 0))
 		return 1;
 	char *mkfs[] = {"mkfs.vfat", "-C", "-n", "BATON-EFI", p_efi, kib, NULL};
-	char *mmd[] = {"mmd", "-i", p_efi, "::/EFI", "::/EFI/BOOT", NULL};
+	char *mmd[] = {"mmd", "-i", p_efi, "::/EFI", "::/EFI/BOOT", "::/EFI/baton", NULL};
 	char *cp1[] = {"mcopy", "-i", p_efi, (char *)efi->path, "::/EFI/BOOT/BOOTX64.EFI", NULL};
 	char *cp2[] = {"mcopy", "-i", p_efi, p_efi_cfg, "::/EFI/BOOT/baton.cfg", NULL};
+	char *cp3[] = {"mcopy", "-i", p_efi, p_state, "::/EFI/baton/state", NULL};
 	return run("dosfstools", mkfs) || run("mtools", mmd) || run("mtools", cp1) ||
-	       run("mtools", cp2);
+	       run("mtools", cp2) || run("mtools", cp3);
 }
 
 struct mkiso {
@@ -503,6 +509,12 @@ static int make_images(struct mkiso *m)
 	put32(cd + CD_PATCH + 8, (uint32_t)crc32(0, m->body.data, (uInt)m->body.len));
 	if (save(p_cdboot, cd, m->cdboot.len, m->body.data, m->body.len))
 		return 1;
+	/* The state file (saved and one-shot entries): on the ISO for a boot from it, on the ESP
+	 * for a boot from there; baton rewrites it in place on a writable stick. */
+	unsigned char st[STATE_FILE_SIZE];
+	state_init(st);
+	if (save(p_state, st, sizeof(st), NULL, 0))
+		return 1;
 	if (!m->parsed.root)
 		hl = snprintf(head, sizeof(head),
 			      "# baton mkiso: this copy is on the ISO's EFI system partition; bare "
@@ -551,6 +563,7 @@ static int run_xorriso(struct mkiso *m, const char *iso)
 	argv[n++] = graft(BOOT_DIR "/bios.bin", m->paths[1]);
 	argv[n++] = graft(BOOT_DIR "/bios-gap.bin", m->paths[2]);
 	argv[n++] = graft(BOOT_DIR "/baton.cfg", m->cfg_path);
+	argv[n++] = graft(BOOT_DIR "/state", p_state);
 	int r = run("xorriso", argv);
 	for (size_t i = first; i < n; i++)
 		free(argv[i]);

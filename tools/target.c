@@ -328,8 +328,7 @@ static bool on_target(struct target *t, const char *dir, int depth, uint64_t *of
 	return hit;
 }
 
-/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
+void mountinfo_unescape(char *s)
 {
 	char *o = s;
 	for (; *s; s++) {
@@ -357,8 +356,8 @@ static bool find_mount(unsigned ma, unsigned mi, char *root, char *dir, bool *ro
 		if (sscanf(line, "%*u %*u %u:%u %4095s %4095s %511s", &a, &b, r, d, opts) != 5 ||
 		    a != ma || b != mi)
 			continue;
-		unescape(r);
-		unescape(d);
+		mountinfo_unescape(r);
+		mountinfo_unescape(d);
 		bool isroot = !strcmp(r, "/");
 		if (found && (best_root || !isroot))
 			continue;

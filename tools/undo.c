@@ -7,8 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fs.h"
 #include "install.h"
 #include "sha256.h"
+#include "state.h"
 
 /*
  * The file: a header ("BTNUNDO1", version, flags, the disk's size, sector size and id), the
@@ -260,6 +262,56 @@ struct urec *undo_find(struct undo *u, uint32_t kind, uint64_t part, const char 
 	return NULL;
 }
 
+/*
+ * The state file (config/state.h) changes after the install by design (baton set-default, a
+ * choice saved at boot), and that is no change uninstall should stop at: where a state file
+ * (STATE_FILE_SIZE bytes at its path: baton's, whatever it holds now, since only baton writes
+ * it) lies in [off, off+len) of the partition at part, b gets a new file's bytes instead, the
+ * ones the install wrote. A state file moved or replaced by another still counts as a change.
+ */
+struct smask {
+	uint64_t base, off, len; /* the partition's first byte; the range b holds */
+	uint8_t *b;
+	const uint8_t *init;
+};
+
+static int mask_piece(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t n)
+{
+	struct smask *m = ctx;
+	uint64_t a = m->base + vol_off, e = a + n;
+	uint64_t lo = MAX(a, m->off), hi = MIN(e, m->off + m->len);
+
+	if (vol_off != FS_HOLE && lo < hi)
+		memcpy(m->b + (lo - m->off), m->init + file_off + (lo - a), hi - lo);
+	return 0;
+}
+
+static void mask_state(struct target *t, uint64_t part, uint64_t off, uint64_t len, uint8_t *b)
+{
+	uint8_t init[STATE_FILE_SIZE];
+	struct smask m = {part * t->ss, off, len, b, init};
+	struct fs *fs;
+
+	state_init(init);
+	for (int i = 0; i < t->n_vols; i++) {
+		if (t->vols[i].start != part)
+			continue;
+		meta_cache_drop(&t->dev);
+		if (fs_mount(&t->vols[i], &fs))
+			return;
+		for (size_t k = 0; k < ARRAY_SIZE(state_paths); k++) {
+			struct fs_file *f;
+			if (fs_open(fs, state_paths[k], &f))
+				continue;
+			if (f->type == FS_FILE && f->size == STATE_FILE_SIZE)
+				fs_extents(f, 0, f->size, mask_piece, &m);
+			fs_close(f);
+		}
+		fs_unmount(fs);
+		return;
+	}
+}
+
 int urec_current(struct target *t, const struct urec *r, uint8_t out[32])
 {
 	int g;
@@ -267,6 +319,8 @@ int urec_current(struct target *t, const struct urec *r, uint8_t out[32])
 	if (r->kind == UR_BYTES) {
 		uint8_t *b = malloc(r->len ? r->len : 1);
 		g = b ? tgt_read(t, r->off, r->len, b) : ierr(E_NOMEM, "out of memory");
+		if (!g && r->cls == RUN_FS)
+			mask_state(t, r->part, r->off, r->len, b);
 		if (!g)
 			sha256(b, r->len, out);
 		free(b);
@@ -291,6 +345,9 @@ int urec_current(struct target *t, const struct urec *r, uint8_t out[32])
 		}
 		g = fs_get(t, v, dir, r->path, &d, &n);
 		if (!g) {
+			for (size_t k = 0; k < ARRAY_SIZE(state_paths); k++)
+				if (!strcmp(r->path, state_paths[k]) && n == STATE_FILE_SIZE)
+					state_init(d); /* as the install left it */
 			sha256(d, n, out);
 			free(d);
 		}

@@ -5,8 +5,9 @@ BIOS_CFLAGS := -m64 -Os --param=min-pagesize=0 -ffreestanding -fno-pie -fno-pic 
 # The core, formats, filesystems and config are the UEFI build's sources, compiled for BIOS.
 BIOS_SRCS := stage2/bios/entry.S stage2/bios/thunk.S stage2/bios/main.c stage2/bios/mem.c \
 	stage2/bios/disk.c stage2/bios/console.c stage2/bios/time.c stage2/bios/firmware.c \
-	stage2/com1.c \
-	stage2/main.c stage2/menu.c stage2/boot.c stage2/exec.c stage2/paging.c stage2/volumes.c \
+	stage2/com1.c stage2/trap.c stage2/trapstub.S stage2/bios/trap.c \
+	stage2/main.c stage2/saved.c stage2/menu.c $(UI_SRCS) stage2/boot.c stage2/exec.c stage2/paging.c \
+	stage2/volumes.c \
 	stage2/handoff.S lib/string.c $(CORE_SRCS)
 BIOS_OBJS := $(patsubst %,$(B)/bios/%.o,$(basename $(BIOS_SRCS))) \
 	$(patsubst %.c,$(B)/bios/zlib/%.o,$(ZLIB_SRCS))

@@ -1,4 +1,5 @@
-/* console.c: BIOS console: VGA text written directly, COM1 (com1.c), keys from INT 16h and COM1. */
+/* console.c: BIOS console: VGA text written directly, the serial port (com1.c), keys from INT 16h
+ * and the serial port; the config's `console` picks either or both. */
 #include "bios.h"
 #include "platform.h"
 #include "com1.h"
@@ -11,13 +12,22 @@
 static volatile uint16_t *const vga = (volatile uint16_t *)0xb8000;
 static int cur_col, cur_row;
 static uint8_t attr = ATTR_NORMAL;
-static bool have_com1;
-bool bios_booted_out;		/* after plat_exit_firmware(): serial only */
+static bool have_serial;		 /* a UART at the selected port, not `serial off` */
+static bool to_serial, to_screen = true; /* where the menu and messages go (`console`) */
+static int serial_port, serial_baud;	 /* the config's, as com1_select() got them */
+bool bios_booted_out;			 /* after plat_exit_firmware(): serial only */
 extern bool bios_graphics_mode; /* a VBE mode is set (firmware.c): text writes would not show */
 
 void plat_serial_puts(const char *s)
 {
-	if (have_com1)
+	if (have_serial)
+		com1_puts(s);
+}
+
+/* Terminal control for the serial side of the menu. */
+static void serial_esc(const char *s)
+{
+	if (to_serial)
 		com1_puts(s);
 }
 
@@ -33,8 +43,8 @@ static void hw_cursor(void)
 
 void bios_console_init(void)
 {
-	have_com1 = com1_present();
-	if (have_com1)
+	have_serial = to_serial = com1_present();
+	if (have_serial)
 		com1_init();
 	/* The cursor where the BIOS left it (BDA 0x450: column, row of page 0), then hidden:
 	 * the menu shows the selection by colour. */
@@ -82,10 +92,30 @@ static void screen_putc(unsigned char c)
 	vga[cur_row * COLS + cur_col++] = (uint16_t)(attr << 8 | c);
 }
 
+/*
+ * `serial`: another port or speed is programmed at once; off stops every serial write and read.
+ * `console`: screen or serial alone; serial alone with no UART there keeps the screen, so that
+ * the menu is never nowhere. Once the firmware is left only the serial port is written.
+ */
+void plat_console_setup(int port, int baud, enum cfg_console console)
+{
+	if (port >= 0 && (port != serial_port || baud != serial_baud)) {
+		com1_select(port, baud);
+		serial_port = port;
+		serial_baud = baud;
+		if (com1_present())
+			com1_init();
+	}
+	have_serial = port >= 0 && com1_present();
+	to_serial = have_serial && console != CFG_CONSOLE_SCREEN;
+	to_screen = console != CFG_CONSOLE_SERIAL || !to_serial;
+}
+
 void plat_puts(const char *s)
 {
-	plat_serial_puts(s);
-	if (bios_booted_out || bios_graphics_mode)
+	if (to_serial || (bios_booted_out && have_serial))
+		com1_puts(s);
+	if (bios_booted_out || bios_graphics_mode || !to_screen)
 		return;
 	for (const char *p = s; *p; p++)
 		screen_putc((unsigned char)*p);
@@ -99,11 +129,13 @@ void plat_clear(void)
 	if (bios_graphics_mode)
 		bios_text_mode();
 	attr = ATTR_NORMAL;
-	for (int i = 0; i < ROWS * COLS; i++)
-		vga[i] = (uint16_t)(ATTR_NORMAL << 8 | ' ');
 	cur_col = cur_row = 0;
-	hw_cursor();
-	plat_serial_puts("\033[0m\033[2J\033[H");
+	if (to_screen) {
+		for (int i = 0; i < ROWS * COLS; i++)
+			vga[i] = (uint16_t)(ATTR_NORMAL << 8 | ' ');
+		hw_cursor();
+	}
+	serial_esc("\033[0m\033[2J\033[H");
 }
 
 void plat_goto(int col, int row)
@@ -113,13 +145,13 @@ void plat_goto(int col, int row)
 	cur_col = col < 0 ? 0 : col >= COLS ? COLS - 1 : col;
 	cur_row = row < 0 ? 0 : row >= ROWS ? ROWS - 1 : row;
 	snfmt(b, sizeof(b), "\033[%d;%dH", row + 1, col + 1);
-	plat_serial_puts(b);
+	serial_esc(b);
 }
 
 void plat_highlight(bool on)
 {
 	attr = on ? ATTR_HIGH : ATTR_NORMAL;
-	plat_serial_puts(on ? "\033[7m" : "\033[0m");
+	serial_esc(on ? "\033[7m" : "\033[0m");
 }
 
 void bios_cursor(int *x, int *y)
@@ -156,12 +188,15 @@ static int bios_key(void)
 		case 0x4f: return KEY_END;
 		case 0x49: return KEY_PGUP;
 		case 0x51: return KEY_PGDN;
+		case 0x53: return KEY_DELETE;
+		case 0x44: return KEY_F10;
 		}
 		return KEY_NONE;
 	}
 	if (ascii == '\n')
 		return KEY_ENTER;
-	return ascii;
+	/* Keys are code points; code page 437's upper half is not Unicode's: U+FFFD. */
+	return ascii < 0x80 ? ascii : 0xfffd;
 }
 
 int plat_getkey(int timeout_ms)
@@ -171,7 +206,7 @@ int plat_getkey(int timeout_ms)
 	for (;;) {
 		int k = bios_key();
 		if (k == KEY_NONE)
-			k = have_com1 ? com1_key() : KEY_NONE;
+			k = to_serial ? com1_key() : KEY_NONE;
 		if (k != KEY_NONE)
 			return k;
 		if (timeout_ms >= 0 && plat_time_us() - start >= (uint64_t)timeout_ms * 1000)

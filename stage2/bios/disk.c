@@ -1,4 +1,5 @@
-/* disk.c: BIOS disks through INT 13h extensions (AH=48h geometry, AH=42h reads via a low buffer). */
+/* disk.c: BIOS disks through INT 13h extensions (AH=48h geometry, AH=42h reads via a low buffer).
+ */
 #include "bios.h"
 #include "platform.h"
 #include "blockdev.h"
@@ -21,33 +22,64 @@ static int n_disks;
  * 127 sectors a call, each retried after a controller reset (AH=00h) as the BIOS's own boot
  * code does: floppies and CDs spin up on the first read.
  */
+/*
+ * One EDD 3.0 extended transfer of n sectors at lba through the low buffer: AH=42h reads,
+ * AH=43h writes (AL = 0, no verify: fs_rewrite reads back and compares). A failure resets the
+ * drive (AH=00h) and tries again, three times in all.
+ */
+static int edd_transfer(struct blockdev *dev, uint8_t ah, uint64_t lba, uint32_t n)
+{
+	struct bregs r;
+
+	for (int tries = 0; tries < 3; tries++) {
+		dap = (typeof(dap)){0x10, 0, (uint16_t)n, LOW_BUF & 0xf, LOW_BUF >> 4, lba};
+		r = (struct bregs){.eax = (uint32_t)ah << 8,
+				   .edx = dev->bios_drive,
+				   .esi = (uint32_t)(uintptr_t)&dap};
+		bios_call(0x13, &r);
+		if (!(r.eflags & BIOS_CF))
+			return 0;
+		struct bregs z = {.eax = 0, .edx = dev->bios_drive};
+		bios_call(0x13, &z);
+	}
+	return err_set(E_IO,
+		       "%s: BIOS %s of %u sectors at %llu failed (INT 13h AH=%02xh error 0x%02x)",
+		       dev->name, ah == 0x42 ? "read" : "write", n, (unsigned long long)lba, ah,
+		       (r.eax >> 8) & 0xff);
+}
+
 static int bios_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *buf)
 {
-	uint32_t per = LOW_BUF_SIZE / dev->block_size;
+	uint32_t per = MIN(LOW_BUF_SIZE / dev->block_size, BOUNCE_MAX);
 	uint8_t *dst = buf;
 
-	per = MIN(per, BOUNCE_MAX);
 	while (count) {
 		uint32_t n = count < per ? (uint32_t)count : per;
-		struct bregs r;
-		for (int tries = 0; tries < 3; tries++) {
-			dap = (typeof(dap)){0x10, 0, (uint16_t)n, LOW_BUF & 0xf, LOW_BUF >> 4, lba};
-			r = (struct bregs){.eax = 0x4200,
-					   .edx = dev->bios_drive,
-					   .esi = (uint32_t)(uintptr_t)&dap};
-			bios_call(0x13, &r);
-			if (!(r.eflags & BIOS_CF))
-				break;
-			struct bregs z = {.eax = 0, .edx = dev->bios_drive};
-			bios_call(0x13, &z);
-		}
-		if (r.eflags & BIOS_CF)
-			return err_set(E_IO,
-				       "%s: BIOS read of %u sectors at %llu failed (INT 13h AH=42h "
-				       "error 0x%02x)",
-				       dev->name, n, (unsigned long long)lba, (r.eax >> 8) & 0xff);
+		int r = edd_transfer(dev, 0x42, lba, n);
+		if (r)
+			return r;
 		memcpy(dst, (void *)(uintptr_t)LOW_BUF, (size_t)n * dev->block_size);
 		dst += (size_t)n * dev->block_size;
+		lba += n;
+		count -= n;
+	}
+	return 0;
+}
+
+/* Writes (only the state file's sectors, fs_rewrite) go the same way; there is no BIOS flush
+ * call: the BIOS returns once the write is done. */
+static int bios_write(struct blockdev *dev, uint64_t lba, uint64_t count, const void *buf)
+{
+	uint32_t per = MIN(LOW_BUF_SIZE / dev->block_size, BOUNCE_MAX);
+	const uint8_t *src = buf;
+
+	while (count) {
+		uint32_t n = count < per ? (uint32_t)count : per;
+		memcpy((void *)(uintptr_t)LOW_BUF, src, (size_t)n * dev->block_size);
+		int r = edd_transfer(dev, 0x43, lba, n);
+		if (r)
+			return r;
+		src += (size_t)n * dev->block_size;
 		lba += n;
 		count -= n;
 	}
@@ -85,6 +117,8 @@ static void add_drive(uint8_t drive, int *n_hd, int *n_cd)
 	if (!d->num_blocks || d->num_blocks > (1ull << 48))
 		d->num_blocks = 1ull << 32;
 	d->read = bios_read;
+	/* AH=41h CX bit 0: the fixed disk access subset, which has AH=43h; CDs are read-only. */
+	d->write = bs == 2048 ? NULL : bios_write;
 	d->priv = d;
 	d->boot = drive == bios_boot.drive;
 	/* Read-only 2 KiB-block media are CDs, named cd0, cd1 as under UEFI. */
@@ -130,7 +164,8 @@ int plat_boot_volume(struct blockdev **dev, uint64_t *start_block)
 	for (int i = 0; i < n_disks; i++)
 		if (disks[i]->boot) {
 			*dev = disks[i];
-			/* boot_lba counts the gap part's sectors; the device may use bigger ones. */
+			/* boot_lba counts the gap part's sectors; the device may use bigger ones.
+			 */
 			uint32_t ss = bios_boot.sector_size ? bios_boot.sector_size : 512;
 			*start_block = bios_boot.boot_lba * ss / disks[i]->block_size;
 			return 0;

@@ -109,6 +109,7 @@ gdt:
 	.quad	0x00cf92000000ffff	/* 0x20: data */
 	.quad	0x00009a000000ffff	/* 0x28: 16-bit code, base 0, 64 KiB (the way back to real mode) */
 	.quad	0x000092000000ffff	/* 0x30: 16-bit data */
+	.quad	0, 0			/* 0x38: the TSS of the exception handlers (trap.c) */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1

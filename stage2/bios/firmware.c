@@ -238,6 +238,23 @@ void plat_bli_set(const char *name, const char *value)
 {
 }
 
+void plat_bli_set_list(const char *name, const char *const *items, int n)
+{
+}
+
+void plat_bli_set_bin(const char *name, const void *data, size_t len)
+{
+}
+
+int plat_bli_get(const char *name, char *buf, size_t size)
+{
+	return E_NOENT;
+}
+
+void plat_bli_del(const char *name)
+{
+}
+
 bool plat_bios(void)
 {
 	return true;

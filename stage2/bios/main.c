@@ -16,6 +16,7 @@ void bios_main(uint32_t drive, uint32_t hdr)
 	bios_boot.drive = (uint8_t)drive;
 	bios_console_init();
 	bios_time_init();
+	plat_traps(true); /* a CPU exception from here on is a register dump, then a reset */
 	con_printf("baton BIOS stage2: long mode, drive 0x%02x, %u MHz\n", drive,
 		   (unsigned)bios_tsc_per_us());
 	int r = bios_mem_init();

@@ -380,6 +380,7 @@ extern bool bios_booted_out;
 int plat_exit_firmware(struct bootenv *env)
 {
 	plat_firmware_map(env);
+	plat_traps(false);
 	bios_booted_out = true;
 	return 0;
 }

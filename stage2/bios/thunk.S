@@ -78,6 +78,8 @@ bios_call:
 	pushfw
 	cli
 	lcallw	*%cs:int_target
+	/* The flags the handler returned (CF: an error), before the xor below clears CF. */
+	pushfl
 	cli
 	push	%ds
 	push	%ax
@@ -85,6 +87,7 @@ bios_call:
 	mov	%ax, %ds
 	pop	%ax
 	pop	regs_ds
+	popl	regs_flags
 	mov	%eax, regs + 0
 	mov	%ebx, regs + 4
 	mov	%ecx, regs + 8
@@ -94,8 +97,6 @@ bios_call:
 	mov	%ebp, regs + 24
 	mov	%es, %ax
 	mov	%ax, regs_es
-	pushfl
-	popl	regs_flags
 	/* Back up: protected mode, then long mode with the same page tables. */
 	xor	%ax, %ax
 	mov	%ax, %es

@@ -6,27 +6,115 @@
 static EFI_GUID bli_guid = {
     0x4a67b082, 0x0a4c, 0x41cf, {0xb6, 0xc7, 0x44, 0x0b, 0x29, 0xbb, 0x8c, 0x4f}};
 
-static size_t to_utf16(const char *s, CHAR16 *out, size_t max)
+/* Values are UTF-16 strings (BLI: "NUL-terminated ... string, in UTF-16"). */
+#define BLI_ATTRS (EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS)
+
+/* One UTF-8 sequence at *s (advanced past it); a malformed one is U+FFFD and one byte. */
+static uint32_t utf8_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t c = p[0];
+	int n = c < 0x80 ? 0 : c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : -1;
+
+	*s = p + 1;
+	if (n < 0 || c >= 0xf5)
+		return 0xfffd;
+	c &= 0x7f >> n;
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0xfffd;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c < 0xe000))
+		return 0xfffd;
+	*s = p + n + 1;
+	return c;
+}
+
+/* Appends s and its NUL as UTF-16 at out + *n (out has room for cap units); false if full. */
+static bool put_utf16(CHAR16 *out, size_t *n, size_t cap, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		uint32_t c = utf8_next(&p);
+		if (*n + 3 > cap)
+			return false;
+		if (c >= 0x10000) { /* a surrogate pair */
+			c -= 0x10000;
+			out[(*n)++] = (CHAR16)(0xd800 | c >> 10);
+			c = 0xdc00 | (c & 0x3ff);
+		}
+		out[(*n)++] = (CHAR16)c;
+	}
+	if (*n + 1 > cap)
+		return false;
+	out[(*n)++] = 0;
+	return true;
+}
+
+static void name16(const char *name, CHAR16 out[64])
 {
 	size_t n = 0;
 
-	while (s[n] && n + 1 < max) {
-		out[n] = (unsigned char)s[n];
-		n++;
-	}
-	out[n] = 0;
-	return n;
+	if (!put_utf16(out, &n, 64, name))
+		out[0] = 0;
 }
 
-/* Values are NUL-terminated UTF-16 strings, boot-service and runtime access, not stored in NVRAM
- * (as systemd-boot sets them): each boot writes its own. */
+void plat_bli_set_bin(const char *name, const void *data, size_t len)
+{
+	CHAR16 n16[64];
+
+	name16(name, n16);
+	efi_st->RuntimeServices->SetVariable(n16, &bli_guid, BLI_ATTRS, len, (void *)data);
+}
+
+/*
+ * Volatile, as systemd-boot sets them: each boot writes its own. A list (LoaderEntries, BLI: "a
+ * series of boot loader entry identifiers, one after the other, each individually NUL
+ * terminated") is its strings back to back.
+ */
+void plat_bli_set_list(const char *name, const char *const *items, int n)
+{
+	size_t cap = 1, len = 0;
+
+	for (int i = 0; i < n; i++)
+		cap += 2 * strlen(items[i]) + 1;
+	CHAR16 *v = mem_alloc(cap * sizeof(CHAR16));
+	if (!v)
+		return;
+	for (int i = 0; i < n; i++)
+		if (!put_utf16(v, &len, cap, items[i]))
+			break;
+	plat_bli_set_bin(name, v, len * sizeof(CHAR16));
+	mem_free(v);
+}
+
 void plat_bli_set(const char *name, const char *value)
 {
-	CHAR16 n16[64], v16[128];
-	size_t len = to_utf16(value, v16, ARRAY_SIZE(v16));
+	plat_bli_set_list(name, &value, 1);
+}
 
-	to_utf16(name, n16, ARRAY_SIZE(n16));
-	efi_st->RuntimeServices->SetVariable(
-	    n16, &bli_guid, EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
-	    (len + 1) * sizeof(CHAR16), v16);
+int plat_bli_get(const char *name, char *buf, size_t size)
+{
+	CHAR16 n16[64], v[512];
+	UINTN len = sizeof(v) - sizeof(CHAR16);
+	UINT32 attrs;
+
+	name16(name, n16);
+	EFI_STATUS st = efi_st->RuntimeServices->GetVariable(n16, &bli_guid, &attrs, &len, v);
+	if (st != EFI_SUCCESS)
+		return err_set(E_NOENT, "no %s (%s)", name, efi_status_str(st));
+	v[len / sizeof(CHAR16)] = 0; /* terminated even when the OS wrote no NUL */
+	return (int)utf16_to_utf8(v, len / sizeof(CHAR16), buf, size);
+}
+
+void plat_bli_del(const char *name)
+{
+	CHAR16 n16[64];
+
+	/* UEFI 8.2 SetVariable: a DataSize of zero deletes the variable, whatever it was. */
+	name16(name, n16);
+	efi_st->RuntimeServices->SetVariable(n16, &bli_guid, 0, 0, NULL);
 }

@@ -1,14 +1,22 @@
-/* console.c: UEFI console: ConOut/ConIn, plus raw COM1 when ConOut lacks a serial port. */
+/* console.c: UEFI console: ConOut/ConIn, plus the serial port driven raw (com1.c) when ConOut
+ * lacks one, or where the config's `serial` and `console` say. */
 #include "efi_priv.h"
 #include "platform.h"
 #include "com1.h"
 
-static bool raw_serial; /* we drive COM1 ourselves (ConOut does not include it) */
+static bool raw_serial;	       /* we write the UART ourselves */
+static bool raw_keys;	       /* and read keys from it (not when ConIn's terminal reads it) */
+static bool use_conout = true; /* the menu and messages go to ConOut */
+static bool serial_off;	       /* `serial off`: not even after ExitBootServices */
+static bool conout_uart;       /* ConOut includes a serial terminal: the firmware drives COM1 */
+/* What the UART was last programmed to by baton; baud 0: the firmware's speed, unknown. */
+static int prog_port = 0x3f8, prog_baud;
 static bool booted_out; /* after ExitBootServices only raw serial works */
 
 void plat_serial_puts(const char *s)
 {
-	com1_puts(s);
+	if (!serial_off)
+		com1_puts(s);
 }
 
 /* Does the ConOut variable's device path include a UART node (UEFI 10.3.4.x, type 3 subtype 14)? */
@@ -35,10 +43,45 @@ static bool conout_has_serial(void)
 
 void efi_console_init(void)
 {
-	raw_serial = com1_present() && !conout_has_serial();
-	if (raw_serial)
+	conout_uart = conout_has_serial();
+	raw_serial = raw_keys = com1_present() && !conout_uart;
+	if (raw_serial) {
 		com1_init();
+		prog_baud = 115200;
+	}
 	efi_st->ConOut->EnableCursor(efi_st->ConOut, FALSE);
+}
+
+/*
+ * ConOut is the firmware's console splitter: with a serial terminal in it (OVMF's, on COM1, and
+ * a PC's "console redirection"), whatever goes to ConOut goes to that port too, and baton cannot
+ * take it out. So:
+ *   serial off       no raw writes or reads, also after ExitBootServices; ConOut as it is
+ *   serial PORT BAUD the port is programmed to BAUD (the firmware's own port only when a speed is
+ *                    named: its terminal then runs at that speed too); raw writes go to PORT
+ *                    unless it is the firmware's terminal's (COM1), which has the text already
+ *   console screen   ConOut alone (with its serial terminal, if it has one)
+ *   console serial   raw writes alone, ConOut untouched, when there is a UART at the port
+ *                    (keys still come through ConIn too)
+ */
+void plat_console_setup(int port, int baud, enum cfg_console console)
+{
+	int p = port > 0 ? port : 0x3f8, b = baud > 0 ? baud : 115200;
+	bool fw_has_it = conout_uart && p == 0x3f8;
+
+	serial_off = port < 0;
+	com1_select(p, b);
+	bool have = !serial_off && com1_present();
+	if (have && (p != prog_port || b != prog_baud) && (!fw_has_it || baud > 0)) {
+		com1_init();
+		prog_port = p;
+		prog_baud = b;
+	}
+	raw_serial =
+	    have && (console == CFG_CONSOLE_SERIAL || (console == CFG_CONSOLE_BOTH && !fw_has_it));
+	/* ConIn's terminal reads the firmware's port: two readers would split key sequences. */
+	raw_keys = raw_serial && !fw_has_it;
+	use_conout = !raw_serial || console != CFG_CONSOLE_SERIAL;
 }
 
 static void conout(const char *s, size_t n)
@@ -65,7 +108,7 @@ static void conout(const char *s, size_t n)
 
 void plat_puts(const char *s)
 {
-	if (!booted_out)
+	if (!booted_out && use_conout)
 		conout(s, strlen(s));
 	if (raw_serial || booted_out)
 		plat_serial_puts(s);
@@ -79,8 +122,10 @@ static void serial_esc(const char *s)
 
 void plat_clear(void)
 {
-	efi_st->ConOut->SetAttribute(efi_st->ConOut, EFI_LIGHTGRAY | EFI_BACKGROUND_BLACK);
-	efi_st->ConOut->ClearScreen(efi_st->ConOut);
+	if (use_conout) {
+		efi_st->ConOut->SetAttribute(efi_st->ConOut, EFI_LIGHTGRAY | EFI_BACKGROUND_BLACK);
+		efi_st->ConOut->ClearScreen(efi_st->ConOut);
+	}
 	serial_esc("\033[0m\033[2J\033[H");
 }
 
@@ -88,15 +133,18 @@ void plat_goto(int col, int row)
 {
 	char b[16];
 
-	efi_st->ConOut->SetCursorPosition(efi_st->ConOut, (UINTN)col, (UINTN)row);
+	if (use_conout)
+		efi_st->ConOut->SetCursorPosition(efi_st->ConOut, (UINTN)col, (UINTN)row);
 	snfmt(b, sizeof(b), "\033[%d;%dH", row + 1, col + 1);
 	serial_esc(b);
 }
 
 void plat_highlight(bool on)
 {
-	efi_st->ConOut->SetAttribute(efi_st->ConOut, on ? (EFI_BLACK | EFI_BACKGROUND_LIGHTGRAY)
-							: (EFI_LIGHTGRAY | EFI_BACKGROUND_BLACK));
+	if (use_conout)
+		efi_st->ConOut->SetAttribute(efi_st->ConOut,
+					     on ? (EFI_BLACK | EFI_BACKGROUND_LIGHTGRAY)
+						: (EFI_LIGHTGRAY | EFI_BACKGROUND_BLACK));
 	serial_esc(on ? "\033[7m" : "\033[0m");
 }
 
@@ -104,13 +152,18 @@ void plat_console_size(int *cols, int *rows)
 {
 	UINTN c = 80, r = 25;
 
-	if (efi_st->ConOut->QueryMode(efi_st->ConOut, efi_st->ConOut->Mode->Mode, &c, &r))
+	/* A serial terminal alone: the size every terminal has (the BIOS's text mode's). */
+	if (use_conout &&
+	    efi_st->ConOut->QueryMode(efi_st->ConOut, efi_st->ConOut->Mode->Mode, &c, &r))
 		c = 80, r = 25;
 	*cols = (int)c;
 	*rows = (int)r;
 }
 
-static int efi_key(void)
+static int held_key = KEY_NONE; /* a key read while decoding a sequence, taken next */
+
+/* A key from ConIn; KEY_NONE when none is waiting. */
+static int conin_key(void)
 {
 	EFI_INPUT_KEY k;
 
@@ -126,11 +179,59 @@ static int efi_key(void)
 	case 0x06: return KEY_END;
 	case 0x09: return KEY_PGUP;
 	case 0x0a: return KEY_PGDN;
+	case 0x08: return KEY_DELETE;
+	case 0x14: return KEY_F10;
 	case 0x17: return KEY_ESC;
 	}
 	if (k.UnicodeChar == '\n')
 		return KEY_ENTER;
 	return k.UnicodeChar ? k.UnicodeChar : KEY_NONE;
+}
+
+/* For vt_escape(): the next character ConIn gives within 50 ms, else -1 (another kind of key
+ * is kept for later). */
+static int conin_next(void *ctx)
+{
+	uint64_t t = plat_time_us();
+
+	for (;;) {
+		int k = conin_key();
+		if (k != KEY_NONE && k != KEY_ESC && k < KEY_UP)
+			return k;
+		if (k != KEY_NONE) {
+			held_key = k;
+			return -1;
+		}
+		if (plat_time_us() - t >= 50000)
+			return -1;
+		efi_bs->Stall(1000);
+	}
+}
+
+/*
+ * EDK2's terminal driver (OVMF's serial console) in its default PC ANSI mode passes a sequence
+ * it does not know on as Esc followed by its characters: an xterm's Delete, ESC [ 3 ~, arrives
+ * as Esc, '[', '3', '~', all at once (a real Esc comes alone, 2 s later). Such an Esc and what
+ * follows it go through the same decoder as COM1's bytes.
+ */
+static int efi_key(void)
+{
+	int k = held_key != KEY_NONE ? held_key : conin_key(), after;
+
+	held_key = KEY_NONE;
+	if (k == KEY_ESC) {
+		k = vt_escape(conin_next, NULL, &after);
+	} else if (k >= 0xc2 && k <= 0xf4) {
+		/* Nor does that driver decode UTF-8: a UTF-8 terminal's é comes as U+00C3
+		 * U+00A9, at once. A lead byte alone stays the Latin-1 character it is. */
+		int c = utf8_rest(k, conin_next, NULL, &after);
+		k = c < 0 ? k : c;
+	} else {
+		return k;
+	}
+	if (after >= 0)
+		held_key = after;
+	return k;
 }
 
 int plat_getkey(int timeout_ms)
@@ -140,7 +241,7 @@ int plat_getkey(int timeout_ms)
 	for (;;) {
 		int k = efi_key();
 		if (k == KEY_NONE)
-			k = raw_serial ? com1_key() : KEY_NONE;
+			k = raw_keys ? com1_key() : KEY_NONE;
 		if (k != KEY_NONE)
 			return k;
 		if (timeout_ms >= 0 && plat_time_us() - start >= (uint64_t)timeout_ms * 1000)

@@ -50,6 +50,39 @@ static int efi_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 	return 0;
 }
 
+/*
+ * Only the state file's sectors are ever written (fs_rewrite). UEFI 13.9 EFI_BLOCK_IO_PROTOCOL:
+ * WriteBlocks, then FlushBlocks so the bytes are on the medium before a kernel starts; the
+ * buffer honours IoAlign through a bounce, as reads do.
+ */
+static int efi_write(struct blockdev *dev, uint64_t lba, uint64_t count, const void *buf)
+{
+	struct efi_disk *d = dev->priv;
+	EFI_BLOCK_IO *bio = d->bio;
+	uint32_t align = bio->Media->IoAlign;
+	UINTN bytes = count * dev->block_size;
+	uint8_t *raw = NULL;
+	const void *src = buf;
+	EFI_STATUS st;
+
+	if (align > 1 && ((uintptr_t)buf & (align - 1))) {
+		raw = mem_alloc(bytes + align);
+		if (!raw)
+			return err_set(E_NOMEM, "out of memory");
+		src = (void *)ALIGN_UP((uintptr_t)raw, align);
+		memcpy((void *)src, buf, bytes);
+	}
+	st = bio->WriteBlocks(bio, bio->Media->MediaId, lba, bytes, (void *)src);
+	if (st == EFI_SUCCESS)
+		st = bio->FlushBlocks(bio);
+	mem_free(raw);
+	if (st != EFI_SUCCESS)
+		return err_set(E_IO, "%s: write of %llu blocks at %llu failed (%s)", dev->name,
+			       (unsigned long long)count, (unsigned long long)lba,
+			       efi_status_str(st));
+	return 0;
+}
+
 static bool known(EFI_BLOCK_IO *bio)
 {
 	for (int i = 0; i < n_disks; i++)
@@ -94,6 +127,7 @@ static int add_disks(void)
 		d->dev.block_size = bio->Media->BlockSize;
 		d->dev.num_blocks = bio->Media->LastBlock + 1;
 		d->dev.read = efi_read;
+		d->dev.write = bio->Media->ReadOnly ? NULL : efi_write;
 		d->dev.priv = d;
 		/* Optical media (2 KiB read-only blocks) are cd0, cd1... as GRUB names them. */
 		bool cd = bio->Media->BlockSize == 2048 && bio->Media->ReadOnly;

@@ -173,7 +173,9 @@ int plat_start_image(const void *image, uint64_t size, const char *options,
 	CHAR16 *exit_data = NULL;
 	/* After LoadImage, so the benchmark can tell the image's own time from ours. */
 	plat_puts(banner);
+	plat_traps(false); /* the image runs with the firmware's tables */
 	st = efi_bs->StartImage(h, &exit_size, &exit_data);
+	plat_traps(true);
 	h = NULL; /* UEFI 7.4 Exit(): an application that exits is unloaded */
 	char why[96];
 	exit_text(exit_data, exit_size, why, sizeof(why));

@@ -64,6 +64,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
 	efi_time_init();
 	efi_console_init();
+	plat_traps(true);
 	baton_main();
+	plat_traps(false);
 	return EFI_LOAD_ERROR;
 }

@@ -258,6 +258,7 @@ int plat_exit_firmware(struct bootenv *env)
 
 	EFI_STATUS st = EFI_INVALID_PARAMETER;
 	bool tried = false;
+	plat_traps(false); /* the firmware's IDT, GDT and TR back before it is left */
 	for (int tries = 0; tries < 16 && st != EFI_SUCCESS; tries++) {
 		size = cap;
 		st = efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key, &dsize, &ver);

@@ -24,13 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&p, 0, sizeof(p));
 		int r = format_multiboot2.plan(&in, &p);
 		if (!r) {
-			static uint8_t info[1 << 17];
+			uint8_t *info;
 			if (p.mode != LP_MODE_PROT32 && p.mode != LP_MODE_EFI64_BS)
 				abort();
-			int is = fuzz_finish(&p, size, info, sizeof(info), efi);
+			int is = fuzz_finish(&p, size, &info, efi);
 			/* The structure ends inside its segment. */
 			if (get32(info) > p.seg[is].memsz)
 				abort();
+			free(info);
 		} else {
 			fuzz_check_error(r);
 		}

@@ -166,6 +166,9 @@ static void read_file(struct fs *fs, const char *path)
 	fs_close(f);
 }
 
+/* Set by a target that wants the scanned volumes itself (fuzz_entries.c); NULL for the rest. */
+static void (*fuzz_volumes)(struct volume *v, int n);
+
 /*
  * Scans the disk's partitions; with a driver name, mounts every volume with that driver only
  * and opens, reads, lists and maps each of paths.
@@ -179,8 +182,11 @@ static void run(struct memdev *m, const char *drv, const char *const *paths, siz
 	if (n > (int)(sizeof(v) / sizeof(v[0])) || !terminated(part_warning, sizeof(part_warning)))
 		abort();
 	for (int i = 0; i < n; i++) {
-		if (v[i].dev != &m->dev || v[i].start > blocks ||
-		    v[i].blocks > blocks - v[i].start ||
+		/* A volume starts inside the disk; only an MBR partition may end past its end
+		 * (a disk cut short), and then part_warning says so. */
+		if (v[i].dev != &m->dev || v[i].start >= blocks ||
+		    (v[i].blocks > blocks - v[i].start &&
+		     (v[i].scheme != PART_MBR || !part_warning[0])) ||
 		    !terminated(v[i].name, sizeof(v[i].name)) ||
 		    !terminated(v[i].partuuid, sizeof(v[i].partuuid)))
 			abort();
@@ -201,6 +207,8 @@ static void run(struct memdev *m, const char *drv, const char *const *paths, siz
 		}
 		fs_unmount(fs);
 	}
+	if (fuzz_volumes)
+		fuzz_volumes(v, n);
 	meta_cache_drop(&m->dev); /* the next input reuses the address */
 }
 

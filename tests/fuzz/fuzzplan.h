@@ -33,18 +33,28 @@ static void fuzz_check_error(int r)
 }
 
 /*
- * An accepted plan: its boot information (RBX's segment) fits in info, every piece lies inside
- * its segment and the file; then finish() with the segments at made-up addresses. Returns the
- * boot information's segment.
+ * The most boot information a plan may reserve: the ELF section headers (65535 of 64 bytes) and
+ * the unloaded sections kept for the kernel (elf.c SECTIONS_MAX, 8 MiB: a vmlinux's symbol
+ * tables take several), plus the fixed tags' room.
  */
-static int fuzz_finish(struct load_plan *p, uint64_t fsize, uint8_t *info, uint64_t info_size,
-		       bool boot_services)
+#define FUZZ_INFO_MAX ((8u << 20) + 65535u * 64 + (1u << 20))
+
+/*
+ * An accepted plan: its boot information (RBX's segment) is at most FUZZ_INFO_MAX, every piece
+ * lies inside its segment and the file; then finish() with the segments at made-up addresses,
+ * the information built in *info (allocated here, its segment's size: ASan sees any write past
+ * it; the caller frees it). Returns the boot information's segment.
+ */
+static int fuzz_finish(struct load_plan *p, uint64_t fsize, uint8_t **info, bool boot_services)
 {
 	static struct mem_range map[] = {{0, 0x9f000, MEM_RAM}, {0x100000, 1 << 30, MEM_RAM}};
 	struct bootenv env = {.map = map, .n_map = 2, .boot_services = boot_services};
 	int is = (int)p->reg[LP_RBX].seg;
 
-	if (is < 0 || is >= p->n_segs || p->seg[is].memsz > info_size)
+	if (is < 0 || is >= p->n_segs || !p->seg[is].memsz || p->seg[is].memsz > FUZZ_INFO_MAX)
+		abort();
+	*info = calloc(1, p->seg[is].memsz);
+	if (!*info)
 		abort();
 	for (int i = 0; i < p->n_segs; i++) {
 		const struct lp_segment *s = &p->seg[i];
@@ -54,7 +64,7 @@ static int fuzz_finish(struct load_plan *p, uint64_t fsize, uint8_t *info, uint6
 				abort();
 		p->seg[i].placed = 0x100000ull * (i + 1);
 	}
-	p->seg[is].ptr = info;
+	p->seg[is].ptr = *info;
 	p->finish(p, &env);
 	return is;
 }

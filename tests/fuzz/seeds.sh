@@ -1,11 +1,32 @@
 #!/usr/bin/env bash
-# seeds.sh CORPUS: seeds the disk fuzz targets' corpora with small images made by the real tools.
+# seeds.sh CORPUS [KERNELS]: seeds the fuzz targets' corpora: disk images made by the real tools, and the test kernels.
 #
 # Each image becomes CORPUS/<target>/seed-<name> in fuzzdisk.h's sparse form ("SPRS", the block
 # count, then (offset, length, bytes) extents over zeros), so a 40 MiB FAT32 disk is a few KiB.
-# Skipped when the seeds are up to date (a stamp keyed on this script).
+# Skipped when the seeds are up to date (a stamp keyed on this script). The conformance and smoke
+# kernels in KERNELS (build/kernels), when built, seed the format targets, every time (they
+# change with the build): without a real header to start from, those targets stay at the first
+# check of the magic.
 set -euo pipefail
-corpus=$(realpath -m "${1:?usage: seeds.sh CORPUS}")
+corpus=$(realpath -m "${1:?usage: seeds.sh CORPUS [KERNELS]}")
+kernels=${2:-}
+# kseed TARGET PREFIX-BYTE-OR-EMPTY FILE...: fuzz_linux's first byte picks its case (0x10: one
+# initrd); the others take the kernel's bytes as they are.
+kseed() {
+	local t=$1 pre=$2 f
+	shift 2
+	mkdir -p "$corpus/$t"
+	for f in "$@"; do
+		[ -f "$kernels/$f" ] || continue
+		{ [ -z "$pre" ] || printf '%b' "\\x$pre"; cat "$kernels/$f"; } >"$corpus/$t/seed-$f"
+	done
+}
+if [ -n "$kernels" ]; then
+	kseed fuzz_linux 10 linux64.bzImage linux32.bzImage linux32-k64.bzImage linux16.bzImage efiapp.efi
+	kseed fuzz_mb1 "" mb1.elf mb1-aout.bin mb1-video.elf elf32.elf elf64.elf pvh.elf smoke-elf64.elf
+	kseed fuzz_mb2 "" mb2.elf mb2-efi.elf smoke-mb2.elf smoke-mb2-efi.elf
+	kseed fuzz_gzip "" smoke-mb1.gz
+fi
 self=$(readlink -f "$0")
 sum=$(sha256sum "$self" | cut -d' ' -f1)
 stamp=$corpus/.seeds
@@ -122,5 +143,91 @@ architecture x64" \
 version 6.5.6-300.fc39.x86_64
 sort-key fedora
 efi /EFI/Linux/fedora.efi" >"$corpus/fuzz_bls/seed-two"
+
+# --- baton.cfg: the config up to a NUL, then what every include reads (cfgfuzz.h) ---
+mkdir -p "$corpus/fuzz_config"
+printf '%s\0%s' "timeout 3
+default deb*
+root uuid:2024-05-06-07-08-09-00
+serial com2 9600
+console serial
+entry Debian
+  id debian-6.1
+  kernel /boot/vmlinuz
+  initrd /boot/ucode.img /boot/initrd.img
+  cmdline root=/dev/sda2 ro quiet
+  protocol linux
+include /more.cfg
+submenu Old
+  entry Xen
+    kernel /boot/xen.gz
+    module /boot/vmlinuz console=hvc0
+  end
+end
+include missing.cfg" "submenu More
+  entry Memtest
+    id memtest
+    kernel /boot/memtest.bin
+  submenu Deeper
+    entry x
+      kernel /x
+  end
+end
+include /more.cfg
+include !err" >"$corpus/fuzz_config/seed-full"
+printf 'serial off\nconsole screen\ninclude a\nentry A\nkernel /a\nend\0include b\nsubmenu\n' \
+	>"$corpus/fuzz_config/seed-errors"
+# --- the menu collector (fuzz_entries.c): a GPT disk with an ESP and an ext4 root ---
+# entries.img has BLS entries; discover.img has none, so the kernels and EFI programs are
+# looked for.
+mkdir -p esp/loader/entries esp/EFI/debian esp/EFI/BOOT root/boot root/etc/kernel
+printf 'title Debian\nversion 6.1.0-13-amd64\nsort-key debian\noptions root=/dev/sda2\nlinux /k\ninitrd /i\n' \
+	>esp/loader/entries/debian-6.1.0-13-amd64.conf
+printf 'title Shell\nefi /EFI/shell.efi\ndevicetree /x.dtb\n' >esp/loader/entries/shell+2-1.conf
+# EFI programs as discovery reads them: x64 PE32+ application headers, then a string.
+pe() {
+	python3 -c 'import struct, sys
+h = bytearray(0x40 + 24 + 240)
+h[0:2] = b"MZ"
+struct.pack_into("<I", h, 0x3c, 0x40)
+h[0x40:0x58] = b"PE\0\0" + struct.pack("<HHIIIHH", 0x8664, 0, 0, 0, 0, 240, 0x22)
+struct.pack_into("<HH", h, 0x58, 0x20b, 0)
+struct.pack_into("<H", h, 0x58 + 68, 10)
+open(sys.argv[1], "wb").write(bytes(h) + sys.argv[2].encode())' "$1" "$2"
+}
+pe esp/EFI/debian/shimx64.efi shim
+pe esp/EFI/debian/grubx64.efi grub
+pe esp/EFI/BOOT/BOOTX64.EFI 'baton: this EFI program is baton itself'
+cp esp/EFI/debian/grubx64.efi esp/EFI/BOOT/grubx64.efi
+printf 'timeout 1\ninclude more.cfg\n' >esp/baton.cfg
+printf 'k' >root/boot/vmlinuz-6.1.0-13-amd64
+printf 'k' >root/boot/vmlinuz-6.1.0-9-amd64
+printf 'i' >root/boot/initrd.img-6.1.0-13-amd64
+ln -s boot/vmlinuz-6.1.0-13-amd64 root/vmlinuz
+printf 'NAME="Debian GNU/Linux"\n' >root/etc/os-release
+printf 'root=/dev/sda2 quiet\n' >root/etc/kernel/cmdline
+for img in entries discover; do
+	truncate -s 8M $img.img
+	sgdisk -o -n 1:2048:+3M -t 1:ef00 -n 2:0:0 -t 2:8300 $img.img >/dev/null
+	mkfs.vfat --offset 2048 -F 12 $img.img 3072 >/dev/null 2>&1
+	(cd esp && mcopy -s -Q -i "$work/$img.img@@$((2048 * 512))" ./* ::/)
+	mke2fs -q -F -t ext4 -b 1024 -d root -E offset=$((8192 * 512)) $img.img 4000k >/dev/null
+	seed fuzz_entries $img $img.img
+	rm -rf esp/loader esp/baton.cfg
+done
+# --- the state file (config/state.h): new, and after writes of a saved and a one-shot entry ---
+mkdir -p "$corpus/fuzz_state"
+python3 - "$corpus/fuzz_state" <<'PY'
+import struct, sys, zlib
+def slot(seq, saved, oneshot):
+    s = bytearray(b'BTNSTATE' + struct.pack('<IIQII', 1, 0, seq, 0, 0))
+    s += saved.encode().ljust(256, b'\0') + oneshot.encode().ljust(256, b'\0')
+    s += b'\xff' * (2048 - len(s))
+    struct.pack_into('<I', s, 24, zlib.crc32(bytes(s)))
+    return bytes(s)
+d = sys.argv[1]
+open(d + '/seed-new', 'wb').write(slot(1, '', '') + b'\xff' * 2048)
+open(d + '/seed-both', 'wb').write(slot(3, 'Debian GNU/Linux', 'rescue') + slot(2, 'debian-6.1.0-13-amd64', ''))
+PY
 
 echo "$sum" >"$stamp"

@@ -5,7 +5,11 @@
 #   -t SECS        hard timeout (default 60)
 #   -o LOG         where the serial output goes (escape sequences stripped; LOG.raw keeps them)
 #   -s 'RE|KEYS'   step: wait for RE (extended regex) after the previous step's match, then send
-#                  KEYS to the serial console (printf escapes: '\r' Enter, '\033[B' Down)
+#                  KEYS to the serial console (printf escapes: '\r' Enter, '\033[B' Down); RE
+#                  ends at the last '|'
+#   -M 'RE|CMD'    step: the same, then CMD to QEMU's monitor (e.g. nmi)
+#   -G 'RE|ARGS'   step: the same, then qctl.py's gdb ARGS through QEMU's gdbstub (cs=SEL rip=V ...)
+#   -R             a guest reset reboots it (no -no-reboot)
 #   -p RE          pass when RE appears after the last step (QEMU is then stopped)
 #   -x             pass when the guest exits through isa-debug-exit with 0x10 (status 33)
 #   -f RE          fail at once when RE appears (besides the built-in fatal patterns)
@@ -15,18 +19,24 @@
 #   -D IMG         a further disk (virtio, after the boot disk: hd1, hd2...)
 #   -C ISO         a CD-ROM drive holding ISO (AHCI; baton calls it cd0)
 #   -B             boot with SeaBIOS (QEMU's default firmware) instead of OVMF
+#   -W VARS        OVMF's variable store: this file, kept (made from the template if missing),
+#                  so that a later boot sees the variables this one set
 #   -K             DISK is a CD (an ISO in an AHCI CD-ROM drive, the boot device) instead of a disk
 #   -Q ARG         one more QEMU argument (repeatable), e.g. -kernel for a reference run
 #   -N             no boot disk: the -Q arguments boot something (DISK is then not used)
 # Exit status 0 on pass, 1 on fail. A one-line reason is printed either way.
 set -u
 timeout=60 log="" mem=512 want_exit=0 pass_re="" fail_re="" vga=() steps=() cpu=() more=()
-bios=0 cd=0 nodisk=0
-while getopts "t:o:s:p:xf:m:Vc:D:C:BKQ:N" o; do
+bios=0 cd=0 nodisk=0 vars="" reboot=(-no-reboot)
+# Each step is kept with its kind first: k (keys), m (monitor), g (gdbstub).
+while getopts "t:o:s:M:G:Rp:xf:m:Vc:D:C:BKQ:NW:" o; do
 	case $o in
 	t) timeout=$OPTARG ;;
 	o) log=$OPTARG ;;
-	s) steps+=("$OPTARG") ;;
+	s) steps+=("k$OPTARG") ;;
+	M) steps+=("m$OPTARG") ;;
+	G) steps+=("g$OPTARG") ;;
+	R) reboot=() ;;
 	p) pass_re=$OPTARG ;;
 	x) want_exit=1 ;;
 	f) fail_re=$OPTARG ;;
@@ -41,6 +51,7 @@ while getopts "t:o:s:p:xf:m:Vc:D:C:BKQ:N" o; do
 	K) cd=1 ;;
 	Q) more+=("$OPTARG") ;;
 	N) nodisk=1 ;;
+	W) vars=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -50,24 +61,33 @@ work=$(mktemp -d)
 [ -n "$log" ] || log=$work/serial.log
 trap 'kill $qpid $rpid 2>/dev/null; rm -rf "$work"' EXIT
 
-# OVMF: the code read-only, a fresh copy of the variable store per run. SeaBIOS: nothing to add.
+# OVMF: the code read-only, a fresh copy of the variable store per run (or -W's). SeaBIOS: nothing
+# to add.
 fw=()
 if [ "$bios" = 0 ]; then
-	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+	[ -n "$vars" ] || vars=$work/vars.fd
+	[ -e "$vars" ] || cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
 	fw=(-drive "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
-		-drive "if=pflash,format=raw,file=$work/vars.fd")
+		-drive "if=pflash,format=raw,file=$vars")
 fi
 boot=(-drive "if=none,id=boot,format=raw,file=$disk" -device virtio-blk-pci,drive=boot,bootindex=0)
 [ "$cd" = 1 ] && boot=(-drive "if=none,id=boot,format=raw,media=cdrom,readonly=on,file=$disk"
 	-device ide-cd,drive=boot,bus=ide.0,bootindex=0)
 [ "$nodisk" = 0 ] || boot=()
 mkfifo "$work/ser.in" "$work/ser.out"
+# The monitor and the gdbstub on sockets of this run, for -M and -G steps (qctl.py).
+here=$(dirname "$0") ctl=()
+for s in "${steps[@]}"; do
+	[[ $s == [mg]* ]] && ctl=(-monitor "unix:$work/mon,server=on,wait=off"
+		-gdb "unix:$work/gdb,server=on,wait=off")
+done
 : >"$log"
 
 timeout "$timeout" qemu-system-x86_64 -accel tcg -nic none -nodefaults -machine q35 -m "$mem" \
-	-display none -no-reboot "${vga[@]}" "${cpu[@]}" \
+	-display none "${reboot[@]}" "${vga[@]}" "${cpu[@]}" \
 	"${fw[@]}" \
 	"${boot[@]}" "${more[@]}" \
+	"${ctl[@]}" \
 	-chardev "pipe,id=ser,path=$work/ser" -serial chardev:ser \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/qemu.out" 2>&1 &
 qpid=$!
@@ -100,12 +120,19 @@ while kill -0 $qpid 2>/dev/null; do
 		break
 	fi
 	if [ "$step" -lt "${#steps[@]}" ]; then
-		re=${steps[$step]%%|*}
-		keys=${steps[$step]#*|}
+		kind=${steps[$step]:0:1}
+		re=${steps[$step]:1}
+		re=${re%|*}
+		keys=${steps[$step]##*|}
 		if off=$(find_after "$re") && [ -n "$off" ]; then
 			pos=$off
 			sleep 0.3 # let the guest reach its key wait
-			printf "$keys" >&3
+			case $kind in
+			k) printf "$keys" >&3 ;;
+			m) python3 "$here/qctl.py" "$work" mon "$keys" >>"$work/ctl.out" 2>&1 ;;
+			g) read -ra words <<<"$keys"
+				python3 "$here/qctl.py" "$work" gdb "${words[@]}" >>"$work/ctl.out" 2>&1 ;;
+			esac
 			step=$((step + 1))
 		fi
 		continue
@@ -121,15 +148,16 @@ if [ -z "$verdict" ]; then
 	sleep 0.3 # let the reader drain
 	clean
 	# The guest may have run ahead of the polling: match the steps left in the final log.
-	while [ "$step" -lt "${#steps[@]}" ] && off=$(find_after "${steps[$step]%%|*}") &&
-		[ -n "$off" ]; do
+	while [ "$step" -lt "${#steps[@]}" ] && re=${steps[$step]:1} &&
+		off=$(find_after "${re%|*}") && [ -n "$off" ]; do
 		pos=$off
 		step=$((step + 1))
 	done
 	if m=$(grep -a -o -E -m1 -- "$fatal" "$log"); then
 		verdict="fail: saw '$m'"
 	elif [ "$step" -lt "${#steps[@]}" ]; then
-		verdict="fail: never saw '${steps[$step]%%|*}' (step $((step + 1)), qemu status $rc)"
+		re=${steps[$step]:1}
+		verdict="fail: never saw '${re%|*}' (step $((step + 1)), qemu status $rc)"
 	elif [ "$want_exit" = 1 ] && [ "$rc" = 33 ]; then
 		verdict=pass
 	elif [ -n "$pass_re" ] && [ -n "$(find_after "$pass_re")" ]; then
@@ -145,5 +173,6 @@ fi
 kill $qpid 2>/dev/null
 wait $qpid 2>/dev/null
 [ -s "$work/qemu.out" ] && sed 's/^/qemu: /' "$work/qemu.out" >>"$log"
+[ -s "$work/ctl.out" ] && sed 's/^/ctl: /' "$work/ctl.out" >>"$log"
 echo "$verdict"
 [ "$verdict" = pass ]

@@ -194,7 +194,8 @@ chain_entries() { # EXTRA-TOKENS
 }
 case_efi_chainload() {
 	chain_entries "" >"$1/baton.cfg"
-	args=(-x -t 120 -s "Booting 'app' in|\r" -s 'BATON-EFIAPP done: [0-9]+ passed, 0 failed|'
+	args=(-x -t 120 -s "Booting 'app' in|\r" -s 'options: expect.path=|'
+		-s 'BATON-EFIAPP done: [0-9]+ passed, 0 failed|'
 		-s "choose what to boot|$DOWN" -s "> good|\r" -f 'FAIL: ')
 }
 case_efi_chainload_fails() {
@@ -339,8 +340,10 @@ case_menu_default_timeout() {
 	args=(-x -t 90 -s "Booting 'second' in 2 s|")
 }
 
-# No config: a screen that says where baton looked; a key looks again.
+# No config: a screen that says where baton looked; a key looks again. (The disk's 686 kernel
+# goes, or baton would find it in /boot and offer it.)
 case_no_config() {
+	mdel -i "$1/disk.img@@1M" ::/boot/vmlinuz-686
 	args=(-t 90 -s 'No config file found.*|' -s '/EFI/BOOT/baton.cfg|x'
 		-p 'No config file found')
 }

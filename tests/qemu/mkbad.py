@@ -58,6 +58,20 @@ def main():
         sys.exit("mkbad.py: mb2.elf has no framebuffer tag")
     struct.pack_into("<H", conf, at + 2, 0)
     bad["mb2fbreq.elf"] = conf
+    # ELF identification: class 3 (gABI EI_CLASS: 1 is ELFCLASS32, 2 ELFCLASS64).
+    b = bytearray(e64)
+    b[4] = 3
+    bad["class3.elf"] = b
+    # Multiboot 1: the conformance kernel with its header's checksum off by one (3.1.2); the
+    # file is still a valid ELF, which must not be booted as a plain one.
+    b = bytearray(open(f"{kd}/mb1.elf", "rb").read())
+    off = b.find(struct.pack("<I", 0x1BADB002))
+    if off < 0 or off % 4 or off >= 8192:
+        sys.exit("mkbad.py: mb1.elf has no Multiboot header")
+    struct.pack_into("<I", b, off + 8, (struct.unpack_from("<I", b, off + 8)[0] + 1) & 0xFFFFFFFF)
+    bad["mb1sum.elf"] = b
+    # An empty kernel file.
+    bad["empty"] = b""
     # gzip: a flipped byte inside the deflate data.
     b = bytearray(gz)
     b[len(b) // 2] ^= 0xFF

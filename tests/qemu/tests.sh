@@ -11,8 +11,13 @@ filters=("$@")
 here=$(dirname "$0")
 out=$B/qemu
 mkdir -p "$out"
+# cases.sh first (it sets CASES), then each cases_TOPIC.sh, which appends its own to CASES.
 # shellcheck source=tests/qemu/cases.sh
 . "$here/cases.sh"
+for f in "$here"/cases_*.sh; do
+	# shellcheck disable=SC1090
+	[ -e "$f" ] && . "$f"
+done
 
 # The files every test disk carries; each test adds its own baton.cfg. A missing input stops here.
 set -e

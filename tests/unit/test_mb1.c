@@ -256,6 +256,45 @@ static void test_plain_elf32(void **state)
 	lp_free(&p);
 }
 
+/* Damaged signatures are named, not taken for another format (format_find's damaged hooks). */
+static void expect_no_format(const struct lp_file *k, const char *msg)
+{
+	assert_null(format_find(k, NULL));
+	if (!strstr(err_msg(), msg) || !strstr(err_msg(), k->path))
+		fail_msg("\"%s\" and the path not in \"%s\"", msg, err_msg());
+}
+
+static void test_damaged(void **state)
+{
+	struct lp_input in = input(elf32(3), 0);
+
+	/* A Multiboot header whose checksum is off by one: not booted as the plain ELF it is. */
+	put32(img + HOFF + 8, get32(img + HOFF + 8) + 1);
+	expect_no_format(&in.kernel, "Multiboot header at offset 0x200 has a bad checksum");
+	/* Forced, the handler's own message; without the magic, the plain ELF. */
+	assert_ptr_equal(format_find(&in.kernel, "multiboot"), &format_multiboot1);
+	expect_err(&in, E_FORMAT, "valid checksum");
+	memset(img + HOFF, 0, 12);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_elf);
+	/* ELF identification and machine baton cannot run (gABI EI_CLASS, EI_DATA, e_machine). */
+	img[4] = 3;
+	expect_no_format(&in.kernel, "ELF class 3 is neither 32-bit (1) nor 64-bit (2)");
+	img[4] = 1, img[5] = 2;
+	expect_no_format(&in.kernel, "ELF data encoding 2 is not little-endian");
+	img[5] = 1, put16(img + 18, 40); /* EM_ARM */
+	expect_no_format(&in.kernel, "ELF machine 40 is neither x86");
+	in.kernel.head_len = 30;
+	expect_no_format(&in.kernel, "the ELF header is truncated");
+	/* An empty file, forced or not. */
+	in.kernel.size = in.kernel.head_len = 0;
+	expect_no_format(&in.kernel, "is empty (0 bytes)");
+	assert_null(format_find(&in.kernel, "elf"));
+	/* Something that is no format at all keeps the generic message. */
+	memset(img, 0x5a, IMG);
+	in.kernel.size = in.kernel.head_len = IMG;
+	expect_no_format(&in.kernel, "is not a kernel baton recognises");
+}
+
 /* ELF64 linked higher-half: entered at the virtual e_entry, each PT_LOAD mapped. */
 static void test_plain_elf64(void **state)
 {
@@ -389,10 +428,11 @@ static void test_video_request(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_elf_plan),	cmocka_unit_test(test_header_rules),
-	    cmocka_unit_test(test_elf_errors),	cmocka_unit_test(test_aout_kludge),
-	    cmocka_unit_test(test_plain_elf32), cmocka_unit_test(test_plain_elf64),
-	    cmocka_unit_test(test_pvh),		cmocka_unit_test(test_video_request),
+	    cmocka_unit_test(test_elf_plan),	  cmocka_unit_test(test_header_rules),
+	    cmocka_unit_test(test_elf_errors),	  cmocka_unit_test(test_aout_kludge),
+	    cmocka_unit_test(test_plain_elf32),	  cmocka_unit_test(test_plain_elf64),
+	    cmocka_unit_test(test_damaged),	  cmocka_unit_test(test_pvh),
+	    cmocka_unit_test(test_video_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

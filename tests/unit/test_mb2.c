@@ -84,6 +84,25 @@ static void expect_err(struct lp_input *in, int code, const char *msg)
 	lp_free(&p);
 }
 
+/* A header whose checksum is wrong is named as such, not booted as the plain ELF around it; a
+ * valid Multiboot 1 header beside it does not hide the damage. */
+static void test_damaged_header(void **state)
+{
+	elf();
+	struct lp_input in = input(close_header(), false);
+
+	put32(img + HOFF + 12, get32(img + HOFF + 12) ^ 0x100);
+	assert_null(format_find(&in.kernel, NULL));
+	assert_non_null(strstr(err_msg(), "/k/mb2.elf: its Multiboot 2 header at offset 0x100 has "
+					  "a bad checksum"));
+	put32(img + 0x800, 0x1BADB002), put32(img + 0x808, (uint32_t)-0x1BADB002);
+	assert_null(format_find(&in.kernel, NULL));
+	assert_non_null(strstr(err_msg(), "Multiboot 2 header"));
+	/* Forced, the handler's own message. */
+	assert_ptr_equal(format_find(&in.kernel, "multiboot2"), &format_multiboot2);
+	expect_err(&in, E_FORMAT, "valid checksum");
+}
+
 static void test_plan_and_info(void **state)
 {
 	elf();
@@ -369,7 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plan_and_info),    cmocka_unit_test(test_required_tags),
 	    cmocka_unit_test(test_efi_bs_and_reloc), cmocka_unit_test(test_gzip),
-	    cmocka_unit_test(test_video_request),
+	    cmocka_unit_test(test_video_request),    cmocka_unit_test(test_damaged_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

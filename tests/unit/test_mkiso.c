@@ -200,7 +200,8 @@ static void test_ls(void **state)
 	    {"/k", {"initrd.img", "vmlinuz"}},
 	    {"/d", {"sub", "top.txt"}},
 	    {"/d/sub", {"deep.txt"}},
-	    {"/boot/baton", {"baton.cfg", "bios-gap.bin", "bios.bin", "boot.cat", "cdboot.img"}},
+	    {"/boot/baton",
+	     {"baton.cfg", "bios-gap.bin", "bios.bin", "boot.cat", "cdboot.img", "state"}},
 	};
 	char cmd[1024];
 

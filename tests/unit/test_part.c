@@ -589,6 +589,30 @@ static void test_ebr_synthetic(void **state)
 	mbr_entry(mem + 1400 * 512, 0, 0, 0x0c, 1, 700);
 	assert_int_equal(part_scan(&md.dev, v, 8), 1);
 	assert_non_null(strstr(part_warning, "outside"));
+	/*
+	 * A disk cut short: the extended partition runs past its end, and so does the link to the
+	 * next EBR. The partitions before the break stay, the primary ones too, with a warning.
+	 */
+	mbr_entry(mem, 0, 0x00, 0x83, 100, 800);
+	mbr_entry(mem, 1, 0x00, 0x05, 1000, 3000);
+	mbr_entry(mem + 1400 * 512, 0, 0, 0x0c, 1, 99);
+	mbr_entry(mem + 1400 * 512, 1, 0, 0x05, 1500, 100); /* next EBR at 2500: past the end */
+	assert_int_equal(part_scan(&md.dev, v, 8), 3);
+	assert_string_equal(v[0].name, "md0,msdos1");
+	assert_string_equal(v[1].name, "md0,msdos5");
+	assert_string_equal(v[2].name, "md0,msdos7");
+	assert_non_null(strstr(part_warning, "reaches an EBR it cannot read"));
+	/* A logical partition that starts past the disk's end (inside the extended one) is not
+	 * used; one that only ends there is, with a warning. */
+	mbr_entry(mem + 1400 * 512, 0, 0, 0x0c, 700, 99);
+	assert_int_equal(part_scan(&md.dev, v, 8), 2);
+	assert_non_null(strstr(part_warning, "starts past the end of the disk"));
+	mbr_entry(mem + 1400 * 512, 0, 0, 0x0c, 500, 200);
+	mbr_entry(mem + 1400 * 512, 1, 0, 0, 0, 0);
+	assert_int_equal(part_scan(&md.dev, v, 8), 3);
+	assert_int_equal(v[2].start, 1900);
+	assert_int_equal(v[2].blocks, 200);
+	assert_non_null(strstr(part_warning, "md0,msdos7 ends at sector 2099, past the end"));
 	free(mem);
 }
 
@@ -624,7 +648,6 @@ static void test_mbr_synthetic(void **state)
 		uint32_t start, size;
 	} bad[] = {
 	    {1, 0x12, 0x83, 10, 10},  /* boot indicator */
-	    {1, 0x00, 0x83, 990, 11}, /* past the end */
 	    {1, 0x00, 0x83, 0, 1001}, /* starts at 0, ends past the end */
 	    {1, 0x00, 0x83, 10, 0},   /* empty */
 	    {1, 0x00, 0x83, 1000, 1}, /* starts past the end */
@@ -641,6 +664,26 @@ static void test_mbr_synthetic(void **state)
 		memcpy(e, save, 16);
 	}
 	assert_int_equal(part_scan(&md.dev, v, 4), 2);
+
+	/*
+	 * An entry that starts inside the disk and ends past it (a disk image cut short): the
+	 * table counts, as in Linux, the partition keeps its size (reads past the disk fail), and
+	 * a warning says so.
+	 */
+	uint8_t ext[16];
+	memcpy(ext, mem + 0x1be + 48, 16); /* the extended entry's own warning aside */
+	memset(mem + 0x1be + 48, 0, 16);
+	mbr_entry(mem, 1, 0x00, 0x83, 990, 11);
+	assert_int_equal(part_scan(&md.dev, v, 4), 3);
+	assert_string_equal(v[1].name, "md0,msdos2");
+	assert_int_equal(v[1].start, 990);
+	assert_int_equal(v[1].blocks, 11);
+	assert_non_null(strstr(part_warning, "md0,msdos2 ends at sector 1000, past the end of the "
+					     "disk (1000 sectors)"));
+	memset(mem + 0x1be + 16, 0, 16);
+	assert_int_equal(part_scan(&md.dev, v, 4), 2);
+	assert_string_equal(part_warning, "");
+	memcpy(mem + 0x1be + 48, ext, 16);
 
 	/* A hybrid ISO's entry at sector 0: the whole disk first, then the other entries. */
 	mbr_entry(mem, 1, 0x80, 0x83, 0, 10);

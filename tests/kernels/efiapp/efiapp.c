@@ -137,9 +137,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		outa("options: ");
 		out(opt);
 		outa("\n");
+	} else {
+		outa("options: none\n"); /* an entry without a command line */
 	}
-	check(n && n == wlen(opt) + 1,
-	      "load options: a NUL-terminated UTF-16 string, size included");
+	check(!li->LoadOptionsSize || (n && n == wlen(opt) + 1),
+	      "load options: none, or a NUL-terminated UTF-16 string, size included");
 	check(li->ParentHandle &&
 		  bs->HandleProtocol(li->ParentHandle, &lip_guid, (void **)&pli) == EFI_SUCCESS,
 	      "ParentHandle: the loader, an image with EFI_LOADED_IMAGE_PROTOCOL (7.4)");

@@ -1,0 +1,132 @@
+# cases_config.sh: QEMU cases for the config language: include, submenu, id, serial, console, and
+# bad configs (each names its file and line, and a good entry still boots).
+# shellcheck shell=bash
+# args is read by tests.sh, which sources this file.
+# shellcheck disable=SC2034
+
+CASES="$CASES cfg_include_submenu bios_cfg_include_submenu cfg_serial_com1 bios_cfg_serial_com1
+	cfg_console_serial bios_cfg_console_serial bios_cfg_serial_com2 bios_cfg_console_screen bad_cfg_include_loop bios_bad_cfg_include_loop
+	bad_cfg_include_missing bios_bad_cfg_include_missing bad_cfg_submenu_unclosed
+	bios_bad_cfg_submenu_unclosed"
+
+# put_file DIR PATH: stdin becomes PATH on the test disk's ESP (baton.cfg's volume).
+put_file() {
+	local tmp=$1/put.tmp
+	cat >"$tmp"
+	mmd -D s -i "$1/disk.img@@1M" "::$(dirname "$2")" 2>/dev/null || true
+	mcopy -o -i "$1/disk.img@@1M" "$tmp" "::$2"
+	rm -f "$tmp"
+}
+
+# The entry to boot sits two submenus deep in an included file, picked by its id with no
+# countdown (no menu at all): the ones before it would fail the conformance kernel's checks.
+case_cfg_include_submenu() {
+	{
+		echo "timeout 0"
+		echo "default conf-deep"
+		echo "include /EFI/BOOT/entries.cfg"
+	} >"$1/baton.cfg"
+	{
+		bad_entry "first"
+		echo "submenu Tests"
+		bad_entry "in-tests"
+		echo "  submenu Deeper"
+		good_entry "conformance" | sed '1a\  id conf-deep'
+		echo "  end"
+		echo "end"
+		bad_entry "last"
+	} | put_file "$1" /EFI/BOOT/entries.cfg
+	args=(-x -t 90 -s "Booting 'conformance'|" -f 'FAIL:|error: cannot boot|baton.cfg:|entries.cfg:')
+}
+
+# `serial com1 115200`: the port programmed again by baton (BIOS) or left to the firmware's
+# terminal (OVMF); the menu is on the serial line and takes its keys.
+case_cfg_serial_com1() {
+	{
+		echo "serial com1 115200"
+		echo "timeout 30"
+		good_entry "good"
+	} >"$1/baton.cfg"
+	args=(-x -t 90 -s "choose what to boot|" -s "> good|\\r" -f 'baton.cfg:')
+}
+
+# `console serial`: the menu written to the UART by baton alone (under OVMF instead of through
+# ConOut's terminal, whose text would come twice otherwise), keys still read.
+case_cfg_console_serial() {
+	{
+		echo "console serial"
+		echo "timeout 30"
+		bad_entry "broken"
+		good_entry "good"
+	} >"$1/baton.cfg"
+	args=(-x -t 90 -s "choose what to boot|$DOWN" -s "> good|\\r" -f 'baton.cfg:')
+}
+
+# `serial com2 9600` on BIOS. boot.sh puts its -Q arguments first, so the extra UART (to a file)
+# is COM1 and the one the test reads is COM2: baton's banner and the kernel's lines go to COM1
+# and never show here, baton's own lines after the config do.
+case_bios_cfg_serial_com2() {
+	{
+		echo "serial com2 9600"
+		echo "timeout 0"
+		BIOS=1 good_entry "good"
+	} >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -x -t 90 -Q -serial -Q "file:$1/com1.log" -s "Booting 'good'|"
+		-f "baton BIOS stage2|PASS:|baton.cfg:")
+}
+
+# `console screen` on BIOS: nothing on the serial line from baton after the config.
+case_bios_cfg_console_screen() {
+	{
+		echo "console screen"
+		echo "timeout 0"
+		BIOS=1 good_entry "good"
+	} >"$1/baton.cfg"
+	bios_install "$1"
+	args=(-B -x -t 90 -f "Booting 'good'|baton.cfg:")
+}
+
+# A bad config: MESSAGE on serial, then the menu: Down to the good entry (the first one would
+# fail the kernel's checks), Enter, and it boots.
+bad_cfg_case() { # DIR MESSAGE-REGEX
+	args=(-x -t 120 -s "$2|$DOWN" -s "> good|\\r")
+}
+
+case_bad_cfg_include_loop() {
+	{
+		echo "timeout 30"
+		bad_entry "broken"
+		good_entry "good"
+		echo "include /EFI/BOOT/a.cfg"
+	} >"$1/baton.cfg"
+	echo "include /EFI/BOOT/b.cfg" | put_file "$1" /EFI/BOOT/a.cfg
+	printf '# b\ninclude /EFI/BOOT/a.cfg\n' | put_file "$1" /EFI/BOOT/b.cfg
+	bad_cfg_case "$1" "/EFI/BOOT/a.cfg:1: include loop: /EFI/BOOT/a.cfg -> /EFI"
+}
+
+case_bad_cfg_include_missing() {
+	{
+		echo "timeout 30"
+		echo "include /EFI/BOOT/nope.cfg"
+		bad_entry "broken"
+		good_entry "good"
+	} >"$1/baton.cfg"
+	bad_cfg_case "$1" "EFI/BOOT/baton.cfg:2: include '/EFI/BOOT/nope.cfg': file not found"
+}
+
+case_bad_cfg_submenu_unclosed() {
+	{
+		echo "timeout 30"
+		bad_entry "broken"
+		good_entry "good"
+		echo "submenu Unclosed"
+		bad_entry "inside"
+	} >"$1/baton.cfg"
+	bad_cfg_case "$1" "EFI/BOOT/baton.cfg:12: submenu 'Unclosed' has no 'end'"
+}
+
+for c in cfg_include_submenu cfg_serial_com1 cfg_console_serial bad_cfg_include_loop bad_cfg_include_missing \
+	bad_cfg_submenu_unclosed; do
+	eval "case_bios_$c() { BIOS=1 case_$c \"\$1\"; bios_install \"\$1\"; bios_args; }"
+done
