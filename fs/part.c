@@ -37,8 +37,9 @@ static bool looks_like_vbr(const uint8_t *s)
 
 /*
  * Every entry: boot indicator 0x00 or 0x80; a used entry starts inside the disk and is not
- * empty. It may end past the disk's end (an image of a bigger disk, cut short, or written to a
- * smaller stick): as in Linux, the table still counts, and scan_mbr() warns. An entry may start
+ * empty. On a disk of 512-byte sectors it may end past the disk's end (an image of a bigger
+ * disk, cut short, or written to a smaller stick): the table still counts, as Linux's msdos
+ * reader keeps such a partition, and scan_mbr() warns. An entry may start
  * at sector 0 only as a hybrid ISO's first partition does (xorriso's -append_partition,
  * isohybrid): it claims the filesystem that starts at the disk's first sector, and *at0 says so.
  */
@@ -60,8 +61,12 @@ static bool mbr_plausible(struct blockdev *dev, const uint8_t *s, bool *at0)
 		}
 		if (!start || start >= dev->num_blocks)
 			return false;
-		/* A protective entry's size is the disk's, or 0xFFFFFFFF when that does not fit. */
-		if (e[4] != 0xee && !size)
+		/*
+		 * A protective entry's size is the disk's, or 0xFFFFFFFF when that does not fit.
+		 * On a CD drive (2048-byte blocks) a hybrid ISO's table counts 512-byte sectors,
+		 * so a partition past the end there means the table is not this device's.
+		 */
+		if (e[4] != 0xee && (!size || (dev->block_size > 512 && size > dev->num_blocks - start)))
 			return false;
 	}
 	return !looks_like_vbr(s);
