@@ -66,7 +66,8 @@ static bool mbr_plausible(struct blockdev *dev, const uint8_t *s, bool *at0)
 		 * On a CD drive (2048-byte blocks) a hybrid ISO's table counts 512-byte sectors,
 		 * so a partition past the end there means the table is not this device's.
 		 */
-		if (e[4] != 0xee && (!size || (dev->block_size > 512 && size > dev->num_blocks - start)))
+		if (e[4] != 0xee &&
+		    (!size || (dev->block_size > 512 && size > dev->num_blocks - start)))
 			return false;
 	}
 	return !looks_like_vbr(s);

@@ -327,7 +327,7 @@ static void test_small_hybrid(void **state)
 {
 	check_image("small", "st", 512);
 	check_image("small", "st", 2048);
-	check_image("hybrid", "st", 512); /* the first MBR partition, at 32 KiB */
+	check_image("hybrid", "st", 512);  /* the first MBR partition, at 32 KiB */
 	check_image("hybrid", "st", 2048); /* a CD drive: the table, in 512-byte units, is not it */
 }
 
