@@ -16,8 +16,8 @@
  *   console both|screen|serial
  * Anywhere:
  *   entry TITLE        starts an entry; the title is the rest of the line
- *     id NAME          once; one word of letters, digits and . _ - + : @ (not starting with @),
- *                      unique in the config
+ *     id NAME          once; one word of letters, digits and . _ - + (a Boot Loader Interface
+ *                      id), unique in the config; without it config_finish() makes one
  *     kernel PATH      required, once
  *     initrd PATH...   repeatable, several paths per line allowed, at most CFG_MAX_INITRD
  *     module PATH ARGS repeatable: one module (Multiboot, PVH) and its arguments, the rest of
@@ -64,7 +64,6 @@ struct parser {
 	struct file files[CFG_MAX_DEPTH + 1]; /* the include stack; files[depth] is parsed */
 	int depth;
 	int n_files;	 /* files included so far */
-	int n_errors;	 /* every problem, also those that did not fit in cfg->errors */
 	bool nomem;	 /* an allocation failed: the result is incomplete */
 	bool seen_entry; /* global options only before the first entry or submenu */
 	bool in_entry;
@@ -102,24 +101,41 @@ static const char *quote(char *buf, const char *s, size_t n)
 	return buf;
 }
 
+/*
+ * Adds a line to cfg->errors. When they are full, the last one becomes "... N more not shown"
+ * (the menu and `baton check` show the lines as they are): no problem goes uncounted.
+ */
+static int add_error(struct config *cfg, const char *msg)
+{
+	char buf[48];
+	char *s;
+
+	if (cfg->n_errors < CFG_MAX_ERRORS) {
+		if (!(s = str_dup(msg)))
+			return E_NOMEM;
+		cfg->errors[cfg->n_errors++] = s;
+		return 0;
+	}
+	/* The first one past the limit hides the last line's own problem too. */
+	int n = cfg->n_dropped + (cfg->n_dropped ? 1 : 2);
+	snfmt(buf, sizeof(buf), "... %d more not shown", n);
+	if (!(s = str_dup(buf)))
+		return E_NOMEM;
+	mem_free(cfg->errors[CFG_MAX_ERRORS - 1]);
+	cfg->errors[CFG_MAX_ERRORS - 1] = s;
+	cfg->n_dropped = n;
+	return 0;
+}
+
 /* Adds "FILE:LINE: message"; file NULL: the file being parsed. */
 static void vreport(struct parser *ps, const char *file, int line, const char *fmt, va_list ap)
 {
-	struct config *cfg = ps->cfg;
 	char msg[300], buf[400];
-	char *s;
 
-	ps->n_errors++;
-	if (cfg->n_errors >= CFG_MAX_ERRORS)
-		return;
 	vsnfmt(msg, sizeof(msg), fmt, ap);
 	snfmt(buf, sizeof(buf), "%s:%d: %s", file ? file : ps->files[ps->depth].name, line, msg);
-	s = str_dup(buf);
-	if (!s) {
+	if (add_error(ps->cfg, buf))
 		ps->nomem = true;
-		return;
-	}
-	cfg->errors[cfg->n_errors++] = s;
 }
 
 static void report(struct parser *ps, int line, const char *fmt, ...)
@@ -440,12 +456,19 @@ static void do_entry(struct parser *ps, const char *v, size_t n)
 		ps->cur.title = save(ps, v, n);
 }
 
-/* Letters, digits and . _ - + : @, as BLS file names and machine ids are made of. */
+/*
+ * Letters, digits and . _ - +: what logind takes as an entry id for `systemctl reboot
+ * --boot-loader-entry=` and checks against LoaderEntries (systemd's efi-loader.c: those
+ * characters, and a valid file name: not "." or "..", at most 255 bytes). BLS file names and
+ * machine ids are made of them.
+ */
 static bool id_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("._-+:@", c));
+	       (c && strchr("._-+", c));
 }
+
+#define CFG_ID_MAX 255 /* bytes: a file name's (NAME_MAX), and what the state file keeps */
 
 static void do_id(struct parser *ps, const char *v, size_t n)
 {
@@ -459,11 +482,11 @@ static void do_id(struct parser *ps, const char *v, size_t n)
 	}
 	for (i = 0; i < n && id_char(v[i]); i++)
 		;
-	if (i < n || v[0] == '@') {
+	if (i < n || n > CFG_ID_MAX || (n <= 2 && !memcmp(v, "..", n))) {
 		error(ps,
-		      "bad id '%s': one word of letters, digits and . _ - + : @, not starting "
-		      "with @ (@saved is default's)",
-		      quote(q, v, n));
+		      "bad id '%s': one word of letters, digits and . _ - + (as the Boot Loader "
+		      "Interface takes ids), at most %d bytes, not . or ..",
+		      quote(q, v, n), CFG_ID_MAX);
 		return;
 	}
 	for (int k = 0; k < cfg->n_entries; k++) {
@@ -823,18 +846,6 @@ int config_parse_with(const char *text, size_t len, const char *filename,
 	cfg->timeout = 5;
 	ps.files[0].path = ps.files[0].name = file;
 	parse_text(&ps, text, len);
-
-	/* The menu shows cfg->errors as they are: the last slot says how many did not fit. */
-	if (ps.n_errors > CFG_MAX_ERRORS && cfg->n_errors == CFG_MAX_ERRORS) {
-		char buf[300];
-		snfmt(buf, sizeof(buf), "%s: %d more errors not shown", ps.files[0].name,
-		      ps.n_errors - (CFG_MAX_ERRORS - 1));
-		char *s = str_dup(buf);
-		if (s) {
-			mem_free(cfg->errors[CFG_MAX_ERRORS - 1]);
-			cfg->errors[CFG_MAX_ERRORS - 1] = s;
-		}
-	}
 	if (ps.nomem)
 		return err_set(E_NOMEM, "out of memory reading %s", ps.files[0].name);
 	if (cfg->n_errors)
@@ -862,14 +873,10 @@ void config_report(struct config *cfg, const char *fmt, ...)
 	char buf[400];
 	va_list ap;
 
-	if (cfg->n_errors >= CFG_MAX_ERRORS)
-		return;
 	va_start(ap, fmt);
 	vsnfmt(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	char *s = str_dup(buf);
-	if (s)
-		cfg->errors[cfg->n_errors++] = s;
+	add_error(cfg, buf); /* out of memory: the line is lost, nothing else */
 }
 
 /* Shell-style '*' and '?' (no classes), iteratively with one backtrack point. */
@@ -896,10 +903,80 @@ static bool glob_match(const char *p, const char *s)
 	return !*p;
 }
 
-/* Entries a name can pick: not submenus, and only with a title (BLS entries may lack one). */
-static bool pickable(const struct cfg_entry *e)
+bool config_pickable(const struct cfg_entry *e)
 {
 	return !e->submenu && e->title;
+}
+
+const char *config_entry_name(const struct cfg_entry *e)
+{
+	return e->id ? e->id : e->title;
+}
+
+/* a is b followed by suffix, ASCII case ignored. */
+static bool eq_suffix(const char *a, const char *b, const char *suffix)
+{
+	size_t n = strlen(b);
+
+	for (size_t i = 0; i < n; i++)
+		if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+			return false;
+	return !strcasecmp_ascii(a + n, suffix);
+}
+
+/*
+ * BLI "Boot Loader Entry Identifiers": an id is a BLS file name without ".conf"; systemd-boot
+ * keeps ".conf" in its own, and bootctl and logind try an id with and without it, case
+ * ignored. So either side may carry the suffix.
+ */
+int config_find_bli(const struct config *cfg, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < cfg->n_entries; i++) {
+		if (!config_pickable(&cfg->entries[i]))
+			continue;
+		const char *id = config_entry_name(&cfg->entries[i]);
+		size_t k = strlen(id);
+		if ((n == k && eq_suffix(name, id, "")) ||
+		    (n == k + 5 && eq_suffix(name, id, ".conf")) ||
+		    (k == n + 5 && eq_suffix(id, name, ".conf")))
+			return i;
+	}
+	return -1;
+}
+
+static bool id_taken(const struct config *cfg, const char *id)
+{
+	for (int i = 0; i < cfg->n_entries; i++)
+		if (cfg->entries[i].id && !strcasecmp_ascii(cfg->entries[i].id, id))
+			return true;
+	return false;
+}
+
+char *config_make_id(const struct config *cfg, const char *base)
+{
+	char id[CFG_ID_MADE_MAX + 1];
+	size_t n = 0;
+
+	/* Runs of other bytes (blanks, '/', ':', UTF-8) become one '-', none at either end. */
+	for (const char *p = base; *p && n + 12 < sizeof(id); p++) {
+		char c = (char)ascii_lower((unsigned char)*p);
+		if (id_char(c))
+			id[n++] = c;
+		else if (n && id[n - 1] != '-')
+			id[n++] = '-';
+	}
+	while (n && id[n - 1] == '-')
+		n--;
+	id[n] = 0;
+	/* Nothing usable (a title all in another script), or "." or "..": not a file name. */
+	if (!n || !strcmp(id, ".") || !strcmp(id, ".."))
+		n = strlcpy_b(id, "entry", sizeof(id));
+	/* As many suffixes as there are entries: one of them is free. */
+	for (int k = 2; id_taken(cfg, id) && k <= cfg->n_entries + 1; k++)
+		snfmt(id + n, sizeof(id) - n, "-%d", k);
+	return str_dup(id);
 }
 
 int config_find(const struct config *cfg, const char *name)
@@ -910,16 +987,16 @@ int config_find(const struct config *cfg, const char *name)
 	if (!name || !*name)
 		return -1;
 	for (i = 0; i < cfg->n_entries; i++)
-		if (pickable(&cfg->entries[i]) && cfg->entries[i].id &&
+		if (config_pickable(&cfg->entries[i]) && cfg->entries[i].id &&
 		    !strcmp(cfg->entries[i].id, name))
 			return i;
 	for (i = 0; i < cfg->n_entries; i++)
-		if (pickable(&cfg->entries[i]) && !strcmp(cfg->entries[i].title, name))
+		if (config_pickable(&cfg->entries[i]) && !strcmp(cfg->entries[i].title, name))
 			return i;
 	if (strchr(name, '*') || strchr(name, '?')) {
 		for (i = 0; i < cfg->n_entries; i++) {
 			const struct cfg_entry *e = &cfg->entries[i];
-			if (pickable(e) &&
+			if (config_pickable(e) &&
 			    ((e->id && glob_match(name, e->id)) || glob_match(name, e->title)))
 				return i;
 		}
@@ -928,7 +1005,7 @@ int config_find(const struct config *cfg, const char *name)
 	if (parse_uint(name, strlen(name), (unsigned)cfg->n_entries, &n) && n >= 1) {
 		for (i = 0; i < cfg->n_entries; i++)
 			if (cfg->entries[i].parent < 0 && !--n)
-				return pickable(&cfg->entries[i]) ? i : -1;
+				return config_pickable(&cfg->entries[i]) ? i : -1;
 	}
 	return -1;
 }
@@ -943,7 +1020,7 @@ int config_default_index(const struct config *cfg)
 	if (i < 0 && d)
 		i = config_find(cfg, strcmp(d, "@saved") ? d : cfg->saved);
 	for (int k = 0; i < 0 && k < cfg->n_entries; k++)
-		if (pickable(&cfg->entries[k]))
+		if (config_pickable(&cfg->entries[k]))
 			i = k;
 	return i < 0 ? 0 : i;
 }
@@ -952,6 +1029,14 @@ void config_finish(struct config *cfg)
 {
 	const char *d = cfg->default_entry;
 	char q[CFG_QUOTE_MAX + 4];
+
+	/* After every entry is in, so a made id steps aside for every id a config, BLS file or
+	 * discovery gave. In menu order: the first "Linux" gets "linux", the next "linux-2". */
+	for (int i = 0; i < cfg->n_entries; i++) {
+		struct cfg_entry *e = &cfg->entries[i];
+		if (!e->id && config_pickable(e))
+			e->id = config_make_id(cfg, e->title); /* NULL: the title stands for it */
+	}
 
 	if (d && strcmp(d, "@saved") && config_find(cfg, d) < 0)
 		config_report(cfg, "%s: default '%s' names no entry",

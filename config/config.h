@@ -12,7 +12,8 @@ struct cfg_entry {
 	/*
 	 * A name for `default`, @saved, the one-shot entry and the Boot Loader Interface: the
 	 * `id` line; a BLS entry's id (its file name without the boot counter and ".conf"); a
-	 * discovered entry's path. NULL: none (the title stands for it).
+	 * discovered entry's path or name, made a valid id (config_make_id). config_finish()
+	 * gives every other entry but submenus one made from its title. NULL: none yet.
 	 */
 	char *id;
 	char *kernel;		      /* path; required, NULL only in a submenu */
@@ -51,9 +52,14 @@ struct config {
 	struct cfg_entry *entries;
 	int n_entries;
 	int cap_entries; /* allocated slots in entries */
-	/* Problems found, each "FILE:LINE: message". Bad lines are skipped, good entries kept. */
+	/*
+	 * Problems found, each "FILE:LINE: message". Bad lines are skipped, good entries kept.
+	 * Past CFG_MAX_ERRORS the last line is "... N more not shown", N = n_dropped: the
+	 * problems not in errors (that line's own one too).
+	 */
 	char *errors[CFG_MAX_ERRORS];
 	int n_errors;
+	int n_dropped;
 };
 
 /*
@@ -83,12 +89,31 @@ void config_report(struct config *cfg, const char *fmt, ...) __attribute__((form
  * Submenus are never picked.
  */
 int config_find(const struct config *cfg, const char *name);
+/* An entry a name can pick: not a submenu, and with a title (BLS entries may lack one). */
+bool config_pickable(const struct cfg_entry *e);
+/* An entry's name for the state file and the Boot Loader Interface: its id, else its title. */
+const char *config_entry_name(const struct cfg_entry *e);
+/*
+ * The entry a Boot Loader Interface variable names, or -1: as systemd-boot, bootctl and logind
+ * compare ids, an id with or without ".conf", ASCII case ignored (so "Debian-6.1.conf" names
+ * the entry "debian-6.1"). No titles, globs or numbers.
+ */
+int config_find_bli(const struct config *cfg, const char *name);
+/*
+ * A new id made from base (a title, a path): what every logind accepts for `systemctl reboot
+ * --boot-loader-entry=` (letters, digits and + - _ .), lower case, at most CFG_ID_MADE_MAX
+ * bytes, unique in cfg ignoring case ("-2", "-3"... appended). mem_alloc()ed; NULL: no memory.
+ */
+#define CFG_ID_MADE_MAX 72
+char *config_make_id(const struct config *cfg, const char *base);
 /* The entry to select: the one-shot entry, else `default` ("@saved": cfg->saved), else (also
  * when those name nothing) the first entry that is not a submenu. */
 int config_default_index(const struct config *cfg);
 
 /*
- * Called once every entry is in (baton.cfg and its includes, BLS, discovered): reports
+ * Called once every entry is in (baton.cfg and its includes, BLS, discovered): gives each
+ * entry without an id (a baton.cfg entry with no `id` line) one made from its title, so that
+ * LoaderEntries lists every entry by an id the OS can send back; then reports
  * "FILE:LINE: default 'X' names no entry" when `default` picks nothing ("@saved" is not
  * checked: the saved id may name an entry that is gone, and then the first one is taken).
  */

@@ -289,31 +289,6 @@ static char *abs_path(const char *p)
 	return d;
 }
 
-/* An id for a discovered entry: letters, digits and "+-_." (what logind accepts for
- * `systemctl reboot --boot-loader-entry=`), lower case, unique in cfg. */
-static char *make_id(const struct config *cfg, const char *base)
-{
-	char id[96];
-	size_t n = 0;
-
-	for (const char *p = base; *p && n + 4 < sizeof(id); p++) {
-		char c = lower(*p);
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("+-_.", c);
-		if (ok || (n && id[n - 1] != '-'))
-			id[n++] = ok ? c : '-';
-	}
-	id[n] = 0;
-	for (int k = 2; k < 100; k++) {
-		bool taken = false;
-		for (int i = 0; i < cfg->n_entries && !taken; i++)
-			taken = cfg->entries[i].id && !strcmp(cfg->entries[i].id, id);
-		if (!taken)
-			break;
-		snfmt(id + n, sizeof(id) - n, "-%d", k);
-	}
-	return str_dup(id);
-}
-
 /* --- baton.cfg and its includes --- */
 
 struct incl {
@@ -579,7 +554,7 @@ static int add_found(struct config *cfg, struct ent_vol *v, const char *title, c
 	memset(&e, 0, sizeof(e));
 	e.parent = -1;
 	e.title = str_dup(title);
-	e.id = make_id(cfg, id);
+	e.id = config_make_id(cfg, id);
 	e.kernel = str_dup(kernel);
 	e.cmdline = str_dup(cmdline);
 	e.protocol = protocol ? str_dup(protocol) : NULL;

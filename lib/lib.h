@@ -71,6 +71,8 @@ int64_t days_from_civil(int64_t y, int64_t m, int64_t d);
 
 /* Case-insensitive ASCII compare (FAT names, config keywords). */
 int strcasecmp_ascii(const char *a, const char *b);
+/* c lower-cased if it is an ASCII capital letter, else c. */
+int ascii_lower(int c);
 /* Copies at most n-1 bytes and always terminates; returns strlen(src). */
 size_t strlcpy_b(char *dst, const char *src, size_t n);
 

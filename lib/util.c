@@ -1,16 +1,16 @@
 /* util.c: helpers shared by host and firmware builds (ASCII case folding, bounded copy, errors). */
 #include "lib.h"
 
-static int lower(int c)
+int ascii_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
 int strcasecmp_ascii(const char *a, const char *b)
 {
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+	while (*a && ascii_lower((unsigned char)*a) == ascii_lower((unsigned char)*b))
 		a++, b++;
-	return lower((unsigned char)*a) - lower((unsigned char)*b);
+	return ascii_lower((unsigned char)*a) - ascii_lower((unsigned char)*b);
 }
 
 size_t strlcpy_b(char *dst, const char *src, size_t n)

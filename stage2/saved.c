@@ -31,18 +31,6 @@ static struct saved {
 	int oneshot;   /* the entry chosen for this boot by a one-shot request, or -1 */
 } * sv;
 
-/* An entry's name for the saved entry and the BLI: its id, or its title when it has none. */
-static const char *entry_name(const struct cfg_entry *e)
-{
-	return e->id ? e->id : e->title;
-}
-
-/* An entry the menu can boot (config.c's rule: no submenu, and a title). */
-static bool pickable(const struct cfg_entry *e)
-{
-	return !e->submenu && e->title;
-}
-
 static void warn(struct config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct config *cfg, const char *fmt, ...)
 {
@@ -57,47 +45,23 @@ static void warn(struct config *cfg, const char *fmt, ...)
 		config_report(cfg, "%s", buf); /* the menu shows it too */
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-/* a is b followed by suffix, ignoring ASCII case. */
-static bool eq_suffix(const char *a, const char *b, const char *suffix)
-{
-	size_t n = strlen(b);
-
-	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-			return false;
-	return !strcasecmp_ascii(a + n, suffix);
-}
-
 /*
- * An entry a BLI variable names. systemd-boot's ids keep ".conf" and bootctl and logind try an
- * id with and without it, case-insensitively (BLI "Boot Loader Entry Identifiers"; research
- * notes, "Entry id"): so "debian-6.1.conf" and "Debian-6.1" name the entry "debian-6.1". A
- * glob (systemd-boot matches LoaderEntryDefault as one) goes through config_find().
+ * An entry a BLI variable names: an id as systemd-boot matches one (config_find_bli: with or
+ * without ".conf", any case); a glob (systemd-boot matches LoaderEntryDefault as one) through
+ * config_find().
  */
 static int bli_find(const struct config *cfg, const char *name)
 {
-	for (int i = 0; i < cfg->n_entries; i++) {
-		if (!pickable(&cfg->entries[i]))
-			continue;
-		const char *id = entry_name(&cfg->entries[i]);
-		if (eq_suffix(name, id, "") ||
-		    (strlen(name) > strlen(id) && eq_suffix(name, id, ".conf")) ||
-		    (strlen(id) > strlen(name) && eq_suffix(id, name, ".conf")))
-			return i;
-	}
-	if (strchr(name, '*') || strchr(name, '?'))
-		return config_find(cfg, name);
-	return -1;
+	int i = config_find_bli(cfg, name);
+
+	if (i < 0 && (strchr(name, '*') || strchr(name, '?')))
+		i = config_find(cfg, name);
+	return i;
 }
 
 static char *dup_name(int i, const struct config *cfg)
 {
-	return str_dup(entry_name(&cfg->entries[i]));
+	return str_dup(config_entry_name(&cfg->entries[i]));
 }
 
 /* BLI LoaderConfigTimeout: seconds, "menu-force" (wait), "menu-hidden" or "menu-disabled" (boot
@@ -150,8 +114,8 @@ static void bli_publish(const struct config *cfg)
 	uint8_t feat[8];
 
 	for (int i = 0; ids && i < cfg->n_entries; i++)
-		if (pickable(&cfg->entries[i]))
-			ids[n++] = entry_name(&cfg->entries[i]);
+		if (config_pickable(&cfg->entries[i]))
+			ids[n++] = config_entry_name(&cfg->entries[i]);
 	if (ids)
 		plat_bli_set_list("LoaderEntries", ids, n);
 	mem_free(ids);
@@ -248,7 +212,7 @@ void saved_load(struct bvol *bv, struct config *cfg)
 
 void saved_chosen(const struct config *cfg, int sel)
 {
-	const char *name = entry_name(&cfg->entries[sel]);
+	const char *name = config_entry_name(&cfg->entries[sel]);
 
 	plat_bli_set("LoaderEntrySelected", name);
 	if (!sv || !sv->remember || !sv->path || sel == sv->oneshot || !strcmp(name, sv->st.saved))

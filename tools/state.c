@@ -386,11 +386,6 @@ static int load_entries(struct where *w, struct config *cfg, const char **cfgpat
 	return r;
 }
 
-static const char *entry_name(const struct cfg_entry *e)
-{
-	return e->id ? e->id : e->title;
-}
-
 /*
  * What ENTRY names, as the state file should keep it: a glob as it is (it follows the newest
  * entry that matches), else the entry's id or title (a number would shift as entries come and
@@ -401,18 +396,11 @@ static const char *resolve(const struct config *cfg, const char *entry)
 	int i = config_find(cfg, entry);
 
 	if (i < 0) /* as the BLI's ids are matched: with or without .conf, any case */
-		for (int k = 0; k < cfg->n_entries && i < 0; k++) {
-			if (cfg->entries[k].submenu || !cfg->entries[k].title)
-				continue;
-			const char *id = entry_name(&cfg->entries[k]);
-			size_t a = strlen(entry), b = strlen(id);
-			if (!strcasecmp(entry, id) || (a == b + 5 && !strncasecmp(entry, id, b) &&
-						       !strcasecmp(entry + b, ".conf")))
-				i = k;
-		}
+		i = config_find_bli(cfg, entry);
 	if (i < 0)
 		return NULL;
-	return strchr(entry, '*') || strchr(entry, '?') ? entry : entry_name(&cfg->entries[i]);
+	return strchr(entry, '*') || strchr(entry, '?') ? entry
+							: config_entry_name(&cfg->entries[i]);
 }
 
 static void list_entries(const struct config *cfg)
@@ -420,7 +408,7 @@ static void list_entries(const struct config *cfg)
 	fprintf(stderr, "baton: the entries are:\n");
 	for (int i = 0; i < cfg->n_entries; i++) {
 		const struct cfg_entry *e = &cfg->entries[i];
-		if (e->submenu || !e->title)
+		if (!config_pickable(e))
 			continue;
 		if (e->id && strcmp(e->id, e->title))
 			fprintf(stderr, "  %s  (%s)\n", e->id, e->title);

@@ -3,6 +3,7 @@
 #define BATON_CFGFUZZ_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
@@ -33,28 +34,55 @@ static int cfgfuzz_read(void *ctx, const char *path, char **text, size_t *len)
 	return 0;
 }
 
+/* An id logind takes for `systemctl reboot --boot-loader-entry=` (systemd's efi-loader.c). */
 static bool cfgfuzz_id_ok(const char *id)
 {
-	if (!*id || *id == '@')
+	if (!*id || !strcmp(id, ".") || !strcmp(id, "..") || strlen(id) > 255)
 		return false;
 	for (; *id; id++)
 		if (!((*id >= 'a' && *id <= 'z') || (*id >= 'A' && *id <= 'Z') ||
-		      (*id >= '0' && *id <= '9') || strchr("._-+:@", *id)))
+		      (*id >= '0' && *id <= '9') || strchr("._-+", *id)))
 			return false;
 	return true;
 }
 
-/* What the menu and the boot flow rely on; a violation aborts so that the fuzzer keeps it. */
-static void cfgfuzz_check(const struct config *cfg, int r)
+/* ASCII case ignored, as the Boot Loader Interface's ids are matched. */
+static bool cfgfuzz_same_id(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+}
+
+/*
+ * What the menu and the boot flow rely on; a violation aborts so that the fuzzer keeps it.
+ * finished: after config_finish(), when every entry but submenus has an id.
+ */
+static void cfgfuzz_check(const struct config *cfg, int r, bool finished)
 {
 	if (r != 0 && r != E_INVAL)
 		abort();
 	if ((r == E_INVAL) != (cfg->n_errors > 0) || cfg->n_errors > CFG_MAX_ERRORS)
 		abort();
-	/* "FILE:LINE: ..." or "FILE: N more errors" (an included FILE may hold ':' itself) */
-	for (int i = 0; i < cfg->n_errors; i++)
-		if (!strstr(cfg->errors[i], ": "))
+	/* Past the limit, the last line counts the rest (at least itself and one more). */
+	if (cfg->n_dropped && (cfg->n_errors != CFG_MAX_ERRORS || cfg->n_dropped < 2))
+		abort();
+	/* "FILE:LINE: ..." (an included FILE may hold ':' itself), or "... N more not shown" */
+	for (int i = 0; i < cfg->n_errors; i++) {
+		if (i == CFG_MAX_ERRORS - 1 && cfg->n_dropped) {
+			char want[48];
+			snprintf(want, sizeof(want), "... %d more not shown", cfg->n_dropped);
+			if (strcmp(cfg->errors[i], want))
+				abort();
+		} else if (!strstr(cfg->errors[i], ": ")) {
 			abort();
+		}
+	}
 	if (cfg->timeout < -1 || cfg->timeout > 3600)
 		abort();
 	if (!!cfg->default_entry != !!cfg->default_where)
@@ -91,11 +119,15 @@ static void cfgfuzz_check(const struct config *cfg, int r)
 		for (int j = 0; j < e->n_initrd; j++)
 			if (!*e->initrd[j] || strpbrk(e->initrd[j], " \t"))
 				abort();
+		if (finished && !e->submenu && !e->id)
+			abort();
 		if (e->id) {
 			if (!cfgfuzz_id_ok(e->id))
 				abort();
 			for (int k = 0; k < i; k++)
-				if (cfg->entries[k].id && !strcmp(cfg->entries[k].id, e->id))
+				if (cfg->entries[k].id &&
+				    (finished ? cfgfuzz_same_id(cfg->entries[k].id, e->id)
+					      : !strcmp(cfg->entries[k].id, e->id)))
 					abort();
 		}
 	}
@@ -125,9 +157,9 @@ static void cfgfuzz_one(const uint8_t *data, size_t size)
 	memcpy(inc, nul ? nul + 1 : data, files.len);
 	files.text = inc;
 	int r = config_parse_with(text, main_len, "f.cfg", &rd, &cfg);
-	cfgfuzz_check(&cfg, r);
+	cfgfuzz_check(&cfg, r, false);
 	config_finish(&cfg);
-	cfgfuzz_check(&cfg, cfg.n_errors ? E_INVAL : 0);
+	cfgfuzz_check(&cfg, cfg.n_errors ? E_INVAL : 0, true);
 	config_free(&cfg);
 	free(text);
 	free(inc);

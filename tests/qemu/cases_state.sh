@@ -100,7 +100,7 @@ for c in state_saved state_oneshot bad_state_corrupt; do
 done
 
 # The Boot Loader Interface on OVMF, three boots sharing one variable store. Boot 1: Debian's
-# kernel reads LoaderEntries (ids; titles for entries without one), LoaderEntrySelected and
+# kernel reads LoaderEntries (ids; made of the title for an entry without one: "debian"), LoaderEntrySelected and
 # LoaderFeatures through efivarfs, then sets LoaderEntryOneShot and LoaderEntryDefault as bootctl
 # does (with ".conf" and another case, which baton matches as systemd-boot does) and powers off. Boot 2: the one-shot entry, with no key (the
 # config's default is Debian). Boot 3: LoaderEntryDefault's entry (the one-shot one was deleted).
@@ -120,7 +120,7 @@ case_state_bli_linux() {
 	} >>"$1/baton.cfg"
 	state_disk "$1"
 	early_boot "$1" 1 -W "$1/vars.fd" -t 240 -f 'Kernel panic' \
-		-s 'BATON-BLI2 LoaderEntries=Debian,conformance,other-id, LoaderEntrySelected=Debian LoaderFeatures=2f03000000000000|' \
+		-s 'BATON-BLI2 LoaderEntries=debian,conformance,other-id, LoaderEntrySelected=debian LoaderFeatures=2f03000000000000|' \
 		-s 'BATON-BLI-SET LoaderEntryOneShot=Conformance.conf|' \
 		-s 'BATON-BLI-SET LoaderEntryDefault=OTHER-ID.conf|' -p 'reboot: Power down' || return 0
 	early_boot "$1" 2 -W "$1/vars.fd" -x -t 90 -s "Booting 'conformance'\$|" || return 0

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 #include <cmocka.h>
 #include <dirent.h>
 #include "config.h"
@@ -566,9 +568,16 @@ static void test_error_limit(void **state)
 		snprintf(msg, sizeof(msg), "t.cfg:%d: unknown keyword 'bad%d'", i + 1, i + 1);
 		assert_string_equal(cfg.errors[i], msg);
 	}
-	assert_string_equal(cfg.errors[CFG_MAX_ERRORS - 1], "t.cfg: 5 more errors not shown");
+	assert_string_equal(cfg.errors[CFG_MAX_ERRORS - 1], "... 5 more not shown");
+	assert_int_equal(cfg.n_dropped, 5);
 	assert_string_equal(err_msg(), "t.cfg:1: unknown keyword 'bad1'");
 	assert_int_equal(cfg.n_entries, 1);
+	/* Later problems (BLS files, discovery, the state file) are counted too. */
+	config_report(&cfg, "late");
+	config_report(&cfg, "later");
+	assert_int_equal(cfg.n_errors, CFG_MAX_ERRORS);
+	assert_string_equal(cfg.errors[CFG_MAX_ERRORS - 1], "... 7 more not shown");
+	assert_int_equal(cfg.n_dropped, 7);
 
 	/* Exactly CFG_MAX_ERRORS: all of them are shown. */
 	n = 0;
@@ -580,6 +589,21 @@ static void test_error_limit(void **state)
 	snprintf(last, sizeof(last), "t.cfg:%d: unknown keyword 'bad%d'", CFG_MAX_ERRORS,
 		 CFG_MAX_ERRORS);
 	assert_string_equal(cfg.errors[CFG_MAX_ERRORS - 1], last);
+	assert_int_equal(cfg.n_dropped, 0);
+	/* One more from config_report: the last line gives way to the count of both. */
+	config_report(&cfg, "%s: one more", "x");
+	assert_int_equal(cfg.n_errors, CFG_MAX_ERRORS);
+	assert_string_equal(cfg.errors[CFG_MAX_ERRORS - 1], "... 2 more not shown");
+	assert_int_equal(cfg.n_dropped, 2);
+
+	/* Only config_report: the same. */
+	assert_int_equal(parse("entry A\nkernel /k\n"), 0);
+	for (int i = 0; i < CFG_MAX_ERRORS + 2; i++)
+		config_report(&cfg, "problem %d", i + 1);
+	assert_int_equal(cfg.n_errors, CFG_MAX_ERRORS);
+	assert_string_equal(cfg.errors[CFG_MAX_ERRORS - 2], "problem 15");
+	assert_string_equal(cfg.errors[CFG_MAX_ERRORS - 1], "... 3 more not shown");
+	assert_int_equal(cfg.n_dropped, 3);
 }
 
 static void test_filename(void **state)
@@ -632,7 +656,9 @@ static void check_invariants(int r)
 	assert_int_equal(r == E_INVAL, cfg.n_errors > 0);
 	assert_in_range(cfg.n_errors, 0, CFG_MAX_ERRORS);
 	for (int i = 0; i < cfg.n_errors; i++)
-		assert_true(!strncmp(cfg.errors[i], "t.cfg:", 6));
+		assert_true(!strncmp(cfg.errors[i], "t.cfg:", 6) ||
+			    (i == CFG_MAX_ERRORS - 1 && cfg.n_dropped &&
+			     !strncmp(cfg.errors[i], "... ", 4)));
 	assert_true(cfg.timeout >= -1 && cfg.timeout <= 3600);
 	for (int i = 0; i < cfg.n_entries; i++) {
 		const struct cfg_entry *e = &cfg.entries[i];
@@ -734,29 +760,34 @@ static void expect_errors(const char *const *msgs, int n)
 
 static void test_id(void **state)
 {
-	assert_int_equal(parse("entry A\n id deb-6.1.0+1_x86.64:amd64@home\nkernel /a\n"
+	assert_int_equal(parse("entry A\n id Deb-6.1.0+1_x86.64\nkernel /a\n"
 			       "entry B\nkernel /b\nid b\n"
 			       "entry C\nkernel /c\n"),
 			 0);
-	assert_string_equal(cfg.entries[0].id, "deb-6.1.0+1_x86.64:amd64@home");
+	assert_string_equal(cfg.entries[0].id, "Deb-6.1.0+1_x86.64");
 	assert_string_equal(cfg.entries[1].id, "b");
 	assert_null(cfg.entries[2].id);
 	assert_string_equal(cfg.entries[0].source, "t.cfg:1");
 	assert_string_equal(cfg.entries[2].source, "t.cfg:7");
 
+	/* What logind would refuse for --boot-loader-entry= is refused here. */
+	static char long_id[257];
+	memset(long_id, 'x', 256);
 	static const char *const bad[] = {"two words", "a*",	      "a?",   "x/y", "@saved",
-					  "@x",	       "caf\xc3\xa9", "a\tb", "a=b", "#x"};
+					  "@x",	       "caf\xc3\xa9", "a\tb", "a=b", "#x",
+					  "a:b",       "a@b",	      ".",    "..",  long_id};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		char text[100], msg[300], q[60];
+		char text[400], msg[300], q[60];
 		snprintf(text, sizeof(text), "entry A\nkernel /a\nid %s\n", bad[i]);
-		snprintf(q, sizeof(q), "%s", bad[i]);
+		snprintf(q, sizeof(q), "%.40s%s", bad[i], strlen(bad[i]) > 40 ? "..." : "");
 		for (char *c = q; *c; c++)
 			if (*c < 0x20 || *c >= 0x7f)
 				*c = '?';
-		snprintf(msg, sizeof(msg),
-			 "t.cfg:3: bad id '%s': one word of letters, digits and . _ - + : @, not "
-			 "starting with @ (@saved is default's)",
-			 q);
+		snprintf(
+		    msg, sizeof(msg),
+		    "t.cfg:3: bad id '%s': one word of letters, digits and . _ - + (as the Boot "
+		    "Loader Interface takes ids), at most 255 bytes, not . or ..",
+		    q);
 		expect_one_error(text, msg);
 		assert_null(cfg.entries[0].id);
 		assert_int_equal(cfg.n_entries, 1); /* the entry stays, without an id */
@@ -776,6 +807,133 @@ static void test_id(void **state)
 	assert_int_equal(parse("entry A\nkernel /a\nid B\nentry B\nkernel /b\nid A\n"), 0);
 	assert_int_equal(config_find(&cfg, "A"), 1); /* ids first */
 	assert_int_equal(config_find(&cfg, "B"), 0);
+	/* 255 bytes is a file name's limit, and fine. */
+	char text[400];
+	snprintf(text, sizeof(text), "entry A\nkernel /a\nid %.255s\n", long_id);
+	assert_int_equal(parse(text), 0);
+	assert_int_equal(strlen(cfg.entries[0].id), 255);
+}
+
+/* What logind takes from `systemctl reboot --boot-loader-entry=ID` (systemd's efi-loader.c). */
+static bool bli_id_ok(const char *id)
+{
+	if (!*id || !strcmp(id, ".") || !strcmp(id, "..") || strlen(id) > 255)
+		return false;
+	for (; *id; id++)
+		if (!isalnum((unsigned char)*id) && !strchr("+-_.", *id))
+			return false;
+	return true;
+}
+
+/*
+ * config_finish gives every entry but submenus an id, made from its title where the config
+ * has none, valid for the Boot Loader Interface and unique (ignoring case, as the BLI's ids
+ * are matched), so LoaderEntries names every entry and the OS can pick any of them.
+ */
+static void test_made_ids(void **state)
+{
+	char title[300];
+	memset(title, 'T', 299);
+	title[299] = 0;
+	char text[1200];
+	snprintf(text, sizeof(text),
+		 "entry Alpha\nkernel /a\n"
+		 "entry Beta two\nid beta\nkernel /b\n"
+		 "entry Gamma / Delta: x@y (rescue)\nkernel /c\n"
+		 "entry Alpha\nkernel /d\n"
+		 "entry \xe6\x97\xa5\xe6\x9c\xac\nkernel /e\n"
+		 "entry ..\nkernel /f\n"
+		 "entry  BETA\nkernel /g\n"
+		 "submenu Old\n entry In\n kernel /h\nend\n"
+		 "entry One\nkernel /i\n"
+		 "entry Two\nid one\nkernel /j\n"
+		 "entry %s\nkernel /k\n"
+		 "entry -+-\nkernel /l\n",
+		 title);
+	assert_int_equal(parse(text), 0);
+	assert_null(cfg.entries[0].id); /* the parser leaves them to config_finish */
+	config_finish(&cfg);
+	assert_int_equal(cfg.n_errors, 0);
+	static const char *const want[] = {"alpha",   "beta",  "gamma-delta-x-y-rescue",
+					   "alpha-2", "entry", "entry-2",
+					   "beta-2",  NULL,    "in",
+					   "one-2",   "one",   NULL,
+					   "-+"};
+	assert_int_equal(cfg.n_entries, ARRAY_SIZE(want));
+	for (int i = 0; i < cfg.n_entries; i++) {
+		const char *id = cfg.entries[i].id;
+		if (cfg.entries[i].submenu) {
+			assert_null(id);
+			continue;
+		}
+		assert_non_null(id);
+		if (!bli_id_ok(id))
+			fail_msg("entry %d: id '%s' is not a BLI id", i, id);
+		if (want[i])
+			assert_string_equal(id, want[i]);
+		for (int k = 0; k < i; k++)
+			if (cfg.entries[k].id && !strcasecmp(cfg.entries[k].id, id))
+				fail_msg("entries %d and %d share the id '%s'", k, i, id);
+		assert_int_equal(config_find(&cfg, id), i);
+	}
+	/* A long title: a short id, its start. */
+	assert_true(strlen(cfg.entries[11].id) <= CFG_ID_MADE_MAX);
+	assert_true(!strncmp(cfg.entries[11].id, "tttttttt", 8));
+	/* Titles still pick entries; a second config_finish changes nothing. */
+	assert_int_equal(config_find(&cfg, "Beta two"), 1);
+	config_finish(&cfg);
+	assert_string_equal(cfg.entries[3].id, "alpha-2");
+
+	/* Many entries with one title: each its own id. */
+	size_t cap = 300 * 24, n = 0;
+	char *many = malloc(cap);
+	for (int i = 0; i < 300; i++)
+		n += snprintf(many + n, cap - n, "entry Linux\nkernel /k\n");
+	assert_int_equal(parse_n(many, n), 0);
+	free(many);
+	config_finish(&cfg);
+	assert_string_equal(cfg.entries[0].id, "linux");
+	assert_string_equal(cfg.entries[299].id, "linux-300");
+	for (int i = 1; i < 300; i++)
+		assert_string_not_equal(cfg.entries[i].id, cfg.entries[i - 1].id);
+}
+
+/* config_find_bli: ids as the BLI matches them, with or without ".conf", any case. */
+static void test_find_bli(void **state)
+{
+	assert_int_equal(parse("entry Debian 12\nkernel /1\nid debian-6.1\n"
+			       "entry Other\nkernel /2\nid other.conf\n"
+			       "submenu S\n entry In\n kernel /3\n id sub\nend\n"
+			       "entry Plain\nkernel /4\n"),
+			 0);
+	config_finish(&cfg);
+	static const struct {
+		const char *name;
+		int index;
+	} cases[] = {
+	    {"debian-6.1", 0},
+	    {"Debian-6.1", 0},
+	    {"DEBIAN-6.1.CONF", 0},
+	    {"debian-6.1.conf", 0},
+	    {"other.conf", 1},
+	    {"OTHER", 1},
+	    {"other.conf.conf", 1},
+	    {"sub", 3},
+	    {"plain", 4},
+	    {"Plain.conf", 4},
+	    {"Debian 12", -1},
+	    {"debian-6", -1},
+	    {"debian*", -1},
+	    {"1", -1},
+	    {"S", -1},
+	    {"", -1},
+	    {".conf", -1},
+	    {"debian-6.1.con", -1},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		if (config_find_bli(&cfg, cases[i].name) != cases[i].index)
+			fail_msg("'%s': %d, expected %d", cases[i].name,
+				 config_find_bli(&cfg, cases[i].name), cases[i].index);
 }
 
 /* config_find: an id, a title, a glob, a number; never a submenu. */
@@ -1038,7 +1196,7 @@ static void test_submenu(void **state)
 	}
 	assert_string_equal(cfg.entries[4].cmdline, "x");
 	assert_string_equal(cfg.entries[3].source, "t.cfg:7");
-	cfgfuzz_check(&cfg, 0);
+	cfgfuzz_check(&cfg, 0, false);
 
 	/* `end` ends the entry before it: its options do not leak out. */
 	expect_one_error("submenu S\nentry A\nkernel /a\nend\ncmdline leak\n",
@@ -1123,7 +1281,7 @@ static void test_submenu_depth(void **state)
 	assert_string_equal(cfg.entries[8].title, "Deep");
 	assert_int_equal(cfg.entries[8].parent, 7);
 	assert_int_equal(cfg.entries[9].parent, -1);
-	cfgfuzz_check(&cfg, E_INVAL);
+	cfgfuzz_check(&cfg, E_INVAL, false);
 	/* Eight levels are fine. */
 	n = 0;
 	for (int i = 1; i <= 8; i++)
@@ -1143,7 +1301,7 @@ static void test_submenu_depth(void **state)
 	assert_string_equal(cfg.errors[2], "t.cfg:12: submenu has no 'end'");
 	assert_string_equal(cfg.errors[11], "t.cfg:1: submenu 'L1' has no 'end'");
 	assert_int_equal(cfg.n_entries, 9);
-	cfgfuzz_check(&cfg, E_INVAL);
+	cfgfuzz_check(&cfg, E_INVAL, false);
 }
 
 static void test_include(void **state)
@@ -1328,7 +1486,7 @@ static void test_include_many_errors(void **state)
 	assert_int_equal(parse_inc(text), E_INVAL);
 	assert_int_equal(cfg.n_errors, CFG_MAX_ERRORS);
 	assert_string_equal(cfg.errors[14], "x.cfg:1: unknown keyword 'bad1'");
-	assert_string_equal(cfg.errors[15], "t.cfg: 5 more errors not shown");
+	assert_string_equal(cfg.errors[15], "... 5 more not shown");
 }
 
 /* Inputs the fuzzer once broke (tests/fuzz/regress/fuzz_config/), replayed through its checks. */
@@ -1388,6 +1546,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_many_entries, teardown),
 	    cmocka_unit_test_teardown(test_weird_input, teardown),
 	    cmocka_unit_test_teardown(test_id, teardown),
+	    cmocka_unit_test_teardown(test_made_ids, teardown),
+	    cmocka_unit_test_teardown(test_find_bli, teardown),
 	    cmocka_unit_test_teardown(test_find, teardown),
 	    cmocka_unit_test_teardown(test_default_saved, teardown),
 	    cmocka_unit_test_teardown(test_finish, teardown),

@@ -103,7 +103,7 @@ static void test_flags(void **state)
  */
 static void test_bls(void **state)
 {
-	static const char *const ids[] = {"-",
+	static const char *const ids[] = {"from-baton.cfg", /* made of its title */
 					  "debian-6.2.0-1-amd64",
 					  "debian-6.1.0-13-amd64",
 					  "debian-6.1.0-9-amd64",
@@ -376,7 +376,7 @@ static const char *tool(void);
 /* include, through the collector's reader: beside the config, on its volume, on another. */
 static void test_include(void **state)
 {
-	static const char *const ids[] = {"-", "-", "-", "-"};
+	static const char *const ids[] = {"sub", "extra", "other", "main"}; /* their titles' */
 	struct disk d;
 
 	disk_open(&d, "incl", 0, true);

@@ -8,8 +8,8 @@ slots, magic, version, sequence, CRC-32). Every byte outside the state file's se
 as it was (the sectors from `baton map`), fsck must stay clean, a refusal must leave the image
 bit for bit as it was, and uninstall must still restore the image bit for bit.
 Prints PASS/FAIL/SKIP per test and "state: N passed, M failed". usage: test_state.py [FILTER]
+The helpers it shares with test_install.py (commands, images, fsck, comparisons) are that file's.
 """
-import hashlib
 import os
 import re
 import shutil
@@ -18,39 +18,21 @@ import subprocess
 import sys
 import zlib
 
-B = os.path.abspath(os.environ.get('B', 'build'))
-BATON = f'{B}/baton'
+from test_install import (B, BATON, ENV, MIB, Fail, Skip, blank, compare_outside, fsck, sfdisk,
+                          sh, sha)
+import test_install
+
 OUT = f'{B}/test-state'
-ENV = dict(os.environ, MTOOLS_SKIP_CHECK='1', LC_ALL='C')
-MIB = 1 << 20
 CFG = ('timeout 3\ndefault @saved\nentry Alpha\n  kernel /k\nentry Beta two\n  id beta\n  kernel /k\n'
        'entry Gamma\n  kernel /k\n')
 
 
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def sh(*cmd, check=True, inp=None):
-    r = subprocess.run(cmd, input=inp, capture_output=True, text=True, env=ENV)
-    if check and r.returncode:
-        raise Fail(f'{" ".join(cmd)}: exit {r.returncode}: {(r.stderr or r.stdout).strip()[:300]}')
-    return r
-
-
 def baton(*args, ok=True):
-    r = subprocess.run([BATON, *args], capture_output=True, text=True, env=ENV)
+    """test_install.baton, and a failure unless ok is False."""
+    r = test_install.baton(*args)
     if ok and r.returncode:
         raise Fail(f'baton {" ".join(args)}: exit {r.returncode}: {r.stderr.strip()[:400]}')
     return r
-
-
-def sha(path):
-    return hashlib.sha256(open(path, 'rb').read()).hexdigest()
 
 
 def parse(data):
@@ -103,23 +85,8 @@ class Disk:
         return subprocess.run([BATON, 'cat', self.spec(), self.path], capture_output=True).stdout
 
     def fsck(self):
-        fsck_part(self)
-
-
-def fsck_part(d):
-    """fsck on a copy of the partition (fsck.fat and e2fsck take no offset)."""
-    tmp = f'{OUT}/{d.name}.part'
-    size = os.path.getsize(d.img) - d.start * 512
-    if d.end:
-        size = (d.end - d.start + 1) * 512
-    with open(d.img, 'rb') as f, open(tmp, 'wb') as o:
-        f.seek(d.start * 512)
-        o.write(f.read(size))
-    if d.fs == 'fat':
-        sh('fsck.fat', '-n', tmp)
-    else:
-        sh('e2fsck', '-fn', tmp)
-    os.unlink(tmp)
+        end = self.end + 1 if self.end else os.path.getsize(self.img) // 512
+        fsck(self.img, self.start, end - self.start, self.fs)
 
 
 def gpt_esp(name, cfg=CFG, size=64):
@@ -139,17 +106,8 @@ def gpt_esp(name, cfg=CFG, size=64):
 
 
 def outside_same(before, d, pieces):
-    """Every byte of d.img outside pieces is what the file before held."""
-    a = open(before, 'rb').read()
-    b = open(d.img, 'rb').read()
-    if len(a) != len(b):
-        raise Fail('the image changed size')
-    pos = 0
-    for off, n in sorted(pieces) + [(len(a), 0)]:
-        if a[pos:off] != b[pos:off]:
-            i = next(k for k in range(pos, off) if a[k] != b[k])
-            raise Fail(f'byte {i} outside the state file changed')
-        pos = off + n
+    """Every byte of d.img outside pieces [(offset, length)] is what the file before held."""
+    compare_outside(before, d.img, [(off, off + n) for off, n in pieces])
 
 
 def change(d, args, want, seq=None):
@@ -201,19 +159,19 @@ def t_gpt_esp(name):
     if len(d.pieces()) < 1:
         raise Fail('no pieces')
     change(d, ['set-default', 'Beta two', '--image', d.img], ('beta', ''), 2)  # its id
-    change(d, ['oneshot', '3', '--image', d.img], ('beta', 'Gamma'), 3)
+    change(d, ['oneshot', '3', '--image', d.img], ('beta', 'gamma'), 3)  # the id made of the title
     change(d, ['oneshot', 'Al*', '--image', d.img], ('beta', 'Al*'), 4)
     change(d, ['oneshot', 'BETA.conf', '--image', d.img], ('beta', 'beta'), 5)
     change(d, ['oneshot', '--clear', '--image', f'{d.img}:1'], ('beta', ''), 6)
     change(d, ['set-default', '--clear', '--image', d.img], ('', ''), 7)
     r = baton('set-default', 'Alpha', '--image', d.img)
     r = baton('set-default', 'Alpha', '--image', d.img)
-    if 'already Alpha' not in r.stdout or parse(d.file())[0] != 8:
+    if 'already alpha' not in r.stdout or parse(d.file())[0] != 8:
         raise Fail(f'setting the same entry again wrote: {r.stdout}')
     d.fsck()
     # Reinstalling keeps the saved entry; uninstall still restores the image bit for bit.
     baton('install', d.img)
-    if parse(d.file())[1] != 'Alpha':
+    if parse(d.file())[1] != 'alpha':
         raise Fail('a reinstall reset the state file')
     baton('uninstall', d.img)
     if sha(d.img) != sha(orig):
@@ -229,7 +187,7 @@ def t_refusals(name):
     baton('install', d.img)
     r = refused(d, ['set-default', 'Delta', '--image', d.img],
                 r"no entry 'Delta' in .*EFI/BOOT/baton.cfg")
-    for e in ('Alpha', 'beta  (Beta two)', 'Gamma'):
+    for e in ('alpha  (Alpha)', 'beta  (Beta two)', 'gamma  (Gamma)'):
         if f'  {e}\n' not in r.stderr:
             raise Fail(f'the refusal does not list {e}: {r.stderr}')
     refused(d, ['oneshot', '9', '--image', d.img], r"no entry '9'")
@@ -284,12 +242,10 @@ def ext4_disk(name):
     """MBR + ext4 (1 KiB blocks) with the config in /boot/baton, for a BIOS install."""
     d = Disk(name)
     d.fs, d.path, d.end = 'ext', '/boot/baton/state', 65535
-    with open(d.img, 'wb') as f:
-        f.truncate(32 * MIB)
-    sh('sfdisk', '-q', d.img, inp='label: dos\nstart=2048, type=83\n')
+    blank(d.img, 32 * MIB)
+    sfdisk(d.img, 'label: dos\nstart=2048, type=83\n')
     tmp = f'{OUT}/{name}.fs'
-    with open(tmp, 'wb') as f:
-        f.truncate((65536 - 2048) * 512)
+    blank(tmp, (65536 - 2048) * 512)
     tree = f'{OUT}/{name}-tree'
     shutil.rmtree(tree, ignore_errors=True)
     os.makedirs(f'{tree}/boot/baton')
@@ -313,8 +269,8 @@ def t_ext4(name):
     out = baton('install', '--bios', d.img).stdout
     if 'state: /boot/baton/state on (hd0,msdos1)' not in out:
         raise Fail(f'install: {out}')
-    change(d, ['set-default', 'Gamma', '--image', d.img], ('Gamma', ''), 2)
-    change(d, ['oneshot', 'Alpha', '--image', d.img], ('Gamma', 'Alpha'), 3)
+    change(d, ['set-default', 'Gamma', '--image', d.img], ('gamma', ''), 2)
+    change(d, ['oneshot', 'Alpha', '--image', d.img], ('gamma', 'alpha'), 3)
     d.fsck()
     baton('uninstall', d.img)
     if sha(d.img) != sha(orig):
@@ -337,7 +293,7 @@ def t_esp_dir(name):
     ino = os.stat(st).st_ino
     baton('set-default', 'Gamma', '--esp', esp)
     baton('oneshot', '2', '--esp', esp)
-    if parse(open(st, 'rb').read()) != (3, 'Gamma', 'beta'):
+    if parse(open(st, 'rb').read()) != (3, 'gamma', 'beta'):
         raise Fail(f'the file says {parse(open(st, "rb").read())}')
     if os.stat(st).st_ino != ino or os.path.getsize(st) != 4096:
         raise Fail('the file was replaced, not rewritten in place')
@@ -368,13 +324,13 @@ def t_iso(name):
                    if l.strip() and l.split()[0].isdigit())]
     baton('oneshot', 'Two', '--image', d.img)
     shown = baton('state', '--image', d.img).stdout
-    if shown.count("one-shot entry 'Two'") != 2:
+    if shown.count("one-shot entry 'two'") != 2:
         raise Fail(f'not both state files hold the one-shot entry: {shown}')
     iso_state = subprocess.run([BATON, 'cat', d.img, d.path], capture_output=True).stdout
     esp_state = subprocess.run([BATON, 'cat', f'{d.img}:2', '/EFI/baton/state'],
                                capture_output=True).stdout
-    if parse(iso_state)[2] != 'Two' or parse(esp_state)[2] != 'Two':
-        raise Fail('the files do not say Two')
+    if parse(iso_state)[2] != 'two' or parse(esp_state)[2] != 'two':
+        raise Fail('the files do not say two')
     # Only the two files' sectors changed, some in each.
     esp_start = int(re.search(r'\(hd0,msdos2\) start (\d+)', baton('ls', d.img).stdout).group(1))
     esp_pieces = [(esp_start * 512 + v, n) for v, n in
@@ -413,16 +369,16 @@ def t_mounted(name):
             r = baton('oneshot', 'Alpha')
             if mnt not in r.stdout:
                 raise Fail(f'the running system\'s mount was not found: {r.stdout}')
-            if parse(open(st, 'rb').read())[1:] != ('Gamma', 'Alpha'):
-                raise Fail('the mounted file does not say Gamma, Alpha')
+            if parse(open(st, 'rb').read())[1:] != ('gamma', 'alpha'):
+                raise Fail('the mounted file does not say gamma, alpha')
             if os.stat(st).st_ino != ino:
                 raise Fail('the file was replaced, not rewritten')
         finally:
             sh('umount', mnt, check=False)
     finally:
         sh('losetup', '-d', loop, check=False)
-    if parse(d.file())[1:] != ('Gamma', 'Alpha'):
-        raise Fail('after unmounting, the image does not say Gamma, Alpha')
+    if parse(d.file())[1:] != ('gamma', 'alpha'):
+        raise Fail('after unmounting, the image does not say gamma, alpha')
     d.fsck()  # (mounting changed the superblock: uninstall would rightly refuse now)
 
 
