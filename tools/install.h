@@ -53,6 +53,8 @@ struct target {
 };
 
 int tgt_open(struct target *t, const char *path, uint32_t force_ss);
+/* The same, read-only (listings): tgt_write() then fails as the kernel refuses it. */
+int tgt_open_ro(struct target *t, const char *path);
 void tgt_close(struct target *t);
 /* Scans the partition table into t->vols (refuses one part_scan() had to work around). */
 int tgt_scan(struct target *t);

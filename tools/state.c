@@ -180,8 +180,12 @@ static int find_live(struct where *w, int *n)
 	return r;
 }
 
-/* A disk or image: the state file on each volume (or on PART), through its mount if mounted. */
-static int find_image(const char *arg, struct target *t, struct where *w, int *n)
+/*
+ * A disk or image: the state file on each volume (or on PART), through its mount if mounted.
+ * ro: only read (`baton state`): opened read-only, so a write-protected image or a user who
+ * may only read the disk can list it.
+ */
+static int find_image(const char *arg, bool ro, struct target *t, struct where *w, int *n)
 {
 	char *img = strdup(arg), *colon = strrchr(img, ':');
 	const char *part = NULL;
@@ -192,7 +196,7 @@ static int find_image(const char *arg, struct target *t, struct where *w, int *n
 		*colon = 0;
 		part = colon + 1;
 	}
-	r = tgt_open(t, img, 0);
+	r = ro ? tgt_open_ro(t, img) : tgt_open(t, img, 0);
 	r = r ? r : tgt_scan(t);
 	for (int i = 0; !r && i < t->n_vols && *n < MAX_WHERE; i++) {
 		struct volume *v = &t->vols[i];
@@ -458,7 +462,7 @@ static int run(enum op op, int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	t.fd = t.dfd = -1;
 	if (image) {
-		r = find_image(image, &t, w, &n);
+		r = find_image(image, op == OP_SHOW, &t, w, &n);
 	} else if (esp) {
 		r = in_dir(esp, &w[0]);
 		if (!r)

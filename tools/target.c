@@ -46,14 +46,14 @@ static int blk_read(struct blockdev *dev, uint64_t lba, uint64_t count, void *bu
 	return r;
 }
 
-int tgt_open(struct target *t, const char *path, uint32_t force_ss)
+static int open_target(struct target *t, const char *path, uint32_t force_ss, int mode)
 {
 	struct stat st;
 
 	memset(t, 0, sizeof(*t));
 	t->path = path;
 	t->dfd = -1;
-	t->fd = open(path, O_RDWR | O_CLOEXEC);
+	t->fd = open(path, mode | O_CLOEXEC);
 	if (t->fd < 0 || fstat(t->fd, &st))
 		return ierr(E_NOENT, "%s: %s", path, strerror(errno));
 	t->blk = S_ISBLK(st.st_mode);
@@ -91,6 +91,16 @@ int tgt_open(struct target *t, const char *path, uint32_t force_ss)
 	t->dev.read = blk_read;
 	t->dev.priv = t;
 	return 0;
+}
+
+int tgt_open(struct target *t, const char *path, uint32_t force_ss)
+{
+	return open_target(t, path, force_ss, O_RDWR);
+}
+
+int tgt_open_ro(struct target *t, const char *path)
+{
+	return open_target(t, path, 0, O_RDONLY);
 }
 
 void tgt_close(struct target *t)

@@ -382,7 +382,37 @@ def t_mounted(name):
     d.fsck()  # (mounting changed the superblock: uninstall would rightly refuse now)
 
 
-TESTS = [t_gpt_esp, t_refusals, t_bls_ids, t_ext4, t_esp_dir, t_iso, t_mounted]
+def t_read_only(name):
+    """`baton state` only reads: it lists an image it may not write (chmod 444); set-default
+    is refused without a change. As root the permission bits bind only without
+    CAP_DAC_OVERRIDE: the commands then run without it (setpriv)."""
+    d = gpt_esp(name)
+    baton('install', d.img)
+    baton('set-default', 'Beta two', '--image', d.img)
+    drop = []
+    if os.geteuid() == 0:
+        if not shutil.which('setpriv'):
+            raise Skip('root, and no setpriv to drop CAP_DAC_OVERRIDE')
+        drop = ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search']
+    os.chmod(d.img, 0o444)
+    try:
+        before = sha(d.img)
+        r = subprocess.run([*drop, BATON, 'state', '--image', d.img], capture_output=True,
+                           text=True, env=ENV)
+        if r.returncode or "saved entry 'beta'" not in r.stdout:
+            raise Fail(f'baton state on a read-only image: exit {r.returncode}: '
+                       f'{(r.stderr or r.stdout).strip()[:300]}')
+        r = subprocess.run([*drop, BATON, 'set-default', 'Alpha', '--image', d.img],
+                           capture_output=True, text=True, env=ENV)
+        if r.returncode != 1 or 'Permission denied' not in r.stderr:
+            raise Fail(f'set-default on a read-only image: exit {r.returncode}: {r.stderr!r}')
+        if sha(d.img) != before:
+            raise Fail('the read-only image changed')
+    finally:
+        os.chmod(d.img, 0o644)
+
+
+TESTS = [t_gpt_esp, t_refusals, t_bls_ids, t_ext4, t_esp_dir, t_iso, t_mounted, t_read_only]
 
 
 def main():
