@@ -80,8 +80,8 @@ int state_read(struct fs *fs, const char *path, uint8_t buf[STATE_FILE_SIZE], st
 
 /*
  * Writes st's names as the next state (state_build) over the slot st does not hold, in the
- * file's own sectors (fs_rewrite: nothing allocated, read back and compared), then reads the
- * file again and checks that it gives st. buf: the file's bytes as state_read() left them.
+ * file's own sectors (fs_rewrite: nothing allocated, read back and compared), then checks
+ * that the file's bytes, buf, now give st. buf: the file's bytes as state_read() left them.
  */
 int state_write(struct fs *fs, const char *path, uint8_t buf[STATE_FILE_SIZE], struct state *st);
 

@@ -53,11 +53,13 @@ int state_write(struct fs *fs, const char *path, uint8_t buf[STATE_FILE_SIZE], s
 	else
 		r = fs_rewrite(f, lo, hi - lo, buf + lo);
 	fs_close(f);
+	/* fs_rewrite read the sectors back and compared them: buf is what the file holds now,
+	 * so parsing it checks the new slot is the one a reader takes, without reading again. */
 	if (!r)
-		r = state_read(fs, path, buf, &got);
+		r = state_parse(buf, STATE_FILE_SIZE, &got);
 	if (!r && (got.seq != want.seq || strcmp(got.saved, want.saved) ||
 		   strcmp(got.oneshot, want.oneshot)))
-		r = err_set(E_IO, "read again, it does not hold what was written");
+		r = err_set(E_IO, "it does not hold what was written");
 	if (!r)
 		*st = got;
 	return r;

@@ -587,6 +587,52 @@ static void test_power_cut(void **unused)
 	}
 }
 
+static int first_lba(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t len)
+{
+	uint64_t *lba = ctx;
+
+	*lba = vol_off / 512;
+	return 1; /* the first piece is enough */
+}
+
+/*
+ * The write reads back only what it wrote (fs_rewrite compares it), and checks the result in
+ * memory: the slot it did not write, a sector the disk can no longer read, does not fail it.
+ */
+static void test_no_reread(void **unused)
+{
+	char img[128];
+	struct wmnt m;
+	uint8_t buf[STATE_FILE_SIZE];
+	struct state st, got;
+	struct fs_file *f;
+	uint64_t lba = 0;
+
+	snprintf(img, sizeof(img), "%s/reread.img", tmpdir);
+	sh("cd %s && truncate -s 2M reread.img && mkfs.vfat -s 1 reread.img >/dev/null && "
+	   "mcopy -i reread.img /tmp/baton-state-init ::/state",
+	   tmpdir);
+	wmnt_open(&m, img, 512);
+	assert_int_equal(state_read(m.fs, "/state", buf, &st), 0);
+	assert_int_equal(st.slot, 0);
+	/* Slot 1 gets the write; slot 0's first sector now fails to read. */
+	assert_int_equal(fs_open(m.fs, "/state", &f), 0);
+	assert_int_equal(fs_extents(f, 0, 512, first_lba, &lba), 1);
+	fs_close(f);
+	m.w.md.fail = true;
+	m.w.md.fail_lba = m.v[0].start + lba;
+	set_names(&st, "kept", "");
+	if (state_write(m.fs, "/state", buf, &st))
+		fail_msg("%s", err_msg());
+	assert_int_equal(st.seq, 2);
+	assert_int_equal(st.slot, 1);
+	assert_string_equal(st.saved, "kept");
+	m.w.md.fail = false;
+	assert_int_equal(state_read(m.fs, "/state", buf, &got), 0);
+	assert_string_equal(got.saved, "kept");
+	wmnt_close(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +643,7 @@ int main(void)
 	    cmocka_unit_test(test_names),	   cmocka_unit_test(test_fat_fragmented),
 	    cmocka_unit_test(test_fat_4k_sectors), cmocka_unit_test(test_ext4),
 	    cmocka_unit_test(test_refusals),	   cmocka_unit_test(test_power_cut),
+	    cmocka_unit_test(test_no_reread),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
