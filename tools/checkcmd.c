@@ -297,6 +297,11 @@ int cmd_check(int argc, char **argv)
 		errors++;
 	if (s.n)
 		entries_add(&s, &cfg, file);
+	/* As stage2 does once every entry is in: a default that names none is an error. */
+	int before = cfg.n_errors;
+	config_finish(&cfg);
+	if (cfg.n_errors > before)
+		errors++;
 	/* The config's own problems, then the collector's (BLS files, discovery notes). */
 	for (int i = 0; i < cfg.n_errors; i++)
 		fprintf(stderr, "%s\n", cfg.errors[i]);

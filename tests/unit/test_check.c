@@ -1,0 +1,94 @@
+/* test_check.c: `baton check` as a user runs it: what it reports about a config, its exit status.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "testdev.h"
+
+static const char *tool(void)
+{
+	return getenv("BATON_TOOL") ? getenv("BATON_TOOL") : "build/baton";
+}
+
+/* Runs `baton ARGS`: its exit status, stdout and stderr in out. */
+static int run(char *out, size_t n, const char *fmt, ...)
+{
+	char args[1024], cmd[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", tool(), args);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t got = fread(out, 1, n - 1, p);
+	out[got] = 0;
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A config file with text in it; the name goes into path. */
+static void tmp_cfg(char *path, const char *text)
+{
+	strcpy(path, "/tmp/baton-check-XXXXXX.cfg");
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static int setup(void **state)
+{
+	if (access(tool(), X_OK))
+		fail_msg("%s is missing (make all)", tool());
+	return 0;
+}
+
+/*
+ * A default that names no entry is a mistake (a typo: "debain"), found only once every entry
+ * is known: the config's, and with --image or --dir the BLS and discovered ones too. It is
+ * reported where the `default` line is, and the check fails.
+ */
+static void test_default_names_nothing(void **state)
+{
+	static char out[16384];
+	char cfg[64], want[160];
+
+	tmp_cfg(cfg, "timeout 2\ndefault nosuch\nentry One\n  kernel /vmlinuz\n");
+	assert_int_equal(run(out, sizeof(out), "check %s", cfg), 1);
+	snprintf(want, sizeof(want), "%s:2: default 'nosuch' names no entry", cfg);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "1 error"));
+
+	/* On an image: BLS entries are added first, and none of them is "nosuch" either. */
+	assert_int_equal(
+	    run(out, sizeof(out), "check %s --image %s", cfg, td_path("entries/bls.img")), 1);
+	assert_non_null(strstr(out, want));
+	unlink(cfg);
+
+	/* A default that names an entry, by id, title or number, and @saved: no error. */
+	static const char *const good[] = {"One", "1", "O*", "@saved"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "default %s\nentry One\n  kernel /vmlinuz\n", good[i]);
+		tmp_cfg(cfg, text);
+		assert_int_equal(run(out, sizeof(out), "check %s", cfg), 0);
+		assert_null(strstr(out, "names no entry"));
+		unlink(cfg);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_default_names_nothing),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
