@@ -90,18 +90,29 @@ static void host_root(const char *file, char *root)
 	snprintf(root, PATH_MAX, "%.*s", slash ? (int)(slash - real) : 0, real);
 }
 
+/* The image's volumes (scan_image), as stage2 keeps its own: for the whole run. */
+static struct blockdev dev;
+static struct volume vols[MAX_VOLS];
+static struct ent_vol evols[MAX_VOLS];
+
+static void unmount_all(struct ent_set *s)
+{
+	for (int i = 0; s->vols == evols && i < s->n; i++)
+		fs_unmount(s->vols[i].fs);
+	s->n = 0;
+}
+
 /* IMG[:PART]: every volume of the image, mounted, as stage2 sees a disk; the boot volume is
  * PART (a number or a PARTUUID), else the first ESP, else the first volume baton reads. */
 static int scan_image(const char *arg, struct ent_set *s)
 {
-	static struct blockdev dev;
-	static struct volume vols[MAX_VOLS];
-	char *img = strdup(arg), *colon = strrchr(img, ':');
-	const char *part = NULL;
+	char img[PATH_MAX];
+	const char *colon = strrchr(arg, ':'), *part = NULL;
 	int boot = -1;
 
-	if (colon && colon != img) {
-		*colon = 0;
+	snprintf(img, sizeof(img), "%s", arg);
+	if (colon && colon != arg) {
+		img[colon - arg] = 0;
 		part = colon + 1;
 	}
 	if (imgdev_open(img, &dev))
@@ -111,7 +122,7 @@ static int scan_image(const char *arg, struct ent_set *s)
 		return -1;
 	if (part_warning[0])
 		fprintf(stderr, "baton: warning: %s\n", part_warning);
-	s->vols = calloc((size_t)n + 1, sizeof(*s->vols));
+	s->vols = evols;
 	for (int i = 0; i < n; i++) {
 		struct fs *fs;
 		if (fs_mount(&vols[i], &fs))
@@ -132,13 +143,12 @@ static int scan_image(const char *arg, struct ent_set *s)
 		if (s->vols[i].fs)
 			boot = i;
 	if (boot < 0 || !s->vols[boot].fs) {
-		err_set(E_NOENT, "%s: %s", img,
-			part ? "no such partition, or no filesystem baton reads on it"
-			     : "no volume with a filesystem baton reads");
-		return -1;
+		unmount_all(s);
+		return err_set(E_NOENT, "%s: %s", img,
+			       part ? "no such partition, or no filesystem baton reads on it"
+				    : "no volume with a filesystem baton reads");
 	}
 	s->vols[boot].flags |= ENT_BOOT;
-	free(img);
 	return 0;
 }
 
@@ -267,11 +277,7 @@ int cmd_check(int argc, char **argv)
 			fprintf(stderr, "baton: %s\n", err_msg());
 			return 1;
 		}
-		/* The directory is the ESP's root, as the volume baton was started from. */
-		memset(&dirvol, 0, sizeof(dirvol));
-		dirvol.fs = &hd.fs;
-		dirvol.name = dir;
-		dirvol.flags = ENT_BOOT | ENT_ESP | ENT_HOSTDIR;
+		hostdir_vol(&hd, &dirvol);
 		s.vols = &dirvol;
 		s.n = 1;
 	}
@@ -288,6 +294,7 @@ int cmd_check(int argc, char **argv)
 
 	if (host_read(file, &text, &len)) {
 		fprintf(stderr, "baton: %s\n", err_msg());
+		unmount_all(&s);
 		return 1;
 	}
 	struct cfg_reader rd = {.read = host_include, .ctx = &h};
@@ -320,5 +327,6 @@ int cmd_check(int argc, char **argv)
 	printf("%d error%s, %d warning%s\n", errors, errors == 1 ? "" : "s", warnings,
 	       warnings == 1 ? "" : "s");
 	config_free(&cfg);
+	unmount_all(&s);
 	return errors ? 1 : 0;
 }

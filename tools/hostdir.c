@@ -174,3 +174,11 @@ int hostdir_mount(struct hostdir *hd, const char *path)
 	hd->path = path;
 	return 0;
 }
+
+void hostdir_vol(struct hostdir *hd, struct ent_vol *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->fs = &hd->fs;
+	ev->name = hd->path;
+	ev->flags = ENT_BOOT | ENT_ESP | ENT_HOSTDIR;
+}

@@ -85,10 +85,51 @@ static void test_default_names_nothing(void **state)
 	}
 }
 
+/*
+ * Nothing `baton check` allocates is lost, on a good run or when the image or its partition is
+ * not there (the host tool's error paths free what they took too). Needs valgrind.
+ */
+static void test_no_leaks(void **state)
+{
+	static char out[65536];
+	char cfg[64], img[512], dir[512];
+
+	if (system("command -v valgrind >/dev/null 2>&1")) {
+		print_message("valgrind is missing: skipped\n");
+		skip();
+	}
+	snprintf(img, sizeof(img), "%s", td_path("entries/bls.img"));
+	snprintf(dir, sizeof(dir), "%s", td_path("entries/bls-esp"));
+	tmp_cfg(cfg, "entry One\n  kernel /vmlinuz\n");
+	const char *const args[] = {
+	    "",		" --image %s", " --image %s:1", " --image %s:9", " --image %s.nonexistent",
+	    " --dir %s"};
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		char a[600];
+		snprintf(a, sizeof(a), args[i], i == 5 ? dir : img);
+		char cmd[1200];
+		snprintf(cmd, sizeof(cmd),
+			 "valgrind -q --leak-check=full --errors-for-leak-kinds=definite "
+			 "--error-exitcode=99 %s check %s%s 2>&1",
+			 tool(), cfg, a);
+		FILE *p = popen(cmd, "r");
+		assert_non_null(p);
+		size_t got = fread(out, 1, sizeof(out) - 1, p);
+		out[got] = 0;
+		while (fread(cmd, 1, sizeof(cmd), p) > 0)
+			;
+		int st = pclose(p);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) == 99)
+			fail_msg("baton check %s%s loses memory:\n%s", cfg, a, out);
+	}
+	unlink(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_default_names_nothing),
+	    cmocka_unit_test(test_no_leaks),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
