@@ -1,5 +1,6 @@
 /* baton.c: the host tool's entry point and kernel commands: probe a load plan, check a config. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,28 +138,29 @@ static uint8_t vtable[512];
 
 static unsigned char *volume_sector(const char *arg, size_t *len)
 {
-	char *img = strdup(arg), *colon = strrchr(img, ':');
+	char img[PATH_MAX];
+	const char *part;
 	struct volume vols[128];
 	unsigned char *sector = malloc(512);
 	int n;
 
-	if (colon)
-		*colon++ = 0;
-	if (!sector || imgdev_open(img, &vdev) || (n = part_scan(&vdev, vols, 128)) < 0)
+	if (!sector) {
+		err_set(E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (imgdev_split(arg, img, sizeof(img), &part) || imgdev_open(img, &vdev) ||
+	    (n = part_scan(&vdev, vols, 128)) < 0)
 		goto fail;
 	memset(&vol, 0, sizeof(vol));
 	vol.dev = &vdev;
 	vol.blocks = vdev.num_blocks;
 	snprintf(vol.name, sizeof(vol.name), "%s", vdev.name);
-	if (colon) {
-		char *end;
-		long idx = strtol(colon, &end, 10);
-		int i;
-		for (i = 0; i < n; i++)
-			if (*end ? !strcasecmp(colon, vols[i].partuuid) : vols[i].index == idx)
-				break;
+	if (part) {
+		int i = 0;
+		while (i < n && !vol_match(&vols[i], part))
+			i++;
 		if (i == n) {
-			err_set(E_NOENT, "%s: no partition %s", img, colon);
+			err_set(E_NOENT, "%s: no partition %s", img, part);
 			goto fail;
 		}
 		vol = vols[i];
@@ -167,11 +169,9 @@ static unsigned char *volume_sector(const char *arg, size_t *len)
 	    (vol.scheme == PART_MBR && blockdev_read(&vdev, vol.table_lba, 1, vtable)))
 		goto fail;
 	lp_bootsect_from(&vbs, &vol, vtable);
-	free(img);
 	*len = 512;
 	return sector;
 fail:
-	free(img);
 	free(sector);
 	return NULL;
 }

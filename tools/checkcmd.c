@@ -107,15 +107,10 @@ static void unmount_all(struct ent_set *s)
 static int scan_image(const char *arg, struct ent_set *s)
 {
 	char img[PATH_MAX];
-	const char *colon = strrchr(arg, ':'), *part = NULL;
+	const char *part;
 	int boot = -1;
 
-	snprintf(img, sizeof(img), "%s", arg);
-	if (colon && colon != arg) {
-		img[colon - arg] = 0;
-		part = colon + 1;
-	}
-	if (imgdev_open(img, &dev))
+	if (imgdev_split(arg, img, sizeof(img), &part) || imgdev_open(img, &dev))
 		return -1;
 	int n = part_scan(&dev, vols, MAX_VOLS);
 	if (n < 0)
@@ -128,12 +123,8 @@ static int scan_image(const char *arg, struct ent_set *s)
 		if (fs_mount(&vols[i], &fs))
 			fs = NULL;
 		entries_vol(&s->vols[i], &vols[i], fs, false);
-		if (part) {
-			char *end;
-			long idx = strtol(part, &end, 10);
-			if (*end ? !strcasecmp(part, vols[i].partuuid) : vols[i].index == idx)
-				boot = i;
-		}
+		if (part && vol_match(&vols[i], part))
+			boot = i;
 	}
 	s->n = n;
 	for (int i = 0; i < n && boot < 0 && !part; i++)

@@ -1,4 +1,5 @@
 /* fscmd.c: the host tool's filesystem commands (ls, cat, map) through baton's own fs/ drivers. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,45 +39,28 @@ static int scan(const char *img)
  */
 static int mount_arg(const char *arg, struct fs **fs)
 {
-	char *img = strdup(arg), *colon = strrchr(img, ':');
-	const char *part = NULL;
-	char why[256] = "";
-	int r = -1;
+	char img[PATH_MAX], why[256] = "";
+	const char *part;
 
-	if (colon) {
-		*colon = 0;
-		part = colon + 1;
-	}
-	if (scan(img))
-		goto out;
+	if (imgdev_split(arg, img, sizeof(img), &part) || scan(img))
+		return -1;
 	for (int i = 0; i < n_vols; i++) {
 		if (part) {
-			char *end;
-			long idx = strtol(part, &end, 10);
-			bool match =
-			    *end ? !strcasecmp(part, vols[i].partuuid) : vols[i].index == idx;
-			if (!match)
-				continue;
-			r = fs_mount(&vols[i], fs);
-			goto out;
+			if (vol_match(&vols[i], part))
+				return fs_mount(&vols[i], fs);
+			continue;
 		}
 		int m = fs_mount(&vols[i], fs);
-		if (!m) {
-			r = 0;
-			goto out;
-		}
+		if (!m)
+			return 0;
 		if (m != E_FORMAT && !why[0]) /* a filesystem that is there but broken: say why */
 			snprintf(why, sizeof(why), "%s", err_msg());
 	}
 	if (part)
-		err_set(E_NOENT, "%s: no partition %s", img, part);
-	else if (why[0])
-		err_set(E_CORRUPT, "%s", why);
-	else
-		err_set(E_NOENT, "%s: no volume with a filesystem baton can read", img);
-out:
-	free(img);
-	return r;
+		return err_set(E_NOENT, "%s: no partition %s", img, part);
+	if (why[0])
+		return err_set(E_CORRUPT, "%s", why);
+	return err_set(E_NOENT, "%s: no volume with a filesystem baton can read", img);
 }
 
 /* The volumes of a disk image, as GRUB's ls and blkid would describe them. */
@@ -157,11 +141,13 @@ int cmd_ls(int argc, char **argv)
 {
 	struct fs *fs;
 	struct fs_file *f;
+	char img[PATH_MAX];
+	const char *part;
 
-	if (argc == 1 && !strchr(argv[0], ':'))
-		return list_volumes(argv[0]);
 	if (argc < 1 || argc > 2)
 		return usage();
+	if (argc == 1 && !imgdev_split(argv[0], img, sizeof(img), &part) && !part)
+		return list_volumes(argv[0]);
 	const char *path = argc == 2 ? argv[1] : "/";
 	if (mount_arg(argv[0], &fs) || fs_open(fs, path, &f))
 		return fail();

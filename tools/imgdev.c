@@ -69,3 +69,28 @@ int imgdev_open(const char *path, struct blockdev *dev)
 	imgdev_from_fd(fd, imgdev_sector_size(fd), size, dev);
 	return 0;
 }
+
+int imgdev_split(const char *arg, char *img, size_t n, const char **part)
+{
+	const char *colon = strrchr(arg, ':');
+	size_t len = strlen(arg);
+
+	*part = NULL;
+	if (colon && colon != arg && colon[1] && !strchr(colon, '/')) {
+		len = (size_t)(colon - arg);
+		*part = colon + 1;
+	}
+	if (len >= n)
+		return err_set(E_INVAL, "%.40s...: the path is too long", arg);
+	memcpy(img, arg, len);
+	img[len] = 0;
+	return 0;
+}
+
+bool vol_match(const struct volume *v, const char *part)
+{
+	char *end;
+	long idx = strtol(part, &end, 10);
+
+	return *part && (*end ? !strcasecmp(part, v->partuuid) : v->index == idx);
+}

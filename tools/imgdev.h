@@ -12,4 +12,12 @@ void imgdev_from_fd(int fd, uint32_t block_size, uint64_t bytes, struct blockdev
  * at byte 4096 and not at 512 (a 4Kn disk's image), else 512.
  */
 uint32_t imgdev_sector_size(int fd);
+/*
+ * The commands' IMAGE[:PART] argument: IMAGE into img (n bytes), PART into *part (NULL: none).
+ * The last ':' splits only with something before it and a PART without '/' after it, so an
+ * image path may hold colons. 0, or E_INVAL for an IMAGE longer than img.
+ */
+int imgdev_split(const char *arg, char *img, size_t n, const char **part);
+/* Is v PART: a partition number as GRUB counts them (5 = first logical) or a PARTUUID? */
+bool vol_match(const struct volume *v, const char *part);
 #endif

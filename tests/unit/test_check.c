@@ -1,6 +1,7 @@
 /* test_check.c: `baton check` as a user runs it: what it reports about a config, its exit status.
  */
 #include <setjmp.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -125,11 +126,69 @@ static void test_no_leaks(void **state)
 	unlink(cfg);
 }
 
+/*
+ * IMAGE[:PART] means the same to every command (ls, cat, map, check --image, probe --volume):
+ * PART is a number as GRUB counts, or a PARTUUID in any case, and an image path may hold a colon.
+ */
+static void test_image_arg(void **state)
+{
+	static char out[16384];
+	char dir[64], img[128], src[PATH_MAX], cfg[64];
+
+	strcpy(dir, "/tmp/baton-check-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	strcat(dir, ":a"); /* the folder's name holds a colon */
+	snprintf(img, sizeof(img), "%.*s", (int)strlen(dir) - 2, dir);
+	assert_int_equal(rename(img, dir), 0);
+	snprintf(img, sizeof(img), "%s/disk.img", dir);
+	assert_non_null(realpath(td_path("entries/bls.img"), src));
+	assert_int_equal(symlink(src, img), 0);
+	/* The image's own BLS entries have a problem (nolinux.conf): check exits 1 with them. */
+	tmp_cfg(cfg, "entry One\n  kernel /loader/entries/fedora-39.conf\n");
+
+	/* No PART: ls lists the volumes; cat and map take the first one baton reads. */
+	assert_int_equal(run(out, sizeof(out), "ls %s", img), 0);
+	assert_non_null(strstr(out, "(hd0,gpt3) start 83968"));
+	assert_int_equal(run(out, sizeof(out), "cat %s /loader/entries/fedora-39.conf", img), 0);
+	assert_non_null(strstr(out, "Fedora Linux 39"));
+	assert_int_equal(run(out, sizeof(out), "map %s /loader/entries/fedora-39.conf", img), 0);
+	assert_int_equal(run(out, sizeof(out), "check %s --image %s", cfg, img), 1);
+	assert_non_null(strstr(out, ": 11 entries"));
+
+	/* PART by number and by PARTUUID (upper case too). */
+	assert_int_equal(run(out, sizeof(out), "ls %s:2 /", img), 0);
+	assert_non_null(strstr(out, "loader"));
+	assert_int_equal(
+	    run(out, sizeof(out), "ls %s:5EED0001-0000-4000-8000-000000000001 /loader", img), 0);
+	assert_non_null(strstr(out, "entries"));
+	assert_int_equal(run(out, sizeof(out), "check %s --image %s:1", cfg, img), 1);
+	assert_non_null(strstr(out, ": 11 entries"));
+	assert_int_equal(run(out, sizeof(out),
+			     "check %s --image %s:5eed0001-0000-4000-8000-000000000001", cfg, img),
+			 1);
+	assert_non_null(strstr(out, ": 11 entries"));
+	assert_int_equal(run(out, sizeof(out), "probe --volume %s:2 --bios", img), 0);
+	assert_non_null(strstr(out, "(hd0,gpt2) GPT partition, start 43008"));
+
+	/* A PART that is no partition: the same answer everywhere. */
+	assert_int_equal(run(out, sizeof(out), "ls %s:9 /", img), 1);
+	assert_non_null(strstr(out, "no partition 9"));
+	assert_int_equal(run(out, sizeof(out), "probe --volume %s:9", img), 1);
+	assert_non_null(strstr(out, "no partition 9"));
+	assert_int_equal(run(out, sizeof(out), "check %s --image %s:9", cfg, img), 1);
+	assert_non_null(strstr(out, "no such partition"));
+
+	unlink(cfg);
+	unlink(img);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_default_names_nothing),
 	    cmocka_unit_test(test_no_leaks),
+	    cmocka_unit_test(test_image_arg),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
