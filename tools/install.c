@@ -888,15 +888,6 @@ static int check_region(struct target *t, const struct urec *e)
 }
 
 /* baton uninstall [--force] [--undo FILE] [--sector-size N] TARGET */
-/* The partition an undo record's bytes came from: the one that starts at its sector. */
-static struct volume *vol_at(struct target *t, uint64_t start)
-{
-	for (int k = 0; k < t->n_vols; k++)
-		if (t->vols[k].start == start)
-			return &t->vols[k];
-	return NULL;
-}
-
 int cmd_uninstall(int argc, char **argv)
 {
 	struct inst_opts o;
@@ -972,7 +963,7 @@ int cmd_uninstall(int argc, char **argv)
 		struct urec *e = &u.r[i];
 		if (e->kind != UR_FILE)
 			continue;
-		struct volume *v = e->dir[0] ? NULL : vol_at(&t, e->part);
+		struct volume *v = e->dir[0] ? NULL : tgt_vol_at(&t, e->part);
 		if (!v && !e->dir[0]) {
 			r = ierr(E_INVAL, "no partition starts at sector %llu any more",
 				 (unsigned long long)e->part);
@@ -989,7 +980,7 @@ int cmd_uninstall(int argc, char **argv)
 		struct urec *e = &u.r[i];
 		if (e->kind != UR_DIR)
 			continue;
-		struct volume *v = e->dir[0] ? NULL : vol_at(&t, e->part);
+		struct volume *v = e->dir[0] ? NULL : tgt_vol_at(&t, e->part);
 		if (!v && !e->dir[0])
 			continue;
 		struct fsjob *j = job_for(&t, jobs, &n_jobs, v, e->dir[0] ? e->dir : NULL);

@@ -50,6 +50,9 @@ struct target {
 	 */
 	bool table_behind, overlay;
 	uint8_t code[440];
+	/* undo.c: where each partition's state file lies, found once until the next write */
+	struct state_map *smaps;
+	int n_smaps, smaps_writes;
 };
 
 int tgt_open(struct target *t, const char *path, uint32_t force_ss);
@@ -58,6 +61,11 @@ int tgt_open_ro(struct target *t, const char *path);
 void tgt_close(struct target *t);
 /* Scans the partition table into t->vols (refuses one part_scan() had to work around). */
 int tgt_scan(struct target *t);
+/*
+ * The partition that starts at sector start, or NULL: how undo records name a partition (by its
+ * first sector, which stays when a table is rewritten), so uninstall finds it again.
+ */
+struct volume *tgt_vol_at(struct target *t, uint64_t start);
 /* Looks for a partition table behind a boot-sector-like sector 0 (sets table_behind); keep: use it.
  */
 int tgt_scan_behind(struct target *t, const uint8_t code[440], bool keep);

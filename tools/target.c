@@ -110,6 +110,17 @@ void tgt_close(struct target *t)
 	if (t->dfd >= 0)
 		close(t->dfd);
 	t->fd = t->dfd = -1;
+	free(t->smaps);
+	t->smaps = NULL;
+	t->n_smaps = 0;
+}
+
+struct volume *tgt_vol_at(struct target *t, uint64_t start)
+{
+	for (int i = 0; i < t->n_vols; i++)
+		if (t->vols[i].start == start)
+			return &t->vols[i];
+	return NULL;
 }
 
 int tgt_scan(struct target *t)

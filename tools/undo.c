@@ -268,47 +268,87 @@ struct urec *undo_find(struct undo *u, uint32_t kind, uint64_t part, const char 
  * (STATE_FILE_SIZE bytes at its path: baton's, whatever it holds now, since only baton writes
  * it) lies in [off, off+len) of the partition at part, b gets a new file's bytes instead, the
  * ones the install wrote. A state file moved or replaced by another still counts as a change.
+ *
+ * Where the state files lie is found once per partition (one mount, not one per record) and
+ * kept in the target until something is written to it.
  */
-struct smask {
-	uint64_t base, off, len; /* the partition's first byte; the range b holds */
-	uint8_t *b;
-	const uint8_t *init;
+#define SMAP_PIECES 16 /* both state paths, in clusters or blocks of 512 bytes or more */
+
+struct state_map {
+	uint64_t part; /* the partition's first sector */
+	int n;	       /* SMAP_PIECES + 1: more pieces than that, so nothing is masked */
+	struct {
+		uint64_t file_off, vol_off, len;
+	} piece[SMAP_PIECES];
 };
 
-static int mask_piece(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t n)
+static int map_piece(void *ctx, uint64_t file_off, uint64_t vol_off, uint64_t n)
 {
-	struct smask *m = ctx;
-	uint64_t a = m->base + vol_off, e = a + n;
-	uint64_t lo = MAX(a, m->off), hi = MIN(e, m->off + m->len);
+	struct state_map *m = ctx;
 
-	if (vol_off != FS_HOLE && lo < hi)
-		memcpy(m->b + (lo - m->off), m->init + file_off + (lo - a), hi - lo);
+	if (vol_off == FS_HOLE)
+		return 0;
+	if (m->n == SMAP_PIECES) {
+		m->n++;
+		return E_RANGE;
+	}
+	m->piece[m->n].file_off = file_off;
+	m->piece[m->n].vol_off = vol_off;
+	m->piece[m->n++].len = n;
 	return 0;
+}
+
+/* The state files' pieces on the partition at part (none: no filesystem, no state file). */
+static const struct state_map *state_map(struct target *t, uint64_t part)
+{
+	struct volume *v = tgt_vol_at(t, part);
+	struct state_map *m;
+	struct fs *fs;
+
+	if (t->smaps_writes != t->writes) {
+		t->n_smaps = 0;
+		t->smaps_writes = t->writes;
+	}
+	for (int i = 0; i < t->n_smaps; i++)
+		if (t->smaps[i].part == part)
+			return &t->smaps[i];
+	if (!v)
+		return NULL;
+	m = realloc(t->smaps, (size_t)(t->n_smaps + 1) * sizeof(*m));
+	if (!m)
+		return NULL;
+	t->smaps = m;
+	m = &t->smaps[t->n_smaps++];
+	m->part = part;
+	m->n = 0;
+	meta_cache_drop(&t->dev);
+	if (fs_mount(v, &fs))
+		return m;
+	for (size_t k = 0; k < ARRAY_SIZE(state_paths) && m->n <= SMAP_PIECES; k++) {
+		struct fs_file *f;
+		if (fs_open(fs, state_paths[k], &f))
+			continue;
+		if (f->type == FS_FILE && f->size == STATE_FILE_SIZE)
+			fs_extents(f, 0, f->size, map_piece, m);
+		fs_close(f);
+	}
+	fs_unmount(fs);
+	return m;
 }
 
 static void mask_state(struct target *t, uint64_t part, uint64_t off, uint64_t len, uint8_t *b)
 {
+	const struct state_map *m = state_map(t, part);
 	uint8_t init[STATE_FILE_SIZE];
-	struct smask m = {part * t->ss, off, len, b, init};
-	struct fs *fs;
 
-	state_init(init);
-	for (int i = 0; i < t->n_vols; i++) {
-		if (t->vols[i].start != part)
-			continue;
-		meta_cache_drop(&t->dev);
-		if (fs_mount(&t->vols[i], &fs))
-			return;
-		for (size_t k = 0; k < ARRAY_SIZE(state_paths); k++) {
-			struct fs_file *f;
-			if (fs_open(fs, state_paths[k], &f))
-				continue;
-			if (f->type == FS_FILE && f->size == STATE_FILE_SIZE)
-				fs_extents(f, 0, f->size, mask_piece, &m);
-			fs_close(f);
-		}
-		fs_unmount(fs);
+	if (!m || m->n > SMAP_PIECES)
 		return;
+	state_init(init);
+	for (int i = 0; i < m->n; i++) {
+		uint64_t a = part * t->ss + m->piece[i].vol_off, e = a + m->piece[i].len;
+		uint64_t lo = MAX(a, off), hi = MIN(e, off + len);
+		if (lo < hi)
+			memcpy(b + (lo - off), init + m->piece[i].file_off + (lo - a), hi - lo);
 	}
 }
 
@@ -333,9 +373,7 @@ int urec_current(struct target *t, const struct urec *r, uint8_t out[32])
 		size_t n;
 		snprintf(dir, sizeof(dir), "%s", r->dir);
 		if (!dir[0]) {
-			for (int i = 0; i < t->n_vols; i++)
-				if (t->vols[i].start == r->part)
-					v = &t->vols[i];
+			v = tgt_vol_at(t, r->part);
 			if (!v)
 				return ierr(E_NOENT, "no partition starts at sector %llu any more",
 					    (unsigned long long)r->part);
