@@ -862,11 +862,9 @@ static int check_region(struct target *t, const struct urec *e)
 			return 0;
 		}
 	} else {
-		for (int i = 0; i < t->n_vols; i++) {
-			struct volume *v = &t->vols[i];
-			if (v->start != e->part || e->off < v->start * ss ||
-			    e->off + e->len > (v->start + v->blocks) * ss)
-				continue;
+		struct volume *v = tgt_vol_at(t, e->part);
+		if (v && e->off >= v->start * ss &&
+		    e->off + e->len <= (v->start + v->blocks) * ss) {
 			int u = tgt_usage(t, v->start * ss, v->blocks * ss, NULL, 0);
 			if (u < 0)
 				return u;
