@@ -53,27 +53,36 @@ int usage(void)
 	return 2;
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
+unsigned char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
+	FILE *f = fopen(path, "rbe");
+	unsigned char *buf = NULL, *nb;
 	size_t cap = 0, n = 0, r;
+	int e = 0;
 
 	if (!f)
 		return NULL;
 	do {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1 << 16;
-			buf = realloc(buf, cap + 1);
-			if (!buf)
+			if (!(nb = realloc(buf, cap + 1))) {
+				e = ENOMEM;
 				break;
+			}
+			buf = nb;
 		}
 		r = fread(buf + n, 1, cap - n, f);
 		n += r;
 	} while (r);
+	if (!e && ferror(f)) /* a directory, an I/O error: not an empty or short file */
+		e = errno ? errno : EIO;
 	fclose(f);
-	if (buf)
-		buf[n] = 0;
+	if (e) {
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	buf[n] = 0;
 	*len = n;
 	return buf;
 }
@@ -211,7 +220,7 @@ static int cmd_probe(int argc, char **argv)
 		data[0] = volume_sector(argv[0], &len);
 		in.bootsect = &vbs;
 	} else {
-		data[0] = slurp(argv[0], &len);
+		data[0] = read_file(argv[0], &len);
 		if (!data[0]) {
 			fprintf(stderr, "baton: %s: %s\n", argv[0], strerror(errno));
 			return 1;

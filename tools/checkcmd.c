@@ -20,27 +20,16 @@ struct host_incl {
 	struct ent_vol *boot; /* where "/p" is then */
 };
 
-/* A host file into a mem_alloc()ed buffer with a NUL after it. */
+/* A host file for the parser, which frees it with mem_free() (free() on the host). */
 static int host_read(const char *path, char **text, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	long n;
-
-	if (!f)
+	*text = (char *)read_file(path, len);
+	if (!*text)
 		return err_set(errno == ENOENT ? E_NOENT : E_IO, "%s: %s", path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) || n > (1 << 20)) {
-		fclose(f);
-		return err_set(E_IO, "%s: cannot read it (more than 1 MiB?)", path);
+	if (*len > (1 << 20)) {
+		free(*text);
+		return err_set(E_IO, "%s: more than 1 MiB: not a config", path);
 	}
-	*text = mem_alloc((size_t)n + 1);
-	if (!*text || fread(*text, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		mem_free(*text);
-		return err_set(E_IO, "%s: read failed", path);
-	}
-	fclose(f);
-	(*text)[n] = 0;
-	*len = (size_t)n;
 	return 0;
 }
 

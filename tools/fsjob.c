@@ -9,6 +9,7 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <unistd.h>
+#include "cmds.h"
 #include "fs.h"
 #include "imgdev.h"
 #include "install.h"

@@ -190,7 +190,6 @@ const char *imsg(void);
 
 /* Helpers shared by the parts. */
 int run_tool(char *out, size_t n, const char *const argv[]);
-uint8_t *read_file(const char *path, size_t *len);
 int write_file(const char *path, const void *data, size_t len);
 
 #endif

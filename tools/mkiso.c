@@ -69,25 +69,9 @@ static int mk_fail(const char *fmt, ...)
 
 static int load(struct blob *b, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	long n;
-
 	b->path = path;
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		int e = errno;
-		if (f)
-			fclose(f);
-		return mk_fail("%s: %s", path, strerror(e));
-	}
-	b->len = (size_t)n;
-	b->data = malloc(b->len + 1);
-	if (!b->data || fread(b->data, 1, b->len, f) != b->len) {
-		fclose(f);
-		return mk_fail("%s: cannot read it", path);
-	}
-	b->data[b->len] = 0;
-	fclose(f);
-	return 0;
+	b->data = read_file(path, &b->len);
+	return b->data ? 0 : mk_fail("%s: %s", path, strerror(errno));
 }
 
 static int save(const char *path, const void *a, size_t alen, const void *b, size_t blen)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cmds.h"
 #include "fs.h"
 #include "install.h"
 #include "sha256.h"
