@@ -14,6 +14,7 @@
 #include "entries.h"
 #include "fs.h"
 #include "hostdir.h"
+#include "imgdev.h"
 #include "install.h"
 #include "state.h"
 
@@ -187,27 +188,20 @@ static int find_live(struct where *w, int *n)
  */
 static int find_image(const char *arg, bool ro, struct target *t, struct where *w, int *n)
 {
-	char *img = strdup(arg), *colon = strrchr(img, ':');
-	const char *part = NULL;
+	static char img[PATH_MAX]; /* t->path points at it */
+	const char *part;
 	int r;
 
 	*n = 0;
-	if (colon && colon[1] && !strchr(colon, '/')) {
-		*colon = 0;
-		part = colon + 1;
-	}
-	r = ro ? tgt_open_ro(t, img) : tgt_open(t, img, 0);
+	r = imgdev_split(arg, img, sizeof(img), &part);
+	r = r ? r : ro ? tgt_open_ro(t, img) : tgt_open(t, img, 0);
 	r = r ? r : tgt_scan(t);
 	for (int i = 0; !r && i < t->n_vols && *n < MAX_WHERE; i++) {
 		struct volume *v = &t->vols[i];
 		struct where *x = &w[*n];
 		struct fs *fs;
-		if (part) {
-			char *end;
-			long idx = strtol(part, &end, 10);
-			if (*end ? strcasecmp(part, v->partuuid) : v->index != idx)
-				continue;
-		}
+		if (part && !vol_match(v, part))
+			continue;
 		meta_cache_drop(&t->dev);
 		if (fs_mount(v, &fs))
 			continue;
@@ -236,11 +230,11 @@ static int find_image(const char *arg, bool ro, struct target *t, struct where *
 		if (u == 1) { /* mounted: through the kernel, never under it */
 			fs_unmount(fs);
 			snprintf(x->dir, sizeof(x->dir), "%s", dir);
-			snprintf(x->label, sizeof(x->label), "%s %s (mounted at %s)", img,
+			snprintf(x->label, sizeof(x->label), "%s %s (mounted at %s)", t->path,
 				 vol_label(v), dir);
 		} else {
 			x->fs = fs;
-			snprintf(x->label, sizeof(x->label), "%s %s", img, vol_label(v));
+			snprintf(x->label, sizeof(x->label), "%s %s", t->path, vol_label(v));
 		}
 		(*n)++;
 	}
@@ -253,7 +247,6 @@ static int find_image(const char *arg, bool ro, struct target *t, struct where *
 				"no volume of %s holds a baton state file (EFI/baton/state or "
 				"boot/baton/state): run baton install again to make one",
 				img);
-	free(img);
 	return r;
 }
 
@@ -372,9 +365,7 @@ static int load_entries(struct where *w, struct config *cfg, const char **cfgpat
 			entries_vol(&s.vols[s.n++], &w->t->vols[i], fs, &w->t->vols[i] == w->vol);
 		}
 	} else if (!(r = hostdir_mount(&hd, w->dir)) && (s.vols = calloc(1, sizeof(*s.vols)))) {
-		s.vols[0].fs = &hd.fs;
-		s.vols[0].name = w->dir;
-		s.vols[0].flags = ENT_BOOT | ENT_ESP | ENT_HOSTDIR;
+		hostdir_vol(&hd, &s.vols[0]);
 		s.n = 1;
 	} else if (r) {
 		return r;
