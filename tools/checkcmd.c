@@ -285,9 +285,9 @@ int cmd_check(int argc, char **argv)
 	if (s.n)
 		entries_add(&s, &cfg, file);
 	/* As stage2 does once every entry is in: a default that names none is an error. */
-	int before = cfg.n_errors;
+	int before = cfg.n_errors + cfg.n_dropped;
 	config_finish(&cfg);
-	if (cfg.n_errors > before)
+	if (cfg.n_errors + cfg.n_dropped > before)
 		errors++;
 	/* The config's own problems, then the collector's (BLS files, discovery notes). */
 	for (int i = 0; i < cfg.n_errors; i++)
