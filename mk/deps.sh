@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS="gnu-efi ovmf qemu-system-x86 mtools dosfstools gdisk libelf-dev zlib1g-dev pkg-config
       libcmocka-dev xz-utils make gcc binutils clang libclang-rt-14-dev fdisk python3
-      e2fsprogs xorriso"
+      e2fsprogs xorriso valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
