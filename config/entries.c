@@ -159,43 +159,55 @@ void entries_specs(struct ent_set *s)
 	}
 }
 
-int entries_resolve(const struct ent_set *s, const char *spec, struct ent_vol *cwd,
-		    struct ent_vol **vol, const char **path)
+int entries_find(const struct ent_set *s, const char *spec, const char *what, struct ent_vol **vol,
+		 const char **rest)
 {
 	static const char *const kname[] = {"PARTUUID", "UUID", "label"};
-	struct ent_vol *v = NULL;
-	const char *rest = spec;
 	int kind = -1;
 
+	*vol = NULL;
+	*rest = spec;
 	for (int k = 0; k < 3; k++)
 		if (!strncmp(spec, key_prefix[k], strlen(key_prefix[k])))
 			kind = k;
 	if (spec[0] == '(') {
 		const char *end = strchr(spec, ')');
 		if (!end)
-			return err_set(E_INVAL, "missing ')' in %s", spec);
+			return err_set(E_INVAL, "missing ')' in %s", what);
 		size_t n = (size_t)(end - spec - 1);
-		for (int i = 0; i < s->n && !v; i++)
+		for (int i = 0; i < s->n && !*vol; i++)
 			if (strlen(s->vols[i].name) == n && !strncmp(s->vols[i].name, spec + 1, n))
-				v = &s->vols[i];
-		if (!v)
-			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)n, spec + 1, spec);
-		rest = end + 1;
+				*vol = &s->vols[i];
+		if (!*vol)
+			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)n, spec + 1, what);
+		*rest = end + 1;
 	} else if (kind >= 0) {
 		const char *key = spec + strlen(key_prefix[kind]), *slash = strchr(key, '/');
 		size_t kl = slash ? (size_t)(slash - key) : strlen(key);
-		for (int i = 0; i < s->n && !v; i++) {
+		for (int i = 0; i < s->n && !*vol; i++) {
 			const char *o = vol_key(&s->vols[i], kind);
 			if (o && o[0] && key_eq(kind, o, key, kl))
-				v = &s->vols[i];
+				*vol = &s->vols[i];
 		}
-		if (!v)
+		if (!*vol)
 			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", kname[kind],
-				       (int)kl, key, spec);
-		rest = key + kl;
-	} else if (!(v = cwd)) {
-		return err_set(E_NOENT, "%s: no current volume", spec);
+				       (int)kl, key, what);
+		*rest = key + kl;
 	}
+	return 0;
+}
+
+int entries_resolve(const struct ent_set *s, const char *spec, struct ent_vol *cwd,
+		    struct ent_vol **vol, const char **path)
+{
+	struct ent_vol *v;
+	const char *rest;
+	int r = entries_find(s, spec, spec, &v, &rest);
+
+	if (r)
+		return r;
+	if (!v && !(v = cwd))
+		return err_set(E_NOENT, "%s: no current volume", spec);
 	if (!v->fs)
 		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", spec,
 			       v->name);
