@@ -1,6 +1,7 @@
 /* entries.c: every menu entry from every volume: baton.cfg, BLS Type #1 entries, discovery. */
 #include "entries.h"
 #include "bls.h"
+#include "part.h"
 #include "pe.h"
 
 #define ENT_CFG_MAX   (1u << 20)  /* bytes of a config or an included file */
@@ -94,26 +95,16 @@ static const char *at(char *buf, size_t n, const struct ent_vol *v, const char *
 
 void entries_vol(struct ent_vol *ev, const struct volume *v, struct fs *fs, bool boot)
 {
-	char t[37];
-
 	memset(ev, 0, sizeof(*ev));
 	ev->fs = fs;
 	ev->v = v;
 	ev->name = v->name;
 	ev->flags = boot ? ENT_BOOT : 0;
-	/* BLS "The Partitions": the ESP and XBOOTLDR by their GPT type GUIDs, or MBR types. */
-	if (v->scheme == PART_GPT) {
-		guid_to_str(v->type_guid, t);
-		if (!strcasecmp_ascii(t, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"))
-			ev->flags |= ENT_ESP;
-		else if (!strcasecmp_ascii(t, "bc13c2ff-59e6-4262-a352-b275fd6f7172"))
-			ev->flags |= ENT_XBOOTLDR;
-	} else if (v->scheme == PART_MBR) {
-		if (v->mbr_type == 0xef)
-			ev->flags |= ENT_ESP;
-		else if (v->mbr_type == 0xea)
-			ev->flags |= ENT_XBOOTLDR;
-	}
+	/* BLS "The Partitions": where entries are looked for. */
+	if (vol_is_esp(v))
+		ev->flags |= ENT_ESP;
+	else if (vol_is_xbootldr(v))
+		ev->flags |= ENT_XBOOTLDR;
 }
 
 static const char *const key_prefix[] = {"partuuid:", "uuid:", "label:"};
