@@ -296,18 +296,32 @@ static void names_sort(struct names *nm, int (*cmp)(const char *a, const char *b
 	}
 }
 
-/* A regular file once symbolic links are followed: its size, or -1. */
-static int64_t file_size(struct ent_vol *v, const char *path)
+/*
+ * Whether path on v is a file an entry can boot: a regular file once symbolic links are
+ * followed. link (n bytes; NULL: not wanted) gets path's target when path is a link, else "".
+ * The one check discovery makes of a kernel or an initrd: each is opened once, and a link once
+ * more, for what it names.
+ */
+static bool entry_boots(struct ent_vol *v, const char *path, char *link, size_t n)
 {
 	struct fs_file *f;
-	int64_t n = -1;
+	bool ok = false;
 
-	if (!fs_open(v->fs, path, &f)) {
-		if (f->type == FS_FILE)
-			n = (int64_t)f->size;
+	if (link)
+		link[0] = 0;
+	if (fs_open_flags(v->fs, path, FS_NOFOLLOW, &f))
+		return false;
+	ok = f->type == FS_FILE;
+	if (f->type == FS_SYMLINK) {
+		if (link && fs_readlink(f, link, n))
+			link[0] = 0;
 		fs_close(f);
+		if (fs_open(v->fs, path, &f))
+			return false;
+		ok = f->type == FS_FILE;
 	}
-	return n;
+	fs_close(f);
+	return ok;
 }
 
 /* A BLS path names a file on the entry's own volume; its leading '/' is optional. */
@@ -762,29 +776,22 @@ static int add_linux(struct linux_vol *lv, const char *what, const char *id, con
 /* Debian's /vmlinuz -> boot/vmlinuz-VERSION (and .old), with /initrd.img beside it. */
 static int linux_link(struct linux_vol *lv, const char *link, const char *initrd)
 {
-	struct fs_file *f;
 	char target[256], what[320], id[40];
-	const char *version = NULL;
+	const char *version = NULL, *base = target;
 
-	if (file_size(lv->v, link) < 0)
+	if (!entry_boots(lv->v, link, target, sizeof(target)))
 		return 0;
-	if (!fs_open_flags(lv->v->fs, link, FS_NOFOLLOW, &f)) {
-		if (f->type == FS_SYMLINK && !fs_readlink(f, target, sizeof(target))) {
-			const char *base = target;
-			for (const char *p = target; *p; p++)
-				if (*p == '/')
-					base = p + 1;
-			if (!strncmp(base, "vmlinuz-", 8) && base[8])
-				version = base + 8;
-		}
-		fs_close(f);
-	}
+	for (const char *p = target; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	if (!strncmp(base, "vmlinuz-", 8) && base[8])
+		version = base + 8;
 	if (version)
 		snfmt(what, sizeof(what), "%s (%s)", link, version);
 	else
 		snfmt(what, sizeof(what), "%s", link);
 	snfmt(id, sizeof(id), "auto-%s", link + 1);
-	return add_linux(lv, what, id, link, file_size(lv->v, initrd) >= 0 ? initrd : NULL);
+	return add_linux(lv, what, id, link, entry_boots(lv->v, initrd, NULL, 0) ? initrd : NULL);
 }
 
 static bool is_vmlinuz(const char *name, enum fs_ftype type)
@@ -810,17 +817,19 @@ static int find_linux(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 		for (int i = 0; i < nm.n && !r; i++) {
 			const char *ver = nm.name[i] + 8;
 			snfmt(path, sizeof(path), "/boot/%s", nm.name[i]);
-			if (file_size(v, path) < 0)
+			if (!entry_boots(v, path, NULL, 0))
 				continue;
 			/* Debian's initrd.img-VERSION; Fedora's and Arch's initramfs-VERSION.img.
 			 */
 			snfmt(initrd, sizeof(initrd), "/boot/initrd.img-%s", ver);
-			if (file_size(v, initrd) < 0)
+			bool has = entry_boots(v, initrd, NULL, 0);
+			if (!has) {
 				snfmt(initrd, sizeof(initrd), "/boot/initramfs-%s.img", ver);
+				has = entry_boots(v, initrd, NULL, 0);
+			}
 			snfmt(what, sizeof(what), "kernel %s", ver);
 			snfmt(id, sizeof(id), "auto-linux-%s", ver);
-			r = add_linux(&lv, what, id, path,
-				      file_size(v, initrd) >= 0 ? initrd : NULL);
+			r = add_linux(&lv, what, id, path, has ? initrd : NULL);
 		}
 	}
 	if (!r && nm.nomem)
@@ -879,14 +888,14 @@ static int differs(void *ctx, uint64_t off, const uint8_t *b, size_t n)
 	return memcmp(b, c->buf, n) ? 1 : 0;
 }
 
-/* 1 when path on v is baton (mode 0) or has the same bytes as other (mode 1), else 0. */
-static int efi_same(struct ent_vol *v, const char *path, const char *other)
+/* Whether f is baton (other NULL: it holds baton_mark) or has the bytes of other on v. */
+static bool efi_same(struct ent_vol *v, struct fs_file *f, const char *other)
 {
-	struct fs_file *f = NULL, *o = NULL;
+	struct fs_file *o = NULL;
 	uint8_t *buf = mem_alloc(ENT_CHUNK), *buf2 = NULL;
-	int r = 0;
+	bool r = false;
 
-	if (!buf || fs_open(v->fs, path, &f))
+	if (!buf)
 		goto out;
 	if (!other) {
 		r = each_chunk(f, buf, sizeof(baton_mark) - 1, has_mark, NULL) == 1;
@@ -896,7 +905,6 @@ static int efi_same(struct ent_vol *v, const char *path, const char *other)
 		r = !each_chunk(f, buf, 0, differs, &c);
 	}
 out:
-	fs_close(f);
 	fs_close(o);
 	mem_free(buf);
 	mem_free(buf2);
@@ -904,20 +912,40 @@ out:
 }
 
 /* An x64 EFI application (UEFI 2.1.1: PE32+, machine 0x8664, subsystem 10). */
-static bool efi_app(struct ent_vol *v, const char *path)
+static bool efi_app(struct fs_file *f)
 {
-	struct fs_file *f;
 	struct pe_info pe;
 	uint8_t head[1024];
-	bool ok = false;
+	size_t n = (size_t)MIN(f->size, (uint64_t)sizeof(head));
+
+	return f->type == FS_FILE && !fs_read(f, 0, n, head) && !pe_parse(head, n, f->size, &pe) &&
+	       pe_is_efi_app(&pe);
+}
+
+/*
+ * Why \EFI\DIR\NAME.efi (path on v) is not offered, or NULL: it is not an x64 EFI application,
+ * or, in \EFI\BOOT (fallback), it is baton or a copy of a program offered already (seen). The
+ * file is opened once for all of it.
+ */
+static const char *efi_skip(struct ent_vol *v, const char *path, bool fallback,
+			    const struct names *seen, char *buf, size_t n)
+{
+	struct fs_file *f;
+	const char *why = NULL;
 
 	if (fs_open(v->fs, path, &f))
-		return false;
-	size_t n = (size_t)MIN(f->size, (uint64_t)sizeof(head));
-	if (f->type == FS_FILE && !fs_read(f, 0, n, head))
-		ok = !pe_parse(head, n, f->size, &pe) && pe_is_efi_app(&pe);
+		return "not an x64 EFI application";
+	if (!efi_app(f))
+		why = "not an x64 EFI application";
+	else if (fallback && efi_same(v, f, NULL))
+		why = "it is baton";
+	for (int k = 0; fallback && !why && k < seen->n; k++)
+		if (efi_same(v, f, seen->name[k])) {
+			snfmt(buf, n, "a copy of %s", seen->name[k]);
+			why = buf;
+		}
 	fs_close(f);
-	return ok;
+	return why;
 }
 
 static bool is_efi(const char *name, enum fs_ftype type)
@@ -953,7 +981,7 @@ static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 {
 	struct names dirs = {.want = is_dir}, seen = {0};
 	int r = 0;
-	char path[300], title[400], id[300], vl[100], w[320];
+	char path[300], title[400], id[300], vl[100], w[320], why_buf[320];
 
 	if (list_dir(v, "/EFI", &dirs))
 		return 0;
@@ -968,7 +996,7 @@ static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 			continue;
 		if (!strcasecmp_ascii(dn, "Microsoft")) {
 			snfmt(path, sizeof(path), "/EFI/%s/Boot/bootmgfw.efi", dn);
-			if (efi_app(v, path)) {
+			if (!efi_skip(v, path, false, &seen, w, sizeof(w))) {
 				snfmt(title, sizeof(title), "Windows Boot Manager on %s", vl);
 				r = add_found(cfg, v, title, "auto-windows", path, NULL, "", "efi");
 			}
@@ -987,21 +1015,10 @@ static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 				say(s, cfg, NOTE, "%s: not offered: shim's fallback", w);
 				continue;
 			}
-			if (!efi_app(v, path)) {
-				say(s, cfg, NOTE, "%s: not offered: not an x64 EFI application", w);
-				continue;
-			}
-			int dup = -1;
-			if (fallback && efi_same(v, path, NULL)) {
-				say(s, cfg, NOTE, "%s: not offered: it is baton", w);
-				continue;
-			}
-			for (int k = 0; fallback && k < seen.n && dup < 0; k++)
-				if (efi_same(v, path, seen.name[k]))
-					dup = k;
-			if (dup >= 0) {
-				say(s, cfg, NOTE, "%s: not offered: a copy of %s", w,
-				    seen.name[dup]);
+			const char *why =
+			    efi_skip(v, path, fallback, &seen, why_buf, sizeof(why_buf));
+			if (why) {
+				say(s, cfg, NOTE, "%s: not offered: %s", w, why);
 				continue;
 			}
 			names_add(&seen, path);
