@@ -6,16 +6,17 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static void warn(struct bls_entry *e, const char *file, int line, const char *what)
+/* "FILE:LINE: what" into a warnings[] or notes[] array of 4 (more are dropped). */
+static void remark(char **list, int *n, const char *file, int line, const char *what)
 {
 	char buf[160];
 
-	if (e->n_warnings == (int)ARRAY_SIZE(e->warnings))
+	if (*n == 4)
 		return;
 	snfmt(buf, sizeof(buf), "%s:%d: %s", file, line, what);
-	e->warnings[e->n_warnings] = str_dup(buf);
-	if (e->warnings[e->n_warnings])
-		e->n_warnings++;
+	list[*n] = str_dup(buf);
+	if (list[*n])
+		(*n)++;
 }
 
 /* A single-valued key: the last line wins, as systemd-boot reads it. */
@@ -115,10 +116,10 @@ int bls_parse(const char *file, const char *text, size_t len, const char *arch, 
 		while (v < text + t && is_blank(*v))
 			v++;
 		size_t vl = (size_t)(text + t - v);
-		if (!vl)
-			continue; /* a key without a value says nothing */
 		if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
 			v++, vl -= 2;
+		if (!vl)
+			continue; /* a key without a value ("" too) says nothing: as if absent */
 #define KEY(lit) (kl == sizeof(lit) - 1 && !memcmp(key, lit, kl))
 		if (KEY("title"))
 			r = set(&e->title, v, vl);
@@ -143,9 +144,10 @@ int bls_parse(const char *file, const char *text, size_t len, const char *arch, 
 			else if (!(e->initrd[e->n_initrd++] = str_ndup(v, vl)))
 				r = err_set(E_NOMEM, "out of memory");
 		} else if (KEY("devicetree") || KEY("devicetree-overlay"))
-			warn(e, file, line, "devicetree ignored: x86 has no device tree");
-		else
-			warn(e, file, line, "unknown key ignored");
+			remark(e->warnings, &e->n_warnings, file, line,
+			       "devicetree ignored: x86 has no device tree");
+		else /* BLS: other keys may be added; a loader ignores what it does not know */
+			remark(e->notes, &e->n_notes, file, line, "unknown key ignored");
 #undef KEY
 	}
 	if (!r && !e->options && !(e->options = str_dup("")))
@@ -175,6 +177,8 @@ void bls_free(struct bls_entry *e)
 		mem_free(e->initrd[i]);
 	for (int i = 0; i < e->n_warnings; i++)
 		mem_free(e->warnings[i]);
+	for (int i = 0; i < e->n_notes; i++)
+		mem_free(e->notes[i]);
 	memset(e, 0, sizeof(*e));
 }
 

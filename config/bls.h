@@ -25,6 +25,11 @@ struct bls_entry {
 	/* Non-fatal problems ("devicetree ignored"), each "FILE:LINE: message". */
 	char *warnings[4];
 	int n_warnings;
+	/* What is only worth a note (an unknown key: BLS lets keys be added), the same way. */
+	char *notes[4];
+	int n_notes;
+	/* The caller's: where the file was read (entries.c: its volume's index). */
+	int vol;
 };
 
 /*

@@ -1,13 +1,15 @@
 /* entries.c: every menu entry from every volume: baton.cfg, BLS Type #1 entries, discovery. */
 #include "entries.h"
 #include "bls.h"
+#include "part.h"
 #include "pe.h"
 
-#define ENT_CFG_MAX   (1u << 20)   /* bytes of a config or an included file */
-#define ENT_SMALL_MAX (64u << 10)  /* bytes of a .conf, an os-release, /etc/kernel/cmdline */
-#define ENT_BLS_MAX   256	   /* BLS entries read from all volumes together */
-#define ENT_DIR_MAX   64	   /* names taken from one directory */
-#define ENT_CHUNK     (256u << 10) /* bytes per read when comparing or searching a file */
+#define ENT_CFG_MAX   (1u << 20)  /* bytes of a config or an included file */
+#define ENT_SMALL_MAX (64u << 10) /* bytes of a .conf, an os-release, /etc/kernel/cmdline */
+/* Bytes of a discovered entry's command line: what the menu's editor takes (LE_CAP) and the
+ * config's line limit leaves after "cmdline ". */
+#define ENT_CMDLINE_MAX 4095
+#define ENT_CHUNK	(256u << 10) /* bytes per read when comparing or searching a file */
 
 /* This machine's architecture in the words of the BLS "architecture" key (EFI's names). */
 #define ENT_ARCH "x64"
@@ -93,26 +95,16 @@ static const char *at(char *buf, size_t n, const struct ent_vol *v, const char *
 
 void entries_vol(struct ent_vol *ev, const struct volume *v, struct fs *fs, bool boot)
 {
-	char t[37];
-
 	memset(ev, 0, sizeof(*ev));
 	ev->fs = fs;
 	ev->v = v;
 	ev->name = v->name;
 	ev->flags = boot ? ENT_BOOT : 0;
-	/* BLS "The Partitions": the ESP and XBOOTLDR by their GPT type GUIDs, or MBR types. */
-	if (v->scheme == PART_GPT) {
-		guid_to_str(v->type_guid, t);
-		if (!strcasecmp_ascii(t, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"))
-			ev->flags |= ENT_ESP;
-		else if (!strcasecmp_ascii(t, "bc13c2ff-59e6-4262-a352-b275fd6f7172"))
-			ev->flags |= ENT_XBOOTLDR;
-	} else if (v->scheme == PART_MBR) {
-		if (v->mbr_type == 0xef)
-			ev->flags |= ENT_ESP;
-		else if (v->mbr_type == 0xea)
-			ev->flags |= ENT_XBOOTLDR;
-	}
+	/* BLS "The Partitions": where entries are looked for. */
+	if (vol_is_esp(v))
+		ev->flags |= ENT_ESP;
+	else if (vol_is_xbootldr(v))
+		ev->flags |= ENT_XBOOTLDR;
 }
 
 static const char *const key_prefix[] = {"partuuid:", "uuid:", "label:"};
@@ -158,43 +150,55 @@ void entries_specs(struct ent_set *s)
 	}
 }
 
-int entries_resolve(const struct ent_set *s, const char *spec, struct ent_vol *cwd,
-		    struct ent_vol **vol, const char **path)
+int entries_find(const struct ent_set *s, const char *spec, const char *what, struct ent_vol **vol,
+		 const char **rest)
 {
 	static const char *const kname[] = {"PARTUUID", "UUID", "label"};
-	struct ent_vol *v = NULL;
-	const char *rest = spec;
 	int kind = -1;
 
+	*vol = NULL;
+	*rest = spec;
 	for (int k = 0; k < 3; k++)
 		if (!strncmp(spec, key_prefix[k], strlen(key_prefix[k])))
 			kind = k;
 	if (spec[0] == '(') {
 		const char *end = strchr(spec, ')');
 		if (!end)
-			return err_set(E_INVAL, "missing ')' in %s", spec);
+			return err_set(E_INVAL, "missing ')' in %s", what);
 		size_t n = (size_t)(end - spec - 1);
-		for (int i = 0; i < s->n && !v; i++)
+		for (int i = 0; i < s->n && !*vol; i++)
 			if (strlen(s->vols[i].name) == n && !strncmp(s->vols[i].name, spec + 1, n))
-				v = &s->vols[i];
-		if (!v)
-			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)n, spec + 1, spec);
-		rest = end + 1;
+				*vol = &s->vols[i];
+		if (!*vol)
+			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)n, spec + 1, what);
+		*rest = end + 1;
 	} else if (kind >= 0) {
 		const char *key = spec + strlen(key_prefix[kind]), *slash = strchr(key, '/');
 		size_t kl = slash ? (size_t)(slash - key) : strlen(key);
-		for (int i = 0; i < s->n && !v; i++) {
+		for (int i = 0; i < s->n && !*vol; i++) {
 			const char *o = vol_key(&s->vols[i], kind);
 			if (o && o[0] && key_eq(kind, o, key, kl))
-				v = &s->vols[i];
+				*vol = &s->vols[i];
 		}
-		if (!v)
+		if (!*vol)
 			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", kname[kind],
-				       (int)kl, key, spec);
-		rest = key + kl;
-	} else if (!(v = cwd)) {
-		return err_set(E_NOENT, "%s: no current volume", spec);
+				       (int)kl, key, what);
+		*rest = key + kl;
 	}
+	return 0;
+}
+
+int entries_resolve(const struct ent_set *s, const char *spec, struct ent_vol *cwd,
+		    struct ent_vol **vol, const char **path)
+{
+	struct ent_vol *v;
+	const char *rest;
+	int r = entries_find(s, spec, spec, &v, &rest);
+
+	if (r)
+		return r;
+	if (!v && !(v = cwd))
+		return err_set(E_NOENT, "%s: no current volume", spec);
 	if (!v->fs)
 		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", spec,
 			       v->name);
@@ -209,27 +213,52 @@ int entries_resolve(const struct ent_set *s, const char *spec, struct ent_vol *c
 
 /* --- directories and files --- */
 
+/*
+ * Every wanted name of a directory: all of them, however many, since what is shown is chosen
+ * by sorting them, not by the order the directory holds them in.
+ */
 struct names {
 	bool (*want)(const char *name, enum fs_ftype type);
-	char *name[ENT_DIR_MAX];
-	int n, more; /* more: wanted names past ENT_DIR_MAX, left out */
+	char **name;
+	int n, cap;
 	bool nomem;
 };
+
+/* Room for one more item in *arr (of *cap items of size sz): 0, or E_NOMEM. */
+static int grow(void **arr, int n, int *cap, size_t sz)
+{
+	if (n < *cap)
+		return 0;
+	int c = *cap ? *cap * 2 : 16;
+	void *a = mem_alloc((size_t)c * sz);
+	if (!a)
+		return E_NOMEM;
+	if (n)
+		memcpy(a, *arr, (size_t)n * sz);
+	mem_free(*arr);
+	*arr = a;
+	*cap = c;
+	return 0;
+}
+
+static void names_add(struct names *nm, const char *name)
+{
+	char *d;
+
+	if (nm->nomem)
+		return;
+	if (grow((void **)&nm->name, nm->n, &nm->cap, sizeof(*nm->name)) || !(d = str_dup(name)))
+		nm->nomem = true;
+	else
+		nm->name[nm->n++] = d;
+}
 
 static int add_name(void *ctx, const char *name, enum fs_ftype type)
 {
 	struct names *nm = ctx;
 
-	if (!nm->want(name, type))
-		return 0;
-	if (nm->n == ENT_DIR_MAX) {
-		nm->more++;
-		return 0;
-	}
-	if (!(nm->name[nm->n] = str_dup(name)))
-		nm->nomem = true;
-	else
-		nm->n++;
+	if (nm->want(name, type))
+		names_add(nm, name);
 	return 0;
 }
 
@@ -251,7 +280,9 @@ static void names_free(struct names *nm)
 {
 	for (int i = 0; i < nm->n; i++)
 		mem_free(nm->name[i]);
-	nm->n = 0;
+	mem_free(nm->name);
+	nm->name = NULL;
+	nm->n = nm->cap = 0;
 }
 
 static void names_sort(struct names *nm, int (*cmp)(const char *a, const char *b))
@@ -265,18 +296,32 @@ static void names_sort(struct names *nm, int (*cmp)(const char *a, const char *b
 	}
 }
 
-/* A regular file once symbolic links are followed: its size, or -1. */
-static int64_t file_size(struct ent_vol *v, const char *path)
+/*
+ * Whether path on v is a file an entry can boot: a regular file once symbolic links are
+ * followed. link (n bytes; NULL: not wanted) gets path's target when path is a link, else "".
+ * The one check discovery makes of a kernel or an initrd: each is opened once, and a link once
+ * more, for what it names.
+ */
+static bool entry_boots(struct ent_vol *v, const char *path, char *link, size_t n)
 {
 	struct fs_file *f;
-	int64_t n = -1;
+	bool ok = false;
 
-	if (!fs_open(v->fs, path, &f)) {
-		if (f->type == FS_FILE)
-			n = (int64_t)f->size;
+	if (link)
+		link[0] = 0;
+	if (fs_open_flags(v->fs, path, FS_NOFOLLOW, &f))
+		return false;
+	ok = f->type == FS_FILE;
+	if (f->type == FS_SYMLINK) {
+		if (link && fs_readlink(f, link, n))
+			link[0] = 0;
 		fs_close(f);
+		if (fs_open(v->fs, path, &f))
+			return false;
+		ok = f->type == FS_FILE;
 	}
-	return n;
+	fs_close(f);
+	return ok;
 }
 
 /* A BLS path names a file on the entry's own volume; its leading '/' is optional. */
@@ -349,9 +394,11 @@ static int read_config(struct ent_set *s, struct ent_vol *bv, struct config *cfg
 
 /* --- Boot Loader Specification Type #1 entries --- */
 
-struct bls_found {
-	struct bls_entry e;
-	struct ent_vol *v;
+/* Every volume's entries, in one list; each entry's vol is its volume's index in the set. */
+struct bls_list {
+	struct bls_entry *e;
+	int n, cap;
+	int efi_hidden; /* entries with an efi line, not shown on BIOS */
 };
 
 static bool is_conf(const char *name, enum fs_ftype type)
@@ -362,10 +409,10 @@ static bool is_conf(const char *name, enum fs_ftype type)
 	       name[0] != '.' && !has_prefix_fold(name, "auto-");
 }
 
-/* Reads v's /loader/entries/ into list; *n grows. Returns E_NOMEM or 0. */
-static int read_bls(struct ent_set *s, struct config *cfg, struct ent_vol *v,
-		    struct bls_found *list, int *n, int *efi_hidden)
+/* Adds volume vi's /loader/entries/ to l. Returns E_NOMEM or 0. */
+static int read_bls(struct ent_set *s, struct config *cfg, int vi, struct bls_list *l)
 {
+	struct ent_vol *v = &s->vols[vi];
 	struct names nm = {.want = is_conf};
 	char dir[160], path[300];
 	int r = list_dir(v, "/loader/entries", &nm);
@@ -373,20 +420,15 @@ static int read_bls(struct ent_set *s, struct config *cfg, struct ent_vol *v,
 	at(dir, sizeof(dir), v, "/loader/entries/");
 	if (r && r != E_NOENT)
 		say(s, cfg, ERR, "%s: %s", dir, err_msg());
-	r = 0;
-	if (nm.more)
-		say(s, cfg, WARN, "%s: %d more entries than the %d read", dir, nm.more,
-		    ENT_DIR_MAX);
+	r = nm.nomem ? E_NOMEM : 0;
 	for (int i = 0; i < nm.n && !r; i++) {
 		const char *name = nm.name[i];
-		struct bls_found *f = &list[*n];
+		struct bls_entry *e;
 		char *text;
 		size_t len;
-		if (*n == ENT_BLS_MAX) {
-			say(s, cfg, WARN, "%s%s: more than %d entries in all: not read", dir, name,
-			    ENT_BLS_MAX);
+		if ((r = grow((void **)&l->e, l->n, &l->cap, sizeof(*l->e))))
 			break;
-		}
+		e = &l->e[l->n];
 		snfmt(path, sizeof(path), "/loader/entries/%s", name);
 		r = fs_read_all(v->fs, path, &text, &len, ENT_SMALL_MAX);
 		if (r) {
@@ -394,46 +436,94 @@ static int read_bls(struct ent_set *s, struct config *cfg, struct ent_vol *v,
 			r = r == E_NOMEM ? r : 0;
 			continue;
 		}
-		r = bls_parse(name, text, len, ENT_ARCH, &f->e);
+		r = bls_parse(name, text, len, ENT_ARCH, e);
 		mem_free(text);
 		/* bls.c's messages start with the file name: put the volume before it. */
-		for (int w = 0; w < f->e.n_warnings; w++)
-			say(s, cfg, WARN, "%s%s", dir, f->e.warnings[w]);
+		for (int w = 0; w < e->n_warnings; w++)
+			say(s, cfg, WARN, "%s%s", dir, e->warnings[w]);
+		for (int w = 0; w < e->n_notes; w++)
+			say(s, cfg, NOTE, "%s%s", dir, e->notes[w]);
 		const char *m = err_msg();
 		bool named = !strncmp(m, name, strlen(name));
 		if (r) {
 			say(s, cfg, ERR, "%s%s%s%s", dir, named ? "" : name, named ? "" : ": ", m);
-			bls_free(&f->e);
+			bls_free(e);
 			r = r == E_NOMEM ? r : 0;
 			continue;
 		}
-		if (f->e.hidden) {
-			say(s, cfg, NOTE, "%s%s: not shown: %s (%s)", dir, name, f->e.hidden,
-			    f->e.architecture);
-			bls_free(&f->e);
+		if (e->hidden) {
+			say(s, cfg, NOTE, "%s%s: not shown: %s (%s)", dir, name, e->hidden,
+			    e->architecture);
+			bls_free(e);
 			continue;
 		}
 		/* BLS "efi": "if ... the system is not an EFI system, this entry should be
-		 * hidden". */
-		if (f->e.efi && !s->efi) {
-			if (!(*efi_hidden)++)
-				say(s, cfg, WARN,
+		 * hidden": as it should be, so only a note. */
+		if (e->efi && !s->efi) {
+			if (!l->efi_hidden++)
+				say(s, cfg, NOTE,
 				    "%s%s: an EFI program (efi line): not shown, EFI programs need "
 				    "UEFI and this is a BIOS boot",
 				    dir, name);
-			bls_free(&f->e);
+			bls_free(e);
 			continue;
 		}
-		f->v = v;
-		(*n)++;
+		e->vol = vi;
+		l->n++;
 	}
 	names_free(&nm);
-	return nm.nomem ? E_NOMEM : r;
+	return r;
+}
+
+/* An entry of cfg (baton.cfg's), or of l before index to other than i, has this id. Case does
+ * not count: the BLI's ids do not (stage2/saved.c). */
+static bool id_taken(const struct config *cfg, const struct bls_list *l, int i, int to,
+		     const char *id)
+{
+	for (int k = 0; k < cfg->n_entries; k++)
+		if (cfg->entries[k].id && !strcasecmp_ascii(cfg->entries[k].id, id))
+			return true;
+	for (int j = 0; j < to; j++)
+		if (j != i && !strcasecmp_ascii(l->e[j].id, id))
+			return true;
+	return false;
+}
+
+/*
+ * The same entry file on the ESP and the XBOOTLDR partition, or on two disks, is two entries
+ * with one id, and the BLI (LoaderEntries, LoaderEntryDefault) and `default` pick by id: the
+ * later one in the menu, or one whose id baton.cfg has, becomes ID-2 (ID-3, ...: the first that
+ * no other entry has). 0, or E_NOMEM.
+ */
+static int unique_ids(struct ent_set *s, struct config *cfg, struct bls_list *l)
+{
+	char w[200];
+
+	for (int i = 0; i < l->n; i++) {
+		struct bls_entry *e = &l->e[i];
+		if (!id_taken(cfg, l, i, i, e->id))
+			continue;
+		size_t n = strlen(e->id) + 12;
+		char *id = mem_alloc(n);
+		if (!id)
+			return E_NOMEM;
+		for (int k = 2;; k++) {
+			snfmt(id, n, "%s-%d", e->id, k);
+			if (!id_taken(cfg, l, i, l->n, id))
+				break;
+		}
+		at(w, sizeof(w), &s->vols[e->vol], "/loader/entries/");
+		say(s, cfg, NOTE, "%s%s: id %s is another entry's: this one is %s", w, e->file,
+		    e->id, id);
+		mem_free(e->id);
+		e->id = id;
+	}
+	return 0;
 }
 
 /* BLS "title": titles need not be unique. Where they are equal, show more, as systemd-boot
- * does: the version, then the id. */
-static void unique_titles(struct bls_found *list, int n, char **title)
+ * does: the version, then the id (unique by now). */
+static void unique_titles(const struct bls_entry *list, int n, char **title)
 {
 	char *dup = mem_zalloc((size_t)n + 1);
 
@@ -445,7 +535,7 @@ static void unique_titles(struct bls_found *list, int n, char **title)
 				    j != i && title[i] && title[j] && !strcmp(title[i], title[j]);
 		}
 		for (int i = 0; i < n; i++) {
-			const char *more = pass ? list[i].e.id : list[i].e.version;
+			const char *more = pass ? list[i].id : list[i].version;
 			if (!dup[i] || !more || !title[i])
 				continue;
 			size_t l = strlen(title[i]) + strlen(more) + 4;
@@ -460,9 +550,9 @@ static void unique_titles(struct bls_found *list, int n, char **title)
 	mem_free(dup);
 }
 
-static int add_bls_entry(struct config *cfg, struct bls_found *f, char *title)
+static int add_bls_entry(struct config *cfg, const struct ent_vol *v, const struct bls_entry *b,
+			 char *title)
 {
-	const struct bls_entry *b = &f->e;
 	struct cfg_entry e;
 	char src[300], vl[100];
 	bool ok;
@@ -475,12 +565,12 @@ static int add_bls_entry(struct config *cfg, struct bls_found *f, char *title)
 	/* No protocol for linux: the format is detected from the kernel's bytes. */
 	e.protocol = b->efi ? str_dup("efi") : NULL;
 	e.cmdline = str_dup(b->options);
-	e.root = str_dup(f->v->spec);
-	if (f->v->flags & ENT_HOSTDIR)
-		snfmt(src, sizeof(src), "%s/loader/entries/%s", f->v->name, b->file);
+	e.root = str_dup(v->spec);
+	if (v->flags & ENT_HOSTDIR)
+		snfmt(src, sizeof(src), "%s/loader/entries/%s", v->name, b->file);
 	else
 		snfmt(src, sizeof(src), "loader/entries/%s on %s", b->file,
-		      vol_label(vl, sizeof(vl), f->v));
+		      vol_label(vl, sizeof(vl), v));
 	e.source = str_dup(src);
 	ok = e.title && e.id && e.kernel && (e.protocol || !b->efi) && e.cmdline && e.root &&
 	     e.source;
@@ -502,41 +592,35 @@ static int add_bls_entry(struct config *cfg, struct bls_found *f, char *title)
  */
 static int add_bls(struct ent_set *s, struct config *cfg)
 {
-	struct bls_found *list = mem_alloc(ENT_BLS_MAX * sizeof(*list));
-	char **title = mem_zalloc(ENT_BLS_MAX * sizeof(*title));
-	int n = 0, efi_hidden = 0, r = 0;
+	struct bls_list l = {0};
+	char **title = NULL;
+	int r = 0;
 
-	if (!list || !title) {
-		mem_free(list);
-		mem_free(title);
-		return E_NOMEM;
-	}
 	for (int i = 0; i < s->n && !r; i++)
 		if (s->vols[i].fs && (s->vols[i].flags & (ENT_BOOT | ENT_ESP | ENT_XBOOTLDR)))
-			r = read_bls(s, cfg, &s->vols[i], list, &n, &efi_hidden);
-	if (efi_hidden > 1)
-		say(s, cfg, WARN, "%d more entries with an efi line not shown (BIOS boot)",
-		    efi_hidden - 1);
-	/* Insertion sort: entries from all volumes in one order; equal ones keep theirs. */
-	for (int i = 1; i < n; i++) {
-		struct bls_found t = list[i];
-		int j = i;
-		for (; j > 0 && bls_compare(&list[j - 1].e, &t.e) > 0; j--)
-			list[j] = list[j - 1];
-		list[j] = t;
-	}
-	for (int i = 0; i < n; i++)
-		title[i] = str_dup(list[i].e.title ? list[i].e.title : list[i].e.id);
-	unique_titles(list, n, title);
-	for (int i = 0; i < n; i++) {
+			r = read_bls(s, cfg, i, &l);
+	if (l.efi_hidden > 1)
+		say(s, cfg, NOTE, "%d more entries with an efi line not shown (BIOS boot)",
+		    l.efi_hidden - 1);
+	bls_sort(l.e, l.n); /* entries from all volumes in one order; equal ones keep theirs */
+	if (!r && l.n && !(title = mem_zalloc(sizeof(*title) * (size_t)l.n)))
+		r = E_NOMEM;
+	if (!r)
+		r = unique_ids(s, cfg, &l);
+	for (int i = 0; i < l.n && !r; i++)
+		title[i] = str_dup(l.e[i].title ? l.e[i].title : l.e[i].id);
+	if (!r)
+		unique_titles(l.e, l.n, title);
+	for (int i = 0; i < l.n; i++) {
 		if (!r && title[i]) {
-			r = add_bls_entry(cfg, &list[i], title[i]);
+			r = add_bls_entry(cfg, &s->vols[l.e[i].vol], &l.e[i], title[i]);
 			title[i] = NULL;
 		}
-		mem_free(title[i]);
-		bls_free(&list[i].e);
+		if (title)
+			mem_free(title[i]);
+		bls_free(&l.e[i]);
 	}
-	mem_free(list);
+	mem_free(l.e);
 	mem_free(title);
 	return r;
 }
@@ -573,17 +657,50 @@ static int add_found(struct config *cfg, struct ent_vol *v, const char *title, c
 
 /* Linux kernels on one volume; what they share is read once, when the first is found. */
 struct linux_vol {
+	struct ent_set *s;
 	struct config *cfg;
 	struct ent_vol *v;
 	bool loaded;
-	char os[64];	   /* os-release's NAME, or "Linux" */
-	char cmdline[512]; /* /etc/kernel/cmdline, or root= this volume */
+	char os[64];   /* os-release's NAME, or "Linux" */
+	char *cmdline; /* /etc/kernel/cmdline, or root= this volume; NULL: out of memory */
 };
+
+/*
+ * kernel-install(8): /etc/kernel/cmdline is the command line the system gives its kernels, on
+ * one or more lines: blank runs become one space. NULL when there is none, or it is too long
+ * (said) or memory ran out.
+ */
+static char *kernel_cmdline(struct linux_vol *lv)
+{
+	char *t, w[200];
+	size_t len, n = 0;
+
+	if (fs_read_all(lv->v->fs, "/etc/kernel/cmdline", &t, &len, ENT_SMALL_MAX))
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		bool blank = t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r';
+		if (!blank)
+			t[n++] = t[i];
+		else if (n && t[n - 1] != ' ')
+			t[n++] = ' ';
+	}
+	while (n && t[n - 1] == ' ')
+		n--;
+	if (n > ENT_CMDLINE_MAX) {
+		say(lv->s, lv->cfg, WARN,
+		    "%s: %zu bytes, more than the %u of a command line: not used",
+		    at(w, sizeof(w), lv->v, "/etc/kernel/cmdline"), n, ENT_CMDLINE_MAX);
+		n = 0;
+	}
+	char *c = n ? str_ndup(t, n) : NULL;
+	mem_free(t);
+	return c;
+}
 
 static void linux_vol_load(struct linux_vol *lv)
 {
 	struct ent_vol *v = lv->v;
-	char *t;
+	char *t, c[80];
 	size_t len;
 
 	if (lv->loaded)
@@ -607,30 +724,16 @@ static void linux_vol_load(struct linux_vol *lv)
 		}
 		mem_free(t);
 	}
-	/* kernel-install(8): /etc/kernel/cmdline is the command line the system gives its
-	 * kernels (whitespace runs made one space). */
-	lv->cmdline[0] = 0;
-	if (!fs_read_all(v->fs, "/etc/kernel/cmdline", &t, &len, ENT_SMALL_MAX)) {
-		size_t n = 0;
-		for (size_t i = 0; i < len && n + 1 < sizeof(lv->cmdline); i++) {
-			bool blank = t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r';
-			if (!blank)
-				lv->cmdline[n++] = t[i];
-			else if (n && lv->cmdline[n - 1] != ' ')
-				lv->cmdline[n++] = ' ';
-		}
-		while (n && lv->cmdline[n - 1] == ' ')
-			n--;
-		lv->cmdline[n] = 0;
-		mem_free(t);
-	}
+	if ((lv->cmdline = kernel_cmdline(lv)))
+		return;
 	/* Else the root filesystem is the kernel's own volume, mounted read-only first. */
-	if (!lv->cmdline[0] && v->fs->uuid[0])
-		snfmt(lv->cmdline, sizeof(lv->cmdline), "root=UUID=%s ro", v->fs->uuid);
-	else if (!lv->cmdline[0] && v->v && v->v->partuuid[0])
-		snfmt(lv->cmdline, sizeof(lv->cmdline), "root=PARTUUID=%s ro", v->v->partuuid);
-	else if (!lv->cmdline[0])
-		strlcpy_b(lv->cmdline, "ro", sizeof(lv->cmdline));
+	if (v->fs->uuid[0])
+		snfmt(c, sizeof(c), "root=UUID=%s ro", v->fs->uuid);
+	else if (v->v && v->v->partuuid[0])
+		snfmt(c, sizeof(c), "root=PARTUUID=%s ro", v->v->partuuid);
+	else
+		strlcpy_b(c, "ro", sizeof(c));
+	lv->cmdline = str_dup(c);
 }
 
 static int add_linux(struct linux_vol *lv, const char *what, const char *id, const char *kernel,
@@ -639,6 +742,8 @@ static int add_linux(struct linux_vol *lv, const char *what, const char *id, con
 	char title[200], vl[100];
 
 	linux_vol_load(lv);
+	if (!lv->cmdline)
+		return E_NOMEM;
 	snfmt(title, sizeof(title), "%s, %s on %s", lv->os, what, vol_label(vl, sizeof(vl), lv->v));
 	return add_found(lv->cfg, lv->v, title, id, kernel, initrd, lv->cmdline, NULL);
 }
@@ -646,29 +751,22 @@ static int add_linux(struct linux_vol *lv, const char *what, const char *id, con
 /* Debian's /vmlinuz -> boot/vmlinuz-VERSION (and .old), with /initrd.img beside it. */
 static int linux_link(struct linux_vol *lv, const char *link, const char *initrd)
 {
-	struct fs_file *f;
 	char target[256], what[320], id[40];
-	const char *version = NULL;
+	const char *version = NULL, *base = target;
 
-	if (file_size(lv->v, link) < 0)
+	if (!entry_boots(lv->v, link, target, sizeof(target)))
 		return 0;
-	if (!fs_open_flags(lv->v->fs, link, FS_NOFOLLOW, &f)) {
-		if (f->type == FS_SYMLINK && !fs_readlink(f, target, sizeof(target))) {
-			const char *base = target;
-			for (const char *p = target; *p; p++)
-				if (*p == '/')
-					base = p + 1;
-			if (!strncmp(base, "vmlinuz-", 8) && base[8])
-				version = base + 8;
-		}
-		fs_close(f);
-	}
+	for (const char *p = target; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	if (!strncmp(base, "vmlinuz-", 8) && base[8])
+		version = base + 8;
 	if (version)
 		snfmt(what, sizeof(what), "%s (%s)", link, version);
 	else
 		snfmt(what, sizeof(what), "%s", link);
 	snfmt(id, sizeof(id), "auto-%s", link + 1);
-	return add_linux(lv, what, id, link, file_size(lv->v, initrd) >= 0 ? initrd : NULL);
+	return add_linux(lv, what, id, link, entry_boots(lv->v, initrd, NULL, 0) ? initrd : NULL);
 }
 
 static bool is_vmlinuz(const char *name, enum fs_ftype type)
@@ -684,7 +782,7 @@ static int newest_first(const char *a, const char *b)
 
 static int find_linux(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 {
-	struct linux_vol lv = {.cfg = cfg, .v = v};
+	struct linux_vol lv = {.s = s, .cfg = cfg, .v = v};
 	struct names nm = {.want = is_vmlinuz};
 	char path[300], initrd[300], what[300], id[300];
 	int r = linux_link(&lv, "/vmlinuz", "/initrd.img");
@@ -694,24 +792,28 @@ static int find_linux(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 		for (int i = 0; i < nm.n && !r; i++) {
 			const char *ver = nm.name[i] + 8;
 			snfmt(path, sizeof(path), "/boot/%s", nm.name[i]);
-			if (file_size(v, path) < 0)
+			if (!entry_boots(v, path, NULL, 0))
 				continue;
 			/* Debian's initrd.img-VERSION; Fedora's and Arch's initramfs-VERSION.img.
 			 */
 			snfmt(initrd, sizeof(initrd), "/boot/initrd.img-%s", ver);
-			if (file_size(v, initrd) < 0)
+			bool has = entry_boots(v, initrd, NULL, 0);
+			if (!has) {
 				snfmt(initrd, sizeof(initrd), "/boot/initramfs-%s.img", ver);
+				has = entry_boots(v, initrd, NULL, 0);
+			}
 			snfmt(what, sizeof(what), "kernel %s", ver);
 			snfmt(id, sizeof(id), "auto-linux-%s", ver);
-			r = add_linux(&lv, what, id, path,
-				      file_size(v, initrd) >= 0 ? initrd : NULL);
+			r = add_linux(&lv, what, id, path, has ? initrd : NULL);
 		}
 	}
-	if (nm.more)
-		say(s, cfg, WARN, "%s: only %d of its kernels are offered",
-		    at(path, sizeof(path), v, "/boot"), ENT_DIR_MAX);
+	if (!r && nm.nomem)
+		r = E_NOMEM;
 	names_free(&nm);
-	return r ? r : linux_link(&lv, "/vmlinuz.old", "/initrd.img.old");
+	if (!r)
+		r = linux_link(&lv, "/vmlinuz.old", "/initrd.img.old");
+	mem_free(lv.cmdline);
+	return r;
 }
 
 /* Reads f in chunks, calling fn(ctx, offset, bytes, n) until it returns nonzero. */
@@ -761,14 +863,14 @@ static int differs(void *ctx, uint64_t off, const uint8_t *b, size_t n)
 	return memcmp(b, c->buf, n) ? 1 : 0;
 }
 
-/* 1 when path on v is baton (mode 0) or has the same bytes as other (mode 1), else 0. */
-static int efi_same(struct ent_vol *v, const char *path, const char *other)
+/* Whether f is baton (other NULL: it holds baton_mark) or has the bytes of other on v. */
+static bool efi_same(struct ent_vol *v, struct fs_file *f, const char *other)
 {
-	struct fs_file *f = NULL, *o = NULL;
+	struct fs_file *o = NULL;
 	uint8_t *buf = mem_alloc(ENT_CHUNK), *buf2 = NULL;
-	int r = 0;
+	bool r = false;
 
-	if (!buf || fs_open(v->fs, path, &f))
+	if (!buf)
 		goto out;
 	if (!other) {
 		r = each_chunk(f, buf, sizeof(baton_mark) - 1, has_mark, NULL) == 1;
@@ -778,7 +880,6 @@ static int efi_same(struct ent_vol *v, const char *path, const char *other)
 		r = !each_chunk(f, buf, 0, differs, &c);
 	}
 out:
-	fs_close(f);
 	fs_close(o);
 	mem_free(buf);
 	mem_free(buf2);
@@ -786,20 +887,40 @@ out:
 }
 
 /* An x64 EFI application (UEFI 2.1.1: PE32+, machine 0x8664, subsystem 10). */
-static bool efi_app(struct ent_vol *v, const char *path)
+static bool efi_app(struct fs_file *f)
 {
-	struct fs_file *f;
 	struct pe_info pe;
 	uint8_t head[1024];
-	bool ok = false;
+	size_t n = (size_t)MIN(f->size, (uint64_t)sizeof(head));
+
+	return f->type == FS_FILE && !fs_read(f, 0, n, head) && !pe_parse(head, n, f->size, &pe) &&
+	       pe_is_efi_app(&pe);
+}
+
+/*
+ * Why \EFI\DIR\NAME.efi (path on v) is not offered, or NULL: it is not an x64 EFI application,
+ * or, in \EFI\BOOT (fallback), it is baton or a copy of a program offered already (seen). The
+ * file is opened once for all of it.
+ */
+static const char *efi_skip(struct ent_vol *v, const char *path, bool fallback,
+			    const struct names *seen, char *buf, size_t n)
+{
+	struct fs_file *f;
+	const char *why = NULL;
 
 	if (fs_open(v->fs, path, &f))
-		return false;
-	size_t n = (size_t)MIN(f->size, (uint64_t)sizeof(head));
-	if (f->type == FS_FILE && !fs_read(f, 0, n, head))
-		ok = !pe_parse(head, n, f->size, &pe) && pe_is_efi_app(&pe);
+		return "not an x64 EFI application";
+	if (!efi_app(f))
+		why = "not an x64 EFI application";
+	else if (fallback && efi_same(v, f, NULL))
+		why = "it is baton";
+	for (int k = 0; fallback && !why && k < seen->n; k++)
+		if (efi_same(v, f, seen->name[k])) {
+			snfmt(buf, n, "a copy of %s", seen->name[k]);
+			why = buf;
+		}
 	fs_close(f);
-	return ok;
+	return why;
 }
 
 static bool is_efi(const char *name, enum fs_ftype type)
@@ -833,13 +954,13 @@ static int by_name(const char *a, const char *b)
  */
 static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 {
-	struct names dirs = {.want = is_dir};
-	char *seen[ENT_DIR_MAX];
-	int n_seen = 0, r = 0;
-	char path[300], title[400], id[300], vl[100], w[320];
+	struct names dirs = {.want = is_dir}, seen = {0};
+	int r = 0;
+	char path[300], title[400], id[300], vl[100], w[320], why_buf[320];
 
 	if (list_dir(v, "/EFI", &dirs))
 		return 0;
+	r = dirs.nomem ? E_NOMEM : 0;
 	names_sort(&dirs, boot_last);
 	vol_label(vl, sizeof(vl), v);
 	for (int d = 0; d < dirs.n && !r; d++) {
@@ -850,7 +971,7 @@ static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 			continue;
 		if (!strcasecmp_ascii(dn, "Microsoft")) {
 			snfmt(path, sizeof(path), "/EFI/%s/Boot/bootmgfw.efi", dn);
-			if (efi_app(v, path)) {
+			if (!efi_skip(v, path, false, &seen, w, sizeof(w))) {
 				snfmt(title, sizeof(title), "Windows Boot Manager on %s", vl);
 				r = add_found(cfg, v, title, "auto-windows", path, NULL, "", "efi");
 			}
@@ -859,6 +980,7 @@ static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 		snfmt(path, sizeof(path), "/EFI/%s", dn);
 		if (list_dir(v, path, &files))
 			continue;
+		r = files.nomem ? E_NOMEM : 0;
 		names_sort(&files, by_name);
 		for (int i = 0; i < files.n && !r; i++) {
 			const char *fn = files.name[i];
@@ -868,24 +990,13 @@ static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 				say(s, cfg, NOTE, "%s: not offered: shim's fallback", w);
 				continue;
 			}
-			if (!efi_app(v, path)) {
-				say(s, cfg, NOTE, "%s: not offered: not an x64 EFI application", w);
+			const char *why =
+			    efi_skip(v, path, fallback, &seen, why_buf, sizeof(why_buf));
+			if (why) {
+				say(s, cfg, NOTE, "%s: not offered: %s", w, why);
 				continue;
 			}
-			int dup = -1;
-			if (fallback && efi_same(v, path, NULL)) {
-				say(s, cfg, NOTE, "%s: not offered: it is baton", w);
-				continue;
-			}
-			for (int k = 0; fallback && k < n_seen && dup < 0; k++)
-				if (efi_same(v, path, seen[k]))
-					dup = k;
-			if (dup >= 0) {
-				say(s, cfg, NOTE, "%s: not offered: a copy of %s", w, seen[dup]);
-				continue;
-			}
-			if (n_seen < ENT_DIR_MAX && (seen[n_seen] = str_dup(path)))
-				n_seen++;
+			names_add(&seen, path);
 			snfmt(title, sizeof(title), "%s on %s", path, vl);
 			for (char *p = title; *p && *p != ' '; p++)
 				if (*p == '/')
@@ -895,8 +1006,9 @@ static int find_efi(struct ent_set *s, struct config *cfg, struct ent_vol *v)
 		}
 		names_free(&files);
 	}
-	for (int k = 0; k < n_seen; k++)
-		mem_free(seen[k]);
+	if (!r && seen.nomem)
+		r = E_NOMEM;
+	names_free(&seen);
 	names_free(&dirs);
 	return r;
 }

@@ -44,6 +44,14 @@ void entries_vol(struct ent_vol *ev, const struct volume *v, struct fs *fs, bool
  */
 void entries_specs(struct ent_set *s);
 /*
+ * The volume a spec starts with, the one lookup of volumes by name for baton (stage2 and the
+ * host tool): "(hd0,gpt1)", "partuuid:X", "uuid:X" (case-insensitive) or "label:X" (exact), X
+ * up to a '/'. 0 with *vol (NULL when spec starts with no volume: *rest is spec) and *rest,
+ * what follows the name; or E_INVAL / E_NOENT, the message naming what.
+ */
+int entries_find(const struct ent_set *s, const char *spec, const char *what, struct ent_vol **vol,
+		 const char **rest);
+/*
  * The volume a config path names ("(hd0,gpt1)/p", "uuid:X/p", "label:X/p", "partuuid:X/p"; a
  * bare "/p" is on cwd) and, in *path, the path on it ("/" for a volume alone).
  */

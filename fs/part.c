@@ -415,3 +415,29 @@ out:
 	mem_free(s);
 	return r;
 }
+
+/* --- what a partition is for, by its type --- */
+
+static bool gpt_type_is(const struct volume *v, const char *guid)
+{
+	char s[37];
+
+	if (v->scheme != PART_GPT)
+		return false;
+	guid_to_str(v->type_guid, s);
+	return !strcasecmp_ascii(s, guid);
+}
+
+bool vol_is_esp(const struct volume *v)
+{
+	/* UEFI 5.3.3 (GPT partition type GUIDs) and 5.2.2 (OS type 0xEF in an MBR). */
+	return gpt_type_is(v, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b") ||
+	       (v->scheme == PART_MBR && v->mbr_type == 0xef);
+}
+
+bool vol_is_xbootldr(const struct volume *v)
+{
+	/* BLS "The Partitions": the Extended Boot Loader partition's GPT type, or MBR type 0xEA. */
+	return gpt_type_is(v, "bc13c2ff-59e6-4262-a352-b275fd6f7172") ||
+	       (v->scheme == PART_MBR && v->mbr_type == 0xea);
+}

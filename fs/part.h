@@ -20,4 +20,10 @@ int part_scan(struct blockdev *dev, struct volume *out, int max);
  */
 extern char part_warning[160];
 
+/* An EFI system partition: GPT type c12a7328-f81f-11d2-ba4b-00a0c93ec93b, or MBR type 0xEF. */
+bool vol_is_esp(const struct volume *v);
+/* An Extended Boot Loader partition (BLS): GPT type bc13c2ff-59e6-4262-a352-b275fd6f7172, or
+ * MBR type 0xEA. */
+bool vol_is_xbootldr(const struct volume *v);
+
 #endif

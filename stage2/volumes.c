@@ -8,6 +8,8 @@
 
 /* Allocated by the first scan: a static array would be zeros stored in BOOTX64.EFI's .data. */
 static struct bvol *vols;
+/* evols[i] is vols[i] as config/entries.c sees it: its lookup by name finds volumes here too. */
+static struct ent_vol *evols;
 static int n_vols;
 
 static int n_scanned; /* disks whose volumes are in vols[] */
@@ -36,6 +38,7 @@ static void scan_new_disks(void)
 			b->boot = disks[d] == bdev && b->v.start == bstart;
 			if (fs_mount(&b->v, &b->fs) != 0)
 				b->fs = NULL;
+			entries_vol(&evols[n_vols - 1], &b->v, b->fs, b->boot);
 		}
 	}
 	n_scanned = nd;
@@ -44,6 +47,8 @@ static void scan_new_disks(void)
 int volumes_scan(void)
 {
 	if (!vols && !(vols = mem_zalloc(sizeof(*vols) * MAX_VOLS)))
+		return 0;
+	if (!evols && !(evols = mem_zalloc(sizeof(*evols) * MAX_VOLS)))
 		return 0;
 	/* A rescan (back at the menu, or the no-config screen looking again) starts afresh. */
 	for (int i = 0; i < n_vols; i++)
@@ -78,16 +83,9 @@ int volumes_entries(struct config *cfg, const char **found)
 	for (int pass = 0;; pass++) {
 		memset(&s, 0, sizeof(s));
 		s.efi = plat_can_start_images();
-		s.vols = mem_alloc(sizeof(*s.vols) * (size_t)MAX(n_vols, 1));
-		if (!s.vols) {
-			*found = NULL;
-			config_parse("", 0, "baton.cfg", cfg);
-			return err_set(E_NOMEM, "out of memory");
-		}
-		for (; s.n < n_vols; s.n++)
-			entries_vol(&s.vols[s.n], &vols[s.n].v, vols[s.n].fs, vols[s.n].boot);
+		s.vols = evols;
+		s.n = n_vols;
 		r = entries_collect(&s, cfg, found);
-		mem_free(s.vols);
 		if (pass || !s.discovered || !connect_more())
 			return r;
 		config_free(cfg);
@@ -102,37 +100,22 @@ struct bvol *volumes_boot(void)
 	return NULL;
 }
 
-/* Matches "hd0,gpt1" against a volume's name; "hd0" alone names a whole, unpartitioned disk. */
-static struct bvol *by_name(const char *name, size_t len)
-{
-	for (int i = 0; i < n_vols; i++)
-		if (strlen(vols[i].v.name) == len && !strncmp(vols[i].v.name, name, len))
-			return &vols[i];
-	return NULL;
-}
-
 /*
- * The first volume whose filesystem UUID (kind 0), label (1) or partition's PARTUUID (2) is
- * key[0..klen). UUIDs compare case-insensitively (blkid prints FAT's in capitals, ext4's in
- * small letters); labels exactly.
+ * config/entries.c's lookup (entries_find) over the volumes; a volume not found may be on a
+ * disk the firmware left unconnected, so connect everything and look once more.
  */
-static struct bvol *by_key(int kind, const char *key, size_t klen)
+static int lookup(const char *spec, const char *what, struct bvol **vol, const char **rest)
 {
-	char k[64];
+	struct ent_set s = {.vols = evols, .n = n_vols};
+	struct ent_vol *ev = NULL;
+	int r = entries_find(&s, spec, what, &ev, rest);
 
-	if (klen >= sizeof(k))
-		return NULL;
-	memcpy(k, key, klen);
-	k[klen] = 0;
-	for (int i = 0; i < n_vols; i++) {
-		const char *v = kind == 2     ? vols[i].v.partuuid
-				: !vols[i].fs ? NULL
-				: kind == 0   ? vols[i].fs->uuid
-					      : vols[i].fs->label;
-		if (v && v[0] && (kind == 1 ? !strcmp(v, k) : !strcasecmp_ascii(v, k)))
-			return &vols[i];
+	if (r == E_NOENT && connect_more()) {
+		s.n = n_vols;
+		r = entries_find(&s, spec, what, &ev, rest);
 	}
-	return NULL;
+	*vol = ev ? &vols[ev - evols] : NULL;
+	return r;
 }
 
 /*
@@ -142,37 +125,12 @@ static struct bvol *by_key(int kind, const char *key, size_t klen)
 static int find_volume(const char *spec, const char *what, struct bvol *cwd, struct bvol **vol,
 		       const char **rest)
 {
-	if (spec[0] == '(') {
-		const char *end = strchr(spec, ')');
-		if (!end)
-			return err_set(E_INVAL, "missing ')' in %s", what);
-		*vol = by_name(spec + 1, (size_t)(end - spec - 1));
-		if (!*vol && connect_more())
-			*vol = by_name(spec + 1, (size_t)(end - spec - 1));
-		if (!*vol)
-			return err_set(E_NOENT, "no volume (%.*s) for %s", (int)(end - spec - 1),
-				       spec + 1, what);
-		*rest = end + 1;
-	} else if (!strncmp(spec, "uuid:", 5) || !strncmp(spec, "label:", 6) ||
-		   !strncmp(spec, "partuuid:", 9)) {
-		int kind = spec[0] == 'u' ? 0 : spec[0] == 'l' ? 1 : 2;
-		const char *key = strchr(spec, ':') + 1;
-		const char *slash = strchr(key, '/');
-		size_t klen = slash ? (size_t)(slash - key) : strlen(key);
-		static const char *const kname[] = {"UUID", "label", "PARTUUID"};
-		*vol = by_key(kind, key, klen);
-		if (!*vol && connect_more())
-			*vol = by_key(kind, key, klen);
-		if (!*vol)
-			return err_set(E_NOENT, "no volume with %s '%.*s' for %s", kname[kind],
-				       (int)klen, key, what);
-		*rest = slash ? slash : key + klen;
-	} else {
-		*vol = cwd;
-		*rest = spec;
-		if (!cwd)
-			return err_set(E_NOENT, "%s: no current volume", what);
-	}
+	int r = lookup(spec, what, vol, rest);
+
+	if (r)
+		return r;
+	if (!*vol && !(*vol = cwd))
+		return err_set(E_NOENT, "%s: no current volume", what);
 	if (!(*vol)->fs)
 		return err_set(E_NOENT, "%s: volume %s has no filesystem baton can read", what,
 			       (*vol)->v.name);
@@ -251,29 +209,21 @@ static bool whole_disk(const char *name, size_t len, struct volume *out)
 
 int volumes_raw(const char *spec, struct volume *out)
 {
-	struct bvol *v = NULL;
-
 	if (!volumes_is_raw(spec))
 		return err_set(E_INVAL, "%s names a file, not a volume", spec);
-	if (spec[0] == '(') {
-		const char *name = spec + 1;
-		size_t len = strlen(name) - 1;
-		for (int pass = 0; pass < 2; pass++) {
-			if (!memchr(name, ',', len) && whole_disk(name, len, out))
-				return 0;
-			if ((v = by_name(name, len)) != NULL)
-				break;
-			if (pass || !connect_more())
-				return err_set(E_NOENT, "no disk or partition %s", spec);
-		}
-	} else {
-		int kind = spec[0] == 'u' ? 0 : spec[0] == 'l' ? 1 : 2;
-		const char *key = strchr(spec, ':') + 1;
-		v = by_key(kind, key, strlen(key));
-		if (!v && connect_more())
-			v = by_key(kind, key, strlen(key));
-		if (!v)
-			return err_set(E_NOENT, "no volume %s", spec);
+
+	const char *name = spec + 1, *rest;
+	size_t len = strlen(spec) - 2; /* "(NAME)": volumes_is_raw() saw the ')' last */
+	bool disk = spec[0] == '(' && !memchr(name, ',', len); /* "(hd1)" */
+	struct bvol *v;
+	if (disk && whole_disk(name, len, out))
+		return 0;
+	if (lookup(spec, spec, &v, &rest)) {
+		/* lookup() connected every disk: the one named may be there now. */
+		if (disk && whole_disk(name, len, out))
+			return 0;
+		return err_set(E_NOENT, spec[0] == '(' ? "no disk or partition %s" : "no volume %s",
+			       spec);
 	}
 	*out = v->v;
 	return 0;

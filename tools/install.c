@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cmds.h"
+#include "entries.h"
 #include "layout.h"
 #include "sha256.h"
 #include "state.h"
@@ -38,9 +39,6 @@ static const char starter_cfg[] =
     "#  kernel /boot/vmlinuz\n"
     "#  initrd /boot/initrd.img\n"
     "#  cmdline root=/dev/sda2 ro quiet\n";
-
-static const char *const cfg_paths[] = {"/EFI/BOOT/baton.cfg", "/EFI/baton/baton.cfg",
-					"/boot/baton/baton.cfg", "/baton.cfg"};
 
 static int fail(const char *what)
 {
@@ -197,10 +195,11 @@ static void add_dirs(struct fsjob *j, const char *file)
 
 static bool has_config(struct target *t, struct fsjob *j)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cfg_paths); i++) {
+	/* Where baton looks for its config (config/entries.c), so its list and this one agree. */
+	for (size_t i = 0; i < ENT_N_CFG_PATHS; i++) {
 		uint8_t *d;
 		size_t n;
-		if (!fs_get(t, j->vol, j->dir, cfg_paths[i], &d, &n)) {
+		if (!fs_get(t, j->vol, j->dir, entries_cfg_paths[i], &d, &n)) {
 			free(d);
 			return true;
 		}

@@ -10,7 +10,6 @@
 #include "zlib.h"
 
 static const char BIOS_BOOT_GUID[] = "21686148-6449-6e6f-744e-656564454649";
-static const char ESP_GUID[] = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b";
 
 static bool is_type(const struct volume *v, const char *guid)
 {
@@ -19,11 +18,6 @@ static bool is_type(const struct volume *v, const char *guid)
 		return false;
 	guid_to_str(v->type_guid, s);
 	return !strcasecmp(s, guid);
-}
-
-bool vol_is_esp(const struct volume *v)
-{
-	return is_type(v, ESP_GUID) || (v->scheme == PART_MBR && v->mbr_type == 0xef);
 }
 
 /* Which filesystem baton reads on v ("fat", "ext4", ...), or NULL. */

@@ -41,7 +41,6 @@ struct uefi_plan {
 	const char *dir;    /* --esp DIR */
 };
 
-bool vol_is_esp(const struct volume *v);
 /* A VBR-like sector 0 (FAT, NTFS, exFAT boot sector): its kind, or NULL. */
 const char *vbr_kind(const uint8_t *s);
 /* 0 and a plan, or -1 with the reason in bp->why. */

@@ -5,6 +5,8 @@
 # with more, and an ext4 partition whose entries are read only when baton was started from it. discover.img: no config and
 # no entries: an ESP with EFI programs (fake PE headers), two ext4 roots laid out as Debian and
 # Fedora lay out /boot, and a second ESP whose \EFI\BOOT\BOOTX64.EFI copies another program.
+# many.img: an ESP with 70 entries. dup.img: the same entry file on the ESP and the XBOOTLDR
+# partition. longcmd.img: two roots whose /etc/kernel/cmdline is long, and too long.
 # kinstall.img: an ESP filled by Debian's own systemd kernel-install; when it cannot run,
 # kinstall.skip says why. Partition GUIDs, FAT serials and ext4 UUIDs are fixed, so the tests
 # know every volume's spec. Skipped when the stamp (this script) is up to date.
@@ -15,7 +17,7 @@ self=$(readlink -f "$0")
 here=$(dirname "$self")
 repo=$(cd "$here/../.." && pwd)
 sum=$(sha256sum <"$self" | cut -d' ' -f1)
-images="bls discover incl kinstall"
+images="bls discover incl many dup longcmd kinstall"
 uptodate() {
 	[ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$sum" ] || return 1
 	for i in $images; do [ -f "$out/$i.img" ] || return 1; done
@@ -79,7 +81,7 @@ conf $e/debian-6.1.0-13-amd64.conf "title Debian GNU/Linux 12 (bookworm)" \
 	"linux debian/6.1.0-13-amd64/linux" "initrd /debian/6.1.0-13-amd64/initrd.img"
 conf $e/fedora-39.conf "title Fedora Linux 39" "version 6.5.6-300.fc39.x86_64" \
 	"sort-key fedora" "linux /f39/linux"
-conf $e/nokey-a.conf "title No key A" "linux /f39/linux"
+conf $e/nokey-a.conf "title No key A" "linux /f39/linux" "frobnicate x"
 conf $e/nokey-b.conf "title No key B" "linux /f39/linux"
 conf $e/arm.conf "title For ARM" "architecture aa64" "linux /f39/linux"
 conf $e/x64.conf "title For x64" "architecture X64" "linux /f39/linux"
@@ -121,6 +123,47 @@ part $img 1 2048 40960 $ESP
 part $img 2 43008 40960 $LINUX
 fat $img 2048 40960 1C100001 INCLESP incl-esp
 fat $img 43008 40960 1C100002 OTHER incl-other
+
+# --- many.img: more entries than a directory listing once held; read in name order, shown
+# newest id first ---
+mkdir -p many-esp/loader/entries
+echo k >many-esp/k
+for i in $(seq -w 0 69); do conf many-esp/loader/entries/e$i.conf "title Entry $i" "linux /k"; done
+img=many.img
+truncate -s 24M $img
+part $img 1 2048 40960 $ESP
+fat $img 2048 40960 3A170001 MANY many-esp
+
+# --- dup.img: twin.conf on the ESP and on the XBOOTLDR partition; the config's id twin-3 ---
+mkdir -p dup-esp/EFI/BOOT dup-esp/loader/entries dup-xb/loader/entries
+printf 'entry Cfg\n  id twin-3\n  kernel /k\n' >dup-esp/EFI/BOOT/baton.cfg
+for t in dup-esp dup-xb; do
+	echo k >$t/k
+	conf $t/loader/entries/twin.conf "title Twin" "version 1" "linux /k"
+done
+conf dup-xb/loader/entries/twin-2.conf "title Other" "linux /k"
+img=dup.img
+truncate -s 48M $img
+part $img 1 2048 40960 $ESP
+part $img 2 43008 40960 $XBOOTLDR
+fat $img 2048 40960 D0B10001 DUPESP dup-esp
+fat $img 43008 40960 D0B10002 DUPXB dup-xb
+
+# --- longcmd.img: /etc/kernel/cmdline of 3214 bytes (once blanks are one space), and of 4814 ---
+for t in 400 600; do
+	mkdir -p long$t/boot long$t/etc/kernel
+	echo k >long$t/boot/vmlinuz-$t
+	{
+		printf 'root=/dev/sda1'
+		for i in $(seq -w 1 $t); do printf '  opt%04d\n' $((10#$i)); done
+	} >long$t/etc/kernel/cmdline
+done
+img=longcmd.img
+truncate -s 40M $img
+part $img 1 2048 32768 $LINUX
+part $img 2 36864 32768 $LINUX
+ext $img 2048 32768 10c00001-0000-4000-8000-000000000001 long400
+ext $img 36864 32768 10c00002-0000-4000-8000-000000000002 long600
 
 # --- discover.img ---
 t=disc-esp
@@ -233,6 +276,6 @@ if ! why=$(kinstall); then
 	echo "images_entries.sh: kinstall.img not made: $why" >&2
 fi
 # bls-esp stays: baton check --dir reads it.
-rm -rf bls-xbootldr bls-ext incl-esp incl-other disc-esp disc-esp2 disc-debian disc-fedora ki
+rm -rf bls-xbootldr bls-ext incl-esp incl-other many-esp dup-esp dup-xb long400 long600 disc-esp disc-esp2 disc-debian disc-fedora ki
 for i in $images; do [ -f "$i.img" ] || { echo "images_entries.sh: $i.img was not made" >&2; exit 1; }; done
 echo "$sum" >.stamp

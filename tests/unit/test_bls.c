@@ -60,9 +60,38 @@ static void test_last_wins_and_warnings(void **state)
 			 0);
 	assert_string_equal(e.title, "two");
 	assert_string_equal(e.options, "");
-	assert_int_equal(e.n_warnings, 2);
+	assert_int_equal(e.n_warnings, 1);
 	assert_string_equal(e.warnings[0], "a.conf:4: devicetree ignored: x86 has no device tree");
-	assert_string_equal(e.warnings[1], "a.conf:5: unknown key ignored");
+	/* BLS lets keys be added: an unknown one is a note, not a warning. */
+	assert_int_equal(e.n_notes, 1);
+	assert_string_equal(e.notes[0], "a.conf:5: unknown key ignored");
+	bls_free(&e);
+}
+
+/* A value that is empty once its quotes are gone is no value: the line says nothing. */
+static void test_empty_quoted(void **state)
+{
+	struct bls_entry e;
+
+	assert_int_equal(parse("q.conf",
+			       "title \"\"\nversion \"\"\nsort-key \"\"\nlinux /k\n"
+			       "options \"\"\noptions quiet\noptions \"\"\ninitrd \"\"\n"
+			       "architecture \"\"\n",
+			       &e),
+			 0);
+	assert_null(e.title); /* so the menu shows the id */
+	assert_null(e.version);
+	assert_null(e.sort_key);
+	assert_null(e.architecture);
+	assert_string_equal(e.options, "quiet");
+	assert_int_equal(e.n_initrd, 0);
+	bls_free(&e);
+	/* title A then title "": the first stays, as if the second line were not there. */
+	assert_int_equal(parse("q.conf", "title A\ntitle \"\"\nlinux /k\n", &e), 0);
+	assert_string_equal(e.title, "A");
+	bls_free(&e);
+	/* linux "": nothing to boot. */
+	assert_int_equal(parse("q.conf", "linux \"\"\n", &e), E_INVAL);
 	bls_free(&e);
 }
 
@@ -225,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_keys),
 	    cmocka_unit_test(test_last_wins_and_warnings),
+	    cmocka_unit_test(test_empty_quoted),
 	    cmocka_unit_test(test_bad_entries),
 	    cmocka_unit_test(test_architecture),
 	    cmocka_unit_test(test_boot_counting),

@@ -152,7 +152,8 @@ static void test_bls(void **state)
 				      "nor an efi line: nothing to boot"));
 	assert_true(has_error(&d.cfg, "(hd0,gpt1)/loader/entries/dtb.conf:3: devicetree ignored: "
 				      "x86 has no device tree"));
-	assert_false(mentions(&d.cfg, "arm.conf")); /* hidden without a word, as systemd-boot */
+	assert_false(mentions(&d.cfg, "arm.conf"));    /* hidden without a word, as systemd-boot */
+	assert_false(mentions(&d.cfg, "unknown key")); /* only a note: BLS lets keys be added */
 	assert_false(mentions(&d.cfg, "showing what baton found"));
 	assert_int_equal(d.cfg.n_errors, 2);
 	assert_int_equal(d.s.errors, 1);
@@ -163,10 +164,18 @@ static void test_bls(void **state)
 	disk_close(&d);
 }
 
-/* On BIOS an efi entry cannot run: hidden, and said once. Notes (baton check) say more. */
+/* On BIOS an efi entry cannot run: hidden, as BLS says, so not a warning; notes (baton check)
+ * say so, and name the unknown keys. */
 static void test_bls_bios_notes(void **state)
 {
 	struct disk d;
+
+	disk_open(&d, "bls", 0, false);
+	disk_collect(&d);
+	assert_int_equal(d.cfg.n_entries, 10);
+	assert_false(mentions(&d.cfg, "shell.conf"));
+	assert_int_equal(d.s.warnings, 1); /* the device tree */
+	disk_close(&d);
 
 	disk_open(&d, "bls", 0, false);
 	d.s.notes = true;
@@ -179,7 +188,53 @@ static void test_bls_bios_notes(void **state)
 				      "BIOS boot"));
 	assert_true(has_error(&d.cfg, "(hd0,gpt1)/loader/entries/arm.conf: not shown: for another "
 				      "architecture (aa64)"));
-	assert_int_equal(d.s.warnings, 2);
+	assert_true(
+	    has_error(&d.cfg, "(hd0,gpt1)/loader/entries/nokey-a.conf:3: unknown key ignored"));
+	assert_int_equal(d.s.warnings, 1);
+	disk_close(&d);
+}
+
+/* 70 entries: every one is read, and the menu is in BLS order (newest id first), not the
+ * directory's (its first names). */
+static void test_bls_many(void **state)
+{
+	struct disk d;
+
+	disk_open(&d, "many", 0, true);
+	disk_collect(&d);
+	assert_int_equal(d.cfg.n_entries, 70);
+	assert_string_equal(d.cfg.entries[0].id, "e69");
+	assert_string_equal(d.cfg.entries[0].title, "Entry 69");
+	assert_string_equal(d.cfg.entries[69].id, "e00");
+	assert_int_equal(d.cfg.n_errors, 0);
+	assert_int_equal(d.s.errors + d.s.warnings, 0);
+	disk_close(&d);
+}
+
+/*
+ * twin.conf on the ESP and on the XBOOTLDR partition: ids stay unique (the BLI and `default`
+ * pick by id), past twin-2 (an entry file) and twin-3 (baton.cfg's id); the equal titles get
+ * the version, then the id.
+ */
+static void test_bls_twins(void **state)
+{
+	static const char *const ids[] = {"twin-3", "twin-2", "twin", "twin-4"};
+	struct disk d;
+
+	disk_open(&d, "dup", 0, true);
+	d.s.notes = true;
+	disk_collect(&d);
+	assert_ids(&d.cfg, ids, ARRAY_SIZE(ids));
+	assert_string_equal(d.cfg.entries[1].title, "Other");
+	assert_string_equal(d.cfg.entries[2].title, "Twin (1) (twin)");
+	assert_string_equal(d.cfg.entries[2].root, "partuuid:5eed0001-0000-4000-8000-000000000001");
+	assert_string_equal(d.cfg.entries[3].title, "Twin (1) (twin-4)");
+	assert_string_equal(d.cfg.entries[3].root, "partuuid:5eed0002-0000-4000-8000-000000000002");
+	assert_true(has_error(&d.cfg, "(hd0,gpt2)/loader/entries/twin.conf: id twin is another "
+				      "entry's: this one is twin-4"));
+	assert_int_equal(config_find(&d.cfg, "twin"), 2);
+	assert_int_equal(config_find(&d.cfg, "twin-4"), 3);
+	assert_int_equal(d.s.errors + d.s.warnings, 0);
 	disk_close(&d);
 }
 
@@ -324,6 +379,32 @@ static void test_discover(void **state)
 				      "application"));
 	assert_true(has_error(&d.cfg, "(hd0,gpt4)/EFI/BOOT/BOOTX64.EFI: not offered: a copy of "
 				      "/EFI/ubuntu/shimx64.efi"));
+	disk_close(&d);
+}
+
+/* /etc/kernel/cmdline past 511 bytes is taken whole; past the command-line limit, said and
+ * not used. */
+static void test_discover_cmdline(void **state)
+{
+	char want[4000];
+	size_t n;
+	struct disk d;
+
+	n = (size_t)snprintf(want, sizeof(want), "root=/dev/sda1");
+	for (int i = 1; i <= 400; i++)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, " opt%04d", i);
+	assert_int_equal(n, 3214);
+	disk_open(&d, "longcmd", 0, false);
+	disk_collect(&d);
+	assert_int_equal(d.cfg.n_entries, 2);
+	assert_string_equal(d.cfg.entries[0].kernel, "/boot/vmlinuz-400");
+	assert_string_equal(d.cfg.entries[0].cmdline, want);
+	assert_string_equal(d.cfg.entries[1].kernel, "/boot/vmlinuz-600");
+	assert_string_equal(d.cfg.entries[1].cmdline,
+			    "root=UUID=10c00002-0000-4000-8000-000000000002 ro");
+	assert_true(has_error(&d.cfg, "(hd0,gpt2)/etc/kernel/cmdline: 4814 bytes, more than the "
+				      "4095 of a command line: not used"));
+	assert_int_equal(d.s.warnings, 1);
 	disk_close(&d);
 }
 
@@ -584,11 +665,12 @@ int main(void)
 {
 	struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_flags),	   cmocka_unit_test(test_bls),
-	    cmocka_unit_test(test_bls_bios_notes), cmocka_unit_test(test_resolve),
-	    cmocka_unit_test(test_specs),	   cmocka_unit_test(test_discover),
-	    cmocka_unit_test(test_discover_when),  cmocka_unit_test(test_baton_mark),
-	    cmocka_unit_test(test_kernel_install), cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_include),
+	    cmocka_unit_test(test_bls_bios_notes), cmocka_unit_test(test_bls_many),
+	    cmocka_unit_test(test_bls_twins),	   cmocka_unit_test(test_discover_cmdline),
+	    cmocka_unit_test(test_resolve),	   cmocka_unit_test(test_specs),
+	    cmocka_unit_test(test_discover),	   cmocka_unit_test(test_discover_when),
+	    cmocka_unit_test(test_baton_mark),	   cmocka_unit_test(test_kernel_install),
+	    cmocka_unit_test(test_check),	   cmocka_unit_test(test_include),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
