@@ -34,10 +34,12 @@ struct trap_place {
 };
 
 /*
- * The platform's part. trap_plat_begin() fills in where baton is and says what happens after
- * the countdown ("Returning to the firmware", "Resetting"); trap_plat_leave() does it.
+ * The platform's part. trap_plat_begin() fills in where baton is, readies the console for the
+ * dump, and says what happens after the countdown ("Returning to the firmware", "Resetting");
+ * trap_plat_puts() is the dump's output; trap_plat_leave() does what begin said.
  */
 const char *trap_plat_begin(struct trap_place *where);
+void trap_plat_puts(const char *s);
 __attribute__((noreturn)) void trap_plat_leave(void);
 
 #endif

@@ -58,7 +58,13 @@ const char *trap_plat_begin(struct trap_place *w)
 	w->end = (uint64_t)(uintptr_t)__bss_start;
 	w->link = w->base;
 	w->elf = "build/bios/body.elf";
+	plat_highlight(false);
 	return "Resetting";
+}
+
+void trap_plat_puts(const char *s)
+{
+	plat_puts(s);
 }
 
 void trap_plat_leave(void)
