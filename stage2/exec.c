@@ -379,6 +379,18 @@ static int fill_real16(const struct load_plan *p, uint8_t *t, uint64_t tramp)
 	return 0;
 }
 
+/* How many bytes of file f the plan's pieces read, served segments' too. */
+static uint64_t plan_reads(const struct load_plan *p, int f)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < p->n_segs; i++)
+		for (int j = 0; j < p->seg[i].n_pieces; j++)
+			if (p->seg[i].piece[j].file == f)
+				n += p->seg[i].piece[j].len;
+	return n;
+}
+
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 {
 	int r = 0;
@@ -402,13 +414,15 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	/*
 	 * A file or a kernel bigger than memory is named as such, before anything is read, not
 	 * as a busy address or a failed allocation. A served segment (an initrd the EFI stub
-	 * asks for) takes memory too, the stub's.
+	 * asks for) takes memory too, the stub's. The file is named only when the plan reads all
+	 * of it (an initrd, a bzImage, an EFI image): an ELF file may be far bigger than the
+	 * segments it loads (debug info, an unstripped vmlinux), which the sum below counts.
 	 */
 	uint64_t need = 0;
 	ram_pages = plat_mem_total() / PAGE;
 	for (int i = 0; i < n_files; i++) {
 		uint64_t size = files[i].f ? files[i].f->size : 0;
-		if (size > ram_pages * PAGE)
+		if (size > ram_pages * PAGE && plan_reads(p, i) >= size)
 			return err_set(E_NOMEM,
 				       "%s %s is %llu MiB, more than the %llu MiB of memory this "
 				       "machine has",
