@@ -156,7 +156,7 @@ static int fill(struct lp_segment *s, struct exec_file *files, int n_files, uint
 			int r =
 			    exec_file_read(&files[pc->file], pc->off, pc->len, dst + pc->dst_off);
 			if (r) {
-				char tmp[200];
+				char tmp[ERR_MSG_MAX];
 				strlcpy_b(tmp, err_msg(), sizeof(tmp));
 				return err_set(r, "reading %s: %s", files[pc->file].path, tmp);
 			}
@@ -198,7 +198,7 @@ static int serve(void *ctx, uint64_t off, uint64_t len, void *buf)
 		int r = exec_file_read(&sv->files[pc->file], pc->off + (a - pc->dst_off), b - a,
 				       dst + (a - off));
 		if (r) {
-			char tmp[200];
+			char tmp[ERR_MSG_MAX];
 			strlcpy_b(tmp, err_msg(), sizeof(tmp));
 			return err_set(r, "reading %s: %s", sv->files[pc->file].path, tmp);
 		}

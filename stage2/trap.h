@@ -8,6 +8,12 @@
 #define TRAP_VECTORS 32
 #define TRAP_STACK   16384
 
+/* The operand of LGDT, LIDT, SGDT and SIDT in 64-bit mode (SDM vol. 3, 3.5.1, 6.10). */
+struct __attribute__((packed)) dtr {
+	uint16_t limit;
+	uint64_t base;
+};
+
 /* What trapstub.S saves, lowest address first: the registers it pushed, the vector, then the CPU's
  * frame: the error code (only for the vectors that have one), RIP, CS, RFLAGS, RSP, SS. */
 struct trap_frame {

@@ -14,11 +14,6 @@
 #include "platform.h"
 #include "trap.h"
 
-struct __attribute__((packed)) dtr {
-	uint16_t limit;
-	uint64_t base;
-};
-
 #define TSS_SEL	 0x38 /* entry.S's GDT */
 #define CODE_SEL 0x18
 

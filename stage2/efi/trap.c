@@ -17,11 +17,6 @@
 #include "platform.h"
 #include "trap.h"
 
-struct __attribute__((packed)) dtr {
-	uint16_t limit;
-	uint64_t base;
-};
-
 /*
  * Vectors the firmware's handlers keep: #VE (20, TDX guests), #HV and #VC (28, 29, AMD SEV-SNP
  * and SEV-ES guests), where the firmware emulates what the hypervisor may not see (port I/O,
