@@ -414,21 +414,24 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	/*
 	 * A file or a kernel bigger than memory is named as such, before anything is read, not
 	 * as a busy address or a failed allocation. A served segment (an initrd the EFI stub
-	 * asks for) takes memory too, the stub's. The file is named only when the plan reads all
-	 * of it (an initrd, a bzImage, an EFI image): an ELF file may be far bigger than the
-	 * segments it loads (debug info, an unstripped vmlinux), which the sum below counts.
+	 * asks for) takes memory too, the stub's. What counts is what the plan reads of a file:
+	 * all of an initrd, a bzImage or an EFI image, but only the segments of an ELF file,
+	 * which may be far bigger than memory (debug info: an unstripped vmlinux, xen-syms).
 	 */
 	uint64_t need = 0;
 	ram_pages = plat_mem_total() / PAGE;
 	for (int i = 0; i < n_files; i++) {
+		if (plan_reads(p, i) <= ram_pages * PAGE)
+			continue;
 		uint64_t size = files[i].f ? files[i].f->size : 0;
-		if (size > ram_pages * PAGE && plan_reads(p, i) >= size)
-			return err_set(E_NOMEM,
-				       "%s %s is %llu MiB, more than the %llu MiB of memory this "
-				       "machine has",
-				       i ? "initrd" : "kernel", files[i].path,
-				       (unsigned long long)((size + (1 << 20) - 1) >> 20),
-				       (unsigned long long)(ram_pages >> 8));
+		if (files[i].gz)
+			size = gz_size(files[i].gz); /* inflated: what is read */
+		return err_set(E_NOMEM,
+			       "%s %s is %llu MiB, more than the %llu MiB of memory this "
+			       "machine has",
+			       i ? "initrd" : "kernel", files[i].path,
+			       (unsigned long long)((size + (1 << 20) - 1) >> 20),
+			       (unsigned long long)(ram_pages >> 8));
 	}
 	for (int i = 0; i < p->n_segs; i++)
 		need += seg_pages(&p->seg[i]);
