@@ -96,6 +96,9 @@ $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 -include stage2/bios/build.mk
 -include $(wildcard bench/*/build.mk)
 
+# stage2/efi/mem.c and trap.c on fake boot services (GNU-EFI's headers, the firmware's calling convention).
+$(B)/host/tests/unit/test_efimem.o $(B)/host/tests/unit/test_efitrap.o: HOST_CFLAGS += -I$(EFIINC) -I$(EFIINC)/x86_64 \
+	-DGNU_EFI_USE_MS_ABI -DBATON_EFI
 unit: deps all $(UNIT_BINS) fetch
 	$(Q)for s in tests/unit/images*.sh; do bash $$s $(B)/test-images || exit 1; done
 	$(Q)bash tests/unit/run.sh $(UNIT_BINS)

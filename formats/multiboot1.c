@@ -41,43 +41,50 @@ struct mb1_priv {
 	struct elf_sections sec;
 };
 
-static int find_header(const struct lp_file *k, uint32_t *off)
+/*
+ * Scans for the header (spec 3.1.1: 4-aligned in the first 8 KiB): magic + flags + checksum is
+ * zero (3.1.2). A magic whose checksum is wrong is skipped, as GRUB does: the number may be any
+ * data. *bad gets the first such one that looks like a header (its flags are bits the spec
+ * defines), a damaged header that mb1_damaged names; else ~0u.
+ */
+static int find_header(const struct lp_file *k, uint32_t *off, uint32_t *bad)
 {
 	size_t end = MIN(k->head_len, (size_t)MB1_SEARCH);
 
+	*bad = ~0u;
 	for (size_t o = 0; o + 12 <= end; o += 4) {
 		const uint8_t *h = k->head + o;
-		/* spec 3.1.2: magic + flags + checksum is zero (mod 2^32). */
-		if (get32(h) == MB1_MAGIC && get32(h) + get32(h + 4) + get32(h + 8) == 0) {
+		if (get32(h) != MB1_MAGIC)
+			continue;
+		if (get32(h) + get32(h + 4) + get32(h + 8) == 0) {
 			*off = (uint32_t)o;
 			return 0;
 		}
+		if (*bad == ~0u && !(get32(h + 4) & ~(MB1_KNOWN | MB1_AOUT)))
+			*bad = (uint32_t)o;
 	}
 	return E_FORMAT;
 }
 
 static bool mb1_detect(const struct lp_file *k)
 {
-	uint32_t off;
+	uint32_t off, bad;
 
-	return !find_header(k, &off);
+	return !find_header(k, &off, &bad);
 }
 
-/* The magic where a header may be, with a checksum that does not add up (mb1_detect failed). */
+/* A header with a checksum that does not add up, and no valid one (mb1_detect failed). */
 static int mb1_damaged(const struct lp_file *k)
 {
-	size_t end = MIN(k->head_len, (size_t)MB1_SEARCH);
+	uint32_t off, bad;
 
-	for (size_t o = 0; o + 12 <= end; o += 4) {
-		const uint8_t *h = k->head + o;
-		if (get32(h) == MB1_MAGIC)
-			return err_set(
-			    E_FORMAT,
-			    "%s: its Multiboot header at offset 0x%zx has a bad checksum "
-			    "(magic + flags + checksum = 0x%x, not 0)",
-			    k->path, o, get32(h) + get32(h + 4) + get32(h + 8));
-	}
-	return 0;
+	if (!find_header(k, &off, &bad) || bad == ~0u)
+		return 0;
+	const uint8_t *h = k->head + bad;
+	return err_set(E_FORMAT,
+		       "%s: its Multiboot header at offset 0x%x has a bad checksum "
+		       "(magic + flags + checksum = 0x%x, not 0)",
+		       k->path, bad, get32(h) + get32(h + 4) + get32(h + 8));
 }
 
 /* spec 3.1.3 "The address fields of Multiboot header" (flag 16): they win over ELF. */
@@ -271,11 +278,11 @@ static void mb1_free(void *priv)
 static int mb1_plan(const struct lp_input *in, struct load_plan *p)
 {
 	const struct lp_file *k = &in->kernel;
-	uint32_t hoff;
+	uint32_t hoff, bad;
 	uint64_t entry = 0, end = 0;
 	int r;
 
-	if (find_header(k, &hoff))
+	if (find_header(k, &hoff, &bad))
 		return err_set(E_FORMAT,
 			       "%s: no Multiboot header with a valid checksum in the first "
 			       "8 KiB",

@@ -37,44 +37,52 @@ struct mb2_priv {
 	struct mb2_info mi;
 };
 
-static int find_header(const struct lp_file *k, uint32_t *off)
+/*
+ * Scans for the header (3.1.1: 8-aligned, all of it in the first 32 KiB): magic, architecture,
+ * header_length and checksum sum to zero (3.1.2). A magic whose checksum is wrong is skipped, as
+ * GRUB does: the number may be any data. *bad gets the first such one that looks like a header
+ * (architecture 0 or 4, a length that holds the 16 bytes and ends in the search area), a damaged
+ * header that mb2_damaged names; else ~0u.
+ */
+static int find_header(const struct lp_file *k, uint32_t *off, uint32_t *bad)
 {
 	size_t end = MIN(k->head_len, (size_t)MB2_SEARCH);
 
+	*bad = ~0u;
 	for (size_t o = 0; o + 16 <= end; o += 8) {
 		const uint8_t *h = k->head + o;
-		/* 3.1.2: magic, architecture, header_length, checksum summing to zero. */
-		if (get32(h) == MB2_MAGIC &&
-		    get32(h) + get32(h + 4) + get32(h + 8) + get32(h + 12) == 0) {
+		if (get32(h) != MB2_MAGIC)
+			continue;
+		if (get32(h) + get32(h + 4) + get32(h + 8) + get32(h + 12) == 0) {
 			*off = (uint32_t)o;
 			return 0;
 		}
+		uint32_t arch = get32(h + 4), len = get32(h + 8);
+		if (*bad == ~0u && (arch == 0 || arch == 4) && len >= 16 && len <= MB2_SEARCH - o)
+			*bad = (uint32_t)o;
 	}
 	return E_FORMAT;
 }
 
 static bool mb2_detect(const struct lp_file *k)
 {
-	uint32_t off;
+	uint32_t off, bad;
 
-	return !find_header(k, &off);
+	return !find_header(k, &off, &bad);
 }
 
-/* The magic where a header may be, with a checksum that does not add up (mb2_detect failed). */
+/* A header with a checksum that does not add up, and no valid one (mb2_detect failed). */
 static int mb2_damaged(const struct lp_file *k)
 {
-	size_t end = MIN(k->head_len, (size_t)MB2_SEARCH);
+	uint32_t off, bad;
 
-	for (size_t o = 0; o + 16 <= end; o += 8) {
-		const uint8_t *h = k->head + o;
-		if (get32(h) == MB2_MAGIC)
-			return err_set(
-			    E_FORMAT,
-			    "%s: its Multiboot 2 header at offset 0x%zx has a bad checksum "
-			    "(magic + architecture + length + checksum = 0x%x, not 0)",
-			    k->path, o, get32(h) + get32(h + 4) + get32(h + 8) + get32(h + 12));
-	}
-	return 0;
+	if (!find_header(k, &off, &bad) || bad == ~0u)
+		return 0;
+	const uint8_t *h = k->head + bad;
+	return err_set(E_FORMAT,
+		       "%s: its Multiboot 2 header at offset 0x%x has a bad checksum "
+		       "(magic + architecture + length + checksum = 0x%x, not 0)",
+		       k->path, bad, get32(h) + get32(h + 4) + get32(h + 8) + get32(h + 12));
 }
 
 static const char *tag_name(uint32_t t)
@@ -340,11 +348,11 @@ static int mb2_plan(const struct lp_input *in, struct load_plan *p)
 {
 	const struct lp_file *k = &in->kernel;
 	struct mb2_hdr h;
-	uint32_t off;
+	uint32_t off, bad;
 	uint64_t entry = 0, lo = 0, hi = 0;
 	int r;
 
-	if (find_header(k, &off))
+	if (find_header(k, &off, &bad))
 		return err_set(E_FORMAT,
 			       "%s: no Multiboot 2 header with a valid checksum in the "
 			       "first 32 KiB",

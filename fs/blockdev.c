@@ -191,16 +191,24 @@ int vol_read_meta(struct volume *v, uint64_t off, size_t len, void *buf)
 	return 0;
 }
 
-/* Drops the cached chunks holding any of blocks [lba, lba + count) of dev. */
-static void cache_forget(struct blockdev *dev, uint64_t lba, uint64_t count)
+/*
+ * Drops the cached chunks of dev (of every device when NULL) that hold any of blocks
+ * [lba, lba + count): the ones a write changes, or all of them.
+ */
+static void cache_drop(struct blockdev *dev, uint64_t lba, uint64_t count)
 {
-	uint32_t per = chunk_size(dev) / dev->block_size;
-
 	for (int i = 0; cache && i < CACHE_N; i++) {
 		struct chunk *c = &cache[i];
-		if (c->dev != dev || c->idx * per >= lba + count || (c->idx + 1) * per <= lba)
+		if (dev && c->dev != dev)
 			continue;
-		c->dev = NULL;
+		if (c->dev) {
+			uint64_t per = chunk_size(c->dev) / c->dev->block_size;
+			uint64_t first = c->idx * per; /* the chunk's first block */
+			if (first >= lba ? first - lba >= count : lba - first >= per)
+				continue;
+		}
+		mem_free(c->data);
+		memset(c, 0, sizeof(*c));
 		if (cache_last == c)
 			cache_last = NULL;
 	}
@@ -217,7 +225,7 @@ int blockdev_write(struct blockdev *dev, uint64_t lba, uint64_t count, const voi
 		return err_set(E_UNSUPP, "%s is read-only", dev->name);
 	if (!count)
 		return 0;
-	cache_forget(dev, lba, count);
+	cache_drop(dev, lba, count);
 	return dev->write(dev, lba, count, buf);
 }
 
@@ -237,13 +245,7 @@ int vol_write(struct volume *v, uint64_t off, uint64_t len, const void *buf)
 
 void meta_cache_drop(struct blockdev *dev)
 {
-	for (int i = 0; cache && i < CACHE_N; i++) {
-		if (dev && cache[i].dev != dev)
-			continue;
-		mem_free(cache[i].data);
-		memset(&cache[i], 0, sizeof(cache[i]));
-	}
-	cache_last = NULL;
+	cache_drop(dev, 0, UINT64_MAX);
 }
 
 /* UEFI spec appendix A: the first three fields are little-endian, the last two byte strings. */

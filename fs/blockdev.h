@@ -67,6 +67,8 @@ int vol_write(struct volume *v, uint64_t off, uint64_t len, const void *buf);
  * for file data.
  */
 int vol_read_meta(struct volume *v, uint64_t off, size_t len, void *buf);
+/* Drops (and frees) the cached blocks of dev, or of every device when NULL. A write through
+ * blockdev_write() drops the ones it changes by itself. */
 void meta_cache_drop(struct blockdev *dev);
 
 /* Formats a GUID in its canonical text form (36 chars + NUL). */

@@ -99,6 +99,7 @@ enum {
 	E_UNSUPP = -7,	/* valid but not supported */
 	E_CORRUPT = -8, /* on-disk structure inconsistent */
 };
+#define ERR_MSG_MAX 256 /* err_msg()'s buffer, its NUL included */
 int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *err_msg(void);
 const char *err_name(int code);

@@ -25,7 +25,7 @@ size_t strlcpy_b(char *dst, const char *src, size_t n)
 	return len;
 }
 
-static char err_buf[256];
+static char err_buf[ERR_MSG_MAX];
 
 int err_set(int code, const char *fmt, ...)
 {

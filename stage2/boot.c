@@ -50,7 +50,7 @@ static bool mentions(const char *msg, const char *s)
  */
 static int name_file(int r, const char *what, const char *path, const char *vpath)
 {
-	char tmp[200]; /* err_msg() is the buffer err_set() writes */
+	char tmp[ERR_MSG_MAX]; /* err_msg() is the buffer err_set() writes */
 	const char *m = err_msg();
 	size_t vl = vpath ? strlen(vpath) : 0;
 
@@ -115,7 +115,8 @@ int boot_entry(const struct cfg_entry *e, struct bvol *cfgvol)
 		r = volumes_open(paths[nf], cfgvol, &files[nf].f, &bv, &files[nf].vpath);
 		if (r) {
 			if (r == E_NOENT) {
-				char why[160]; /* err_msg() is the buffer err_set() writes */
+				/* err_msg() is the buffer err_set() writes */
+				char why[ERR_MSG_MAX];
 				strlcpy_b(why, err_msg(), sizeof(why));
 				err_set(r, "%s %s not found (%s)", nf ? "initrd" : "kernel",
 					paths[nf], why);

@@ -156,7 +156,7 @@ static int fill(struct lp_segment *s, struct exec_file *files, int n_files, uint
 			int r =
 			    exec_file_read(&files[pc->file], pc->off, pc->len, dst + pc->dst_off);
 			if (r) {
-				char tmp[200];
+				char tmp[ERR_MSG_MAX];
 				strlcpy_b(tmp, err_msg(), sizeof(tmp));
 				return err_set(r, "reading %s: %s", files[pc->file].path, tmp);
 			}
@@ -198,7 +198,7 @@ static int serve(void *ctx, uint64_t off, uint64_t len, void *buf)
 		int r = exec_file_read(&sv->files[pc->file], pc->off + (a - pc->dst_off), b - a,
 				       dst + (a - off));
 		if (r) {
-			char tmp[200];
+			char tmp[ERR_MSG_MAX];
 			strlcpy_b(tmp, err_msg(), sizeof(tmp));
 			return err_set(r, "reading %s: %s", sv->files[pc->file].path, tmp);
 		}
@@ -379,6 +379,18 @@ static int fill_real16(const struct load_plan *p, uint8_t *t, uint64_t tramp)
 	return 0;
 }
 
+/* How many bytes of file f the plan's pieces read, served segments' too. */
+static uint64_t plan_reads(const struct load_plan *p, int f)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < p->n_segs; i++)
+		for (int j = 0; j < p->seg[i].n_pieces; j++)
+			if (p->seg[i].piece[j].file == f)
+				n += p->seg[i].piece[j].len;
+	return n;
+}
+
 int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 {
 	int r = 0;
@@ -402,19 +414,24 @@ int exec_plan(struct load_plan *p, struct exec_file *files, int n_files)
 	/*
 	 * A file or a kernel bigger than memory is named as such, before anything is read, not
 	 * as a busy address or a failed allocation. A served segment (an initrd the EFI stub
-	 * asks for) takes memory too, the stub's.
+	 * asks for) takes memory too, the stub's. What counts is what the plan reads of a file:
+	 * all of an initrd, a bzImage or an EFI image, but only the segments of an ELF file,
+	 * which may be far bigger than memory (debug info: an unstripped vmlinux, xen-syms).
 	 */
 	uint64_t need = 0;
 	ram_pages = plat_mem_total() / PAGE;
 	for (int i = 0; i < n_files; i++) {
+		if (plan_reads(p, i) <= ram_pages * PAGE)
+			continue;
 		uint64_t size = files[i].f ? files[i].f->size : 0;
-		if (size > ram_pages * PAGE)
-			return err_set(E_NOMEM,
-				       "%s %s is %llu MiB, more than the %llu MiB of memory this "
-				       "machine has",
-				       i ? "initrd" : "kernel", files[i].path,
-				       (unsigned long long)((size + (1 << 20) - 1) >> 20),
-				       (unsigned long long)(ram_pages >> 8));
+		if (files[i].gz)
+			size = gz_size(files[i].gz); /* inflated: what is read */
+		return err_set(E_NOMEM,
+			       "%s %s is %llu MiB, more than the %llu MiB of memory this "
+			       "machine has",
+			       i ? "initrd" : "kernel", files[i].path,
+			       (unsigned long long)((size + (1 << 20) - 1) >> 20),
+			       (unsigned long long)(ram_pages >> 8));
 	}
 	for (int i = 0; i < p->n_segs; i++)
 		need += seg_pages(&p->seg[i]);

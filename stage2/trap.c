@@ -5,8 +5,9 @@
  * to find the fault (the vector, error code, RIP and where it lies in baton's ELF file for
  * addr2line, the control registers, every general register), counts 10 s down visibly, and
  * leaves as the platform says (UEFI: back to the firmware, or a reset; BIOS: a reset). Output is
- * con_printf(): snfmt into a buffer on this stack (baton's own, see trapstub.S), then
- * plat_puts(); neither takes the heap or a lock on either platform.
+ * snfmt into a buffer on this stack (baton's own, see trapstub.S), then trap_plat_puts(): the
+ * console where the platform can still use it (UEFI: not above TPL_NOTIFY), else the serial
+ * port by its registers; neither takes the heap.
  */
 #include "trap.h"
 #include "platform.h"
@@ -24,6 +25,17 @@ static const char reg_names[] =
     "RIPRSPRFLCS SS CR2CR0CR3CR4RAXRBXRCXRDXRSIRDIRBPR8 R9 R10R11R12R13R14R15";
 
 volatile int trap_depth; /* trapstub.S reads it too */
+
+static void __attribute__((format(printf, 1, 2))) out(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnfmt(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	trap_plat_puts(buf);
+}
 
 void trap_handler(struct trap_frame *f)
 {
@@ -60,29 +72,27 @@ void trap_handler(struct trap_frame *f)
 	struct trap_place w = {0};
 	const char *how = trap_plat_begin(&w);
 
-	plat_highlight(false);
-	con_printf("\n\nbaton: CPU exception %u (%s)", v,
-		   v < 22 && names[v][0] ? names[v] : "reserved");
+	out("\n\nbaton: CPU exception %u (%s)", v, v < 22 && names[v][0] ? names[v] : "reserved");
 	if (err)
-		con_printf(", error code 0x%llx", (unsigned long long)code);
-	con_printf("\n");
+		out(", error code 0x%llx", (unsigned long long)code);
+	out("\n");
 	for (int i = 0; i < 24; i++)
-		con_printf("%.3s %016llx%s", reg_names + 3 * i, (unsigned long long)r[i],
-			   i % 3 == 2 ? "\n" : "  ");
+		out("%.3s %016llx%s", reg_names + 3 * i, (unsigned long long)r[i],
+		    i % 3 == 2 ? "\n" : "  ");
 	if (r[0] >= w.base && r[0] < w.end)
-		con_printf("baton is at 0x%llx; RIP - base = 0x%llx (addr2line -e %s 0x%llx)\n",
-			   (unsigned long long)w.base, (unsigned long long)(r[0] - w.base), w.elf,
-			   (unsigned long long)(r[0] - w.base + w.link));
+		out("baton is at 0x%llx; RIP - base = 0x%llx (addr2line -e %s 0x%llx)\n",
+		    (unsigned long long)w.base, (unsigned long long)(r[0] - w.base), w.elf,
+		    (unsigned long long)(r[0] - w.base + w.link));
 	else
-		con_printf("RIP is outside baton (0x%llx-0x%llx)\n", (unsigned long long)w.base,
-			   (unsigned long long)w.end);
-	con_printf("%s in 10 s:", how);
+		out("RIP is outside baton (0x%llx-0x%llx)\n", (unsigned long long)w.base,
+		    (unsigned long long)w.end);
+	out("%s in 10 s:", how);
 	for (int s = 10; s > 0; s--) {
-		con_printf(" %d", s);
+		out(" %d", s);
 		for (uint64_t t = plat_time_us(); plat_time_us() - t < 1000000;)
 			;
 	}
-	con_printf("\n");
+	out("\n");
 	trap_plat_leave();
 }
 

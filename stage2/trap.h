@@ -8,6 +8,12 @@
 #define TRAP_VECTORS 32
 #define TRAP_STACK   16384
 
+/* The operand of LGDT, LIDT, SGDT and SIDT in 64-bit mode (SDM vol. 3, 3.5.1, 6.10). */
+struct __attribute__((packed)) dtr {
+	uint16_t limit;
+	uint64_t base;
+};
+
 /* What trapstub.S saves, lowest address first: the registers it pushed, the vector, then the CPU's
  * frame: the error code (only for the vectors that have one), RIP, CS, RFLAGS, RSP, SS. */
 struct trap_frame {
@@ -34,10 +40,12 @@ struct trap_place {
 };
 
 /*
- * The platform's part. trap_plat_begin() fills in where baton is and says what happens after
- * the countdown ("Returning to the firmware", "Resetting"); trap_plat_leave() does it.
+ * The platform's part. trap_plat_begin() fills in where baton is, readies the console for the
+ * dump, and says what happens after the countdown ("Returning to the firmware", "Resetting");
+ * trap_plat_puts() is the dump's output; trap_plat_leave() does what begin said.
  */
 const char *trap_plat_begin(struct trap_place *where);
+void trap_plat_puts(const char *s);
 __attribute__((noreturn)) void trap_plat_leave(void);
 
 #endif

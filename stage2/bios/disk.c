@@ -18,14 +18,11 @@ static struct blockdev *disks[MAX_DISKS];
 static int n_disks;
 
 /*
- * Reads go through the 64 KiB buffer below 1 MiB (INT 13h takes a real-mode address), at most
- * 127 sectors a call, each retried after a controller reset (AH=00h) as the BIOS's own boot
- * code does: floppies and CDs spin up on the first read.
- */
-/*
- * One EDD 3.0 extended transfer of n sectors at lba through the low buffer: AH=42h reads,
- * AH=43h writes (AL = 0, no verify: fs_rewrite reads back and compares). A failure resets the
- * drive (AH=00h) and tries again, three times in all.
+ * One EDD 3.0 extended transfer of n sectors at lba (at most 127) through the 64 KiB buffer
+ * below 1 MiB, since INT 13h takes a real-mode address: AH=42h reads, AH=43h writes (AL = 0, no
+ * verify: fs_rewrite reads back and compares). A failure resets the drive (AH=00h) and tries
+ * again, three times in all, as the BIOS's own boot code does: floppies and CDs spin up on the
+ * first read.
  */
 static int edd_transfer(struct blockdev *dev, uint8_t ah, uint64_t lba, uint32_t n)
 {

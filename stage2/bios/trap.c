@@ -14,11 +14,6 @@
 #include "platform.h"
 #include "trap.h"
 
-struct __attribute__((packed)) dtr {
-	uint16_t limit;
-	uint64_t base;
-};
-
 #define TSS_SEL	 0x38 /* entry.S's GDT */
 #define CODE_SEL 0x18
 
@@ -58,7 +53,13 @@ const char *trap_plat_begin(struct trap_place *w)
 	w->end = (uint64_t)(uintptr_t)__bss_start;
 	w->link = w->base;
 	w->elf = "build/bios/body.elf";
+	plat_highlight(false);
 	return "Resetting";
+}
+
+void trap_plat_puts(const char *s)
+{
+	plat_puts(s);
 }
 
 void trap_plat_leave(void)

@@ -258,12 +258,16 @@ int plat_exit_firmware(struct bootenv *env)
 
 	EFI_STATUS st = EFI_INVALID_PARAMETER;
 	bool tried = false;
-	plat_traps(false); /* the firmware's IDT, GDT and TR back before it is left */
 	for (int tries = 0; tries < 16 && st != EFI_SUCCESS; tries++) {
 		size = cap;
 		st = efi_bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key, &dsize, &ver);
 		if (st != EFI_SUCCESS)
 			break;
+		/*
+		 * The firmware's IDT, GDT and TR back before it is left, and only now: a failed
+		 * GetMemoryMap above goes back to the menu with baton's handlers still on.
+		 */
+		plat_traps(false);
 		/* EFI_INVALID_PARAMETER: the map changed since GetMemoryMap; fetch it again. */
 		st = efi_bs->ExitBootServices(efi_image, key);
 		tried = true;

@@ -17,11 +17,6 @@
 #include "platform.h"
 #include "trap.h"
 
-struct __attribute__((packed)) dtr {
-	uint16_t limit;
-	uint64_t base;
-};
-
 /*
  * Vectors the firmware's handlers keep: #VE (20, TDX guests), #HV and #VC (28, 29, AMD SEV-SNP
  * and SEV-ES guests), where the firmware emulates what the hypervisor may not see (port I/O,
@@ -104,6 +99,11 @@ void plat_traps(bool enable)
  * was inside a notification or held a lock (its locks raise the TPL), and Exit would jump away
  * from that half-done work. Then ResetSystem is the only clean way. The TPL is read by raising
  * it to TPL_HIGH_LEVEL and restoring it (UEFI 7.1).
+ *
+ * The dump: the console protocols may be called at TPL_NOTIFY and below (UEFI 7.1, table
+ * "TPL Restrictions"), so there it goes where baton's messages go (ConOut, and the serial port
+ * as configured); above, ConOut's driver may be the code that was interrupted, so the dump goes
+ * to the serial port by its registers alone.
  */
 const char *trap_plat_begin(struct trap_place *w)
 {
@@ -113,7 +113,17 @@ const char *trap_plat_begin(struct trap_place *w)
 	w->elf = "build/BOOTX64.so";
 	trap_tpl = efi_bs->RaiseTPL(TPL_HIGH_LEVEL);
 	efi_bs->RestoreTPL(trap_tpl);
+	if (trap_tpl <= TPL_NOTIFY)
+		plat_highlight(false);
 	return trap_tpl <= TPL_APPLICATION ? "Returning to the firmware" : "Resetting";
+}
+
+void trap_plat_puts(const char *s)
+{
+	if (trap_tpl <= TPL_NOTIFY)
+		plat_puts(s);
+	else
+		plat_serial_puts(s);
 }
 
 void trap_plat_leave(void)

@@ -13,7 +13,8 @@
 # root_missing, config_syntax_error, no_config (and their bios_ variants).
 
 BAD_CASES="bad_gpt_backup bad_fat_loop bad_fat_range bad_ext4_depth bad_ext4_magic bad_iso_symloop
-	bad_empty_kernel bad_elf_class bad_mb1_sum bad_initrd_huge bad_kernel_huge bad_read_error
+	bad_empty_kernel bad_elf_class bad_mb1_sum bad_initrd_huge bad_kernel_huge bad_kernel_huge_elf
+	bad_read_error
 	bad_io_error bad_volume_missing bad_no_fs bad_kernel_dir bad_chainload"
 CASES="$CASES $BAD_CASES $(for c in $BAD_CASES; do printf 'bios_%s ' "$c"; done)
 	bios_bad_mb2_required bios_root_missing bios_bad_efi_app"
@@ -86,13 +87,15 @@ case_bad_fat_range() {
 }
 
 # An ext4 superfloppy (hd1, 8 MiB, made by mke2fs -d): the conformance kernel, and 300 MiB
-# sparse files (holes: a few blocks on the disk), one of them that kernel padded.
+# sparse files (holes: a few blocks on the disk), two of them that kernel and the ELF64 smoke
+# kernel padded.
 ext_disk() { # DIR
 	local t=$1/tree
 	mkdir -p "$t"
 	cp "$out/base/k/linux64.bzImage" "$t/"
 	cp "$t/linux64.bzImage" "$t/bigk.bzImage"
-	truncate -s 300M "$t/bigk.bzImage" "$t/big.img"
+	cp "$out/base/k/smoke-elf64.elf" "$t/bigk.elf"
+	truncate -s 300M "$t/bigk.bzImage" "$t/big.img" "$t/bigk.elf"
 	mke2fs -q -F -t ext4 -L BADEXT -d "$t" "$1/ext.img" 8M >/dev/null
 	rm -rf "$t"
 }
@@ -149,6 +152,15 @@ case_bad_kernel_huge() {
 	bad_case "$1" "huge kernel" "  kernel (hd1)/bigk.bzImage" \
 		'kernel \(hd1\)/bigk.bzImage is 300 MiB, more than the [0-9]+ MiB of memory this machine has' \
 		-D "$1/ext.img" -m 256
+}
+
+# An ELF kernel file of 300 MiB whose PT_LOADs are a few KiB (the rest is like the debug info
+# of an unstripped vmlinux or xen-syms), on a 256 MiB machine: only what it loads must fit.
+case_bad_kernel_huge_elf() {
+	ext_disk "$1"
+	printf 'timeout 0\nentry big ELF\n  kernel (hd1)/bigk.elf\n' >"$1/baton.cfg"
+	args=(-x -t 60 -f 'error: cannot boot' -s 'BATON-SMOKE elf64 OK: higher half|'
+		-D "$1/ext.img" -m 256)
 }
 
 # A disk image cut short of what its partition table says (an image of a bigger disk): the

@@ -295,6 +295,34 @@ static void test_damaged(void **state)
 	expect_no_format(&in.kernel, "is not a kernel baton recognises");
 }
 
+/*
+ * The magic numbers where no header is (data that happens to hold them) are skipped, as GRUB
+ * does: only a magic whose flags look like a header's is named as a damaged header.
+ */
+static void test_stray_magic(void **state)
+{
+	struct lp_input in = input(elf32(3), 0);
+
+	/* A stray magic before the real header: the header is found. */
+	put32(img + 0x100, 0x1BADB002), put32(img + 0x104, 0xdeadbeef);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_multiboot1);
+	/* A plain ELF with stray magics, Multiboot 1's and 2's: booted as the ELF. */
+	memset(img + HOFF, 0, 12);
+	put32(img + 0x108, 0xE85250D6), put32(img + 0x10c, 0x1234);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_elf);
+	/* A Multiboot 2 magic whose length runs past 32 KiB is no header either. */
+	put32(img + 0x10c, 0), put32(img + 0x110, 0x8000);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_elf);
+	/* A damaged header after a stray magic: the header's offset is named, not the magic's. */
+	elf32(3);
+	put32(img + 0x100, 0x1BADB002), put32(img + 0x104, 0xdeadbeef);
+	put32(img + HOFF + 8, get32(img + HOFF + 8) + 1);
+	expect_no_format(&in.kernel, "Multiboot header at offset 0x200 has a bad checksum");
+	/* The a.out kludge's flag is one a header may have. */
+	put32(img + HOFF + 4, 3 | (1u << 16));
+	expect_no_format(&in.kernel, "Multiboot header at offset 0x200 has a bad checksum");
+}
+
 /* ELF64 linked higher-half: entered at the virtual e_entry, each PT_LOAD mapped. */
 static void test_plain_elf64(void **state)
 {
@@ -428,11 +456,11 @@ static void test_video_request(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_elf_plan),	  cmocka_unit_test(test_header_rules),
-	    cmocka_unit_test(test_elf_errors),	  cmocka_unit_test(test_aout_kludge),
-	    cmocka_unit_test(test_plain_elf32),	  cmocka_unit_test(test_plain_elf64),
-	    cmocka_unit_test(test_damaged),	  cmocka_unit_test(test_pvh),
-	    cmocka_unit_test(test_video_request),
+	    cmocka_unit_test(test_elf_plan),	cmocka_unit_test(test_header_rules),
+	    cmocka_unit_test(test_elf_errors),	cmocka_unit_test(test_aout_kludge),
+	    cmocka_unit_test(test_plain_elf32), cmocka_unit_test(test_plain_elf64),
+	    cmocka_unit_test(test_damaged),	cmocka_unit_test(test_stray_magic),
+	    cmocka_unit_test(test_pvh),		cmocka_unit_test(test_video_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,6 +103,33 @@ static void test_damaged_header(void **state)
 	expect_err(&in, E_FORMAT, "valid checksum");
 }
 
+/*
+ * Magic numbers where no header is are skipped, as GRUB does: a Multiboot 1 kernel or a header
+ * found further on is not refused for them; a damaged header after one is named by its offset.
+ */
+static void test_stray_magic(void **state)
+{
+	elf();
+	struct lp_input in = input(close_header(), false);
+
+	/* Before the header: a wrong architecture, a short length, one past 32 KiB. */
+	put32(img + 0x40, 0xE85250D6), put32(img + 0x44, 3), put32(img + 0x48, 16);
+	put32(img + 0x60, 0xE85250D6), put32(img + 0x68, 8);
+	put32(img + 0x80, 0xE85250D6), put32(img + 0x88, 0x8000 - 0x80 + 8);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_multiboot2);
+	/* The same with no Multiboot 2 header but a Multiboot 1 one: a Multiboot 1 kernel. */
+	memset(img + HOFF, 0, 16);
+	put32(img + 0x800, 0x1BADB002), put32(img + 0x808, (uint32_t)-0x1BADB002);
+	assert_ptr_equal(format_find(&in.kernel, NULL), &format_multiboot1);
+	/* A damaged header after the stray magics: named by its own offset. */
+	elf();
+	in = input(close_header(), false);
+	put32(img + 0x40, 0xE85250D6), put32(img + 0x44, 3), put32(img + 0x48, 16);
+	put32(img + HOFF + 12, get32(img + HOFF + 12) ^ 0x100);
+	assert_null(format_find(&in.kernel, NULL));
+	assert_non_null(strstr(err_msg(), "Multiboot 2 header at offset 0x100 has a bad checksum"));
+}
+
 static void test_plan_and_info(void **state)
 {
 	elf();
@@ -389,6 +416,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_and_info),    cmocka_unit_test(test_required_tags),
 	    cmocka_unit_test(test_efi_bs_and_reloc), cmocka_unit_test(test_gzip),
 	    cmocka_unit_test(test_video_request),    cmocka_unit_test(test_damaged_header),
+	    cmocka_unit_test(test_stray_magic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
