@@ -62,17 +62,13 @@ EFI_CFLAGS = -nostdinc -isystem $(GCCINC) $(INCS) -I$(EFIINC) -I$(EFIINC)/x86_64
 	-std=gnu11 -Os -g -Wall -Wextra -Wno-unused-parameter -MMD -MP -fpic -fshort-wchar \
 	-mno-red-zone -mgeneral-regs-only -ffreestanding -fno-stack-protector -fno-stack-check \
 	-fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
-	-DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO -fvisibility=hidden \
-	-ffunction-sections -fdata-sections
+	-DGNU_EFI_USE_MS_ABI -DBATON_EFI -DZ_SOLO -fvisibility=hidden
 # The shared object's sections that make a PE32+ EFI application (subsystem 10); no COFF symbol
 # table (nothing reads it: debug with build/BOOTX64.so).
 EFI_PE := objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --strip-all --target efi-app-x86_64 --subsystem=10
-# Unused functions and data are dropped (--gc-sections); GNU-EFI's linker script, made at build
-# time, keeps crt0's .reloc, which the firmware needs to see the image as relocatable.
-EFI_LDS := $(B)/efi/elf_x86_64_efi.lds
-EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
-	-T $(EFI_LDS) /usr/lib/crt0-efi-x86_64.o
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+	-T /usr/lib/elf_x86_64_efi.lds /usr/lib/crt0-efi-x86_64.o
 ZLIB_SRCS := inflate.c inftrees.c inffast.c adler32.c crc32.c zutil.c
 STAGE2_SRCS := $(wildcard stage2/*.c stage2/efi/*.c) lib/string.c $(CORE_SRCS)
 STAGE2_ASM  := $(wildcard stage2/*.S stage2/efi/*.S)
@@ -88,11 +84,8 @@ $(B)/efi/%.o: %.S
 $(B)/efi/zlib/%.o: $(ZLIB)/.done
 	@mkdir -p $(dir $@)
 	$(Q)gcc $(EFI_CFLAGS) -w -c $(ZLIB)/$*.c -o $@
-$(EFI_LDS): /usr/lib/elf_x86_64_efi.lds
-	@mkdir -p $(dir $@)
-	$(Q)sed 's/\*(\.reloc)/KEEP(*(.reloc))/' $< >$@
-$(B)/BOOTX64.so: $(EFI_OBJS) $(EFI_LDS)
-	$(Q)ld $(EFI_LDFLAGS) $(EFI_OBJS) -o $@ -L/usr/lib -lgnuefi
+$(B)/BOOTX64.so: $(EFI_OBJS)
+	$(Q)ld $(EFI_LDFLAGS) $^ -o $@ -L/usr/lib -lgnuefi
 $(B)/BOOTX64.EFI: $(B)/BOOTX64.so
 	$(Q)$(EFI_PE) $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
