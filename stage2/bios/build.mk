@@ -1,5 +1,5 @@
 # build.mk: the BIOS stage2: build/bios-gap.bin (the gap part) and build/bios.bin (the body file), with one build id.
-BIOS_CFLAGS := -m64 -Os --param=min-pagesize=0 -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
+BIOS_CFLAGS := -m64 -Os -ffunction-sections -fdata-sections --param=min-pagesize=0 -ffreestanding -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-builtin -nostdlib -Wall -Wextra \
 	-Wno-unused-parameter -std=gnu11 $(INCS) -Istage2/bios -I$(ZLIB) -DZ_SOLO -DBATON_BIOS
 # The core, formats, filesystems and config are the UEFI build's sources, compiled for BIOS.
@@ -25,7 +25,7 @@ $(B)/bios/gap.o: stage2/bios/gap.S stage2/bios/gap.h stage1/rm16.inc
 	$(Q)gcc -m32 -Istage1 -Istage2/bios -c $< -o $@
 # The body and the gap part get the same build id: the body's SHA-256 (id field zero), 8 bytes.
 $(B)/bios.bin $(B)/bios-gap.bin &: $(BIOS_OBJS) $(B)/bios/gap.o stage2/bios/stage2.ld stage2/bios/gap.ld mk/buildid.py
-	$(Q)ld -m elf_x86_64 --no-warn-rwx-segments -T stage2/bios/stage2.ld $(BIOS_OBJS) -o $(B)/bios/body.elf
+	$(Q)ld -m elf_x86_64 --no-warn-rwx-segments --gc-sections -T stage2/bios/stage2.ld $(BIOS_OBJS) -o $(B)/bios/body.elf
 	$(Q)objcopy -O binary $(B)/bios/body.elf $(B)/bios/body.raw
 	$(Q)ld -m elf_i386 -T stage2/bios/gap.ld $(B)/bios/gap.o -o $(B)/bios/gap.elf
 	$(Q)objcopy -O binary $(B)/bios/gap.elf $(B)/bios/gap.raw
