@@ -1,5 +1,6 @@
-# cases_config.sh: QEMU cases for the config language: include, submenu, id, serial, console, and
-# bad configs (each names its file and line, and a good entry still boots).
+# cases_config.sh: QEMU cases for the config language: include, submenu, id, serial, console,
+# UTF-8 in paths and command lines, bad configs (each names its file and line, and a good entry
+# still boots).
 # shellcheck shell=bash
 # args is read by tests.sh, which sources this file.
 # shellcheck disable=SC2034
@@ -7,7 +8,7 @@
 CASES="$CASES cfg_include_submenu bios_cfg_include_submenu
 	cfg_console_serial bios_cfg_serial_com2 bios_cfg_console_screen bad_cfg_include_loop bios_bad_cfg_include_loop
 	bad_cfg_include_missing bios_bad_cfg_include_missing bad_cfg_submenu_unclosed
-	bios_bad_cfg_submenu_unclosed"
+	bios_bad_cfg_submenu_unclosed cfg_utf8_chainload"
 
 # put_file DIR PATH: stdin becomes PATH on the test disk's ESP (baton.cfg's volume).
 put_file() {
@@ -78,6 +79,21 @@ case_bios_cfg_console_screen() {
 	} >"$1/baton.cfg"
 	bios_install "$1"
 	args=(-B -x -t 90 -f "Booting 'good'|baton.cfg:")
+}
+
+# UTF-8 in an EFI application's path and command line reaches it as UTF-16 (UEFI 9.1 LoadOptions,
+# 10.3.5.4 File Path): efiapp compares expect.path (from its load options) with its File Path
+# node and opens that file on its volume. Widened byte by byte, "é" would be "Ã©" in both, and
+# no such file exists.
+case_cfg_utf8_chainload() {
+	LC_ALL=C.UTF-8 put_file "$1" "/k/Café.efi" <"$B/kernels/efiapp.efi"
+	{
+		printf 'timeout 30\nentry app\n  kernel /k/Café.efi\n'
+		printf '  cmdline expect.path=\\k\\Café.efi text=é€\n'
+		good_entry good
+	} >"$1/baton.cfg"
+	args=(-x -t 120 -s "Booting 'app' in|\r" -s 'BATON-EFIAPP done: [0-9]+ passed, 0 failed|'
+		-s "choose what to boot|$DOWN" -s "> good|\r" -f 'FAIL: ')
 }
 
 # A bad config: MESSAGE on serial, then the menu: Down to the good entry (the first one would
