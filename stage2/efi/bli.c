@@ -72,8 +72,20 @@ int plat_bli_get(const char *name, char *buf, size_t size)
 
 	name16(name, n16);
 	EFI_STATUS st = efi_st->RuntimeServices->GetVariable(n16, &bli_guid, &attrs, &len, v);
-	if (st != EFI_SUCCESS)
-		return err_set(E_NOENT, "no %s (%s)", name, efi_status_str(st));
+	if (st == EFI_NOT_FOUND)
+		return err_set(E_NOENT, "no %s", name);
+	if (st != EFI_SUCCESS) {
+		/*
+		 * There but unreadable: bigger than any name (EFI_BUFFER_TOO_SMALL) or a device
+		 * error. BLI: a one-shot variable is "removed ... after being read"; the caller
+		 * deletes what it read, so one that cannot be read goes here, or it would stay
+		 * for every boot after.
+		 */
+		size_t nl = strlen(name);
+		if (nl >= 7 && !strcmp(name + nl - 7, "OneShot"))
+			plat_bli_del(name);
+		return err_set(E_FORMAT, "%s cannot be read (%s)", name, efi_status_str(st));
+	}
 	v[len / sizeof(CHAR16)] = 0; /* terminated even when the OS wrote no NUL */
 	return (int)utf16_to_utf8(v, len / sizeof(CHAR16), buf, size);
 }
