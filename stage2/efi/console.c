@@ -156,6 +156,10 @@ void plat_console_size(int *cols, int *rows)
 	if (use_conout &&
 	    efi_st->ConOut->QueryMode(efi_st->ConOut, efi_st->ConOut->Mode->Mode, &c, &r))
 		c = 80, r = 25;
+	/* Beside a wider screen, the raw serial line's terminal (its width unknown) would wrap
+	 * every line: 80 columns for both. */
+	if (raw_serial && c > 80)
+		c = 80;
 	*cols = (int)c;
 	*rows = (int)r;
 }
