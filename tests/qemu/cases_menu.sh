@@ -6,7 +6,7 @@
 CASES="$CASES menu_long_list menu_default_glob menu_submenu menu_submenu_default menu_edit
 	menu_edit_cancel bad_menu_long_cmdline bios_menu_long_list bios_menu_default_glob
 	bios_menu_submenu bios_menu_submenu_default bios_menu_edit bios_menu_edit_cancel
-	bios_bad_menu_long_cmdline menu_timeout0_key bios_menu_timeout0_key"
+	bios_bad_menu_long_cmdline"
 
 # Keys as terminals send them: xterm/VT220 sequences, and the PC ANSI ones of UEFI's appendix B.1
 # (ESC [ H, ESC [ F), which OVMF's terminal driver decodes itself. $DOWN is in cases.sh.
@@ -129,23 +129,7 @@ case_bad_menu_long_cmdline() {
 		-s "choose what to boot|\r" -s "Booting 'good'$")
 }
 
-# `timeout 0` boots the default at once unless a key is already waiting: a key sent as the firmware
-# starts baton (OVMF's terminal keeps it in ConIn; on SeaBIOS, after baton's banner, in the UART's
-# FIFO) opens the menu with no countdown, so the default (which would fail the kernel's checks)
-# does not boot; Down and Enter boot the good entry.
-case_menu_timeout0_key() {
-	local at="BdsDxe: starting Boot"
-	[ -z "${BIOS:-}" ] || at="baton BIOS stage2"
-	{
-		echo "timeout 0"
-		bad_entry "broken"
-		good_entry "good"
-	} >"$1/baton.cfg"
-	args=(-x -t 90 -f "FAIL:|Booting 'broken'" -s "$at|x" -s "choose what to boot|$DOWN"
-		-s "> good|\r" -s "Booting 'good'\$|")
-}
-
 for c in menu_long_list menu_default_glob menu_submenu menu_submenu_default menu_edit \
-	menu_edit_cancel bad_menu_long_cmdline menu_timeout0_key; do
+	menu_edit_cancel bad_menu_long_cmdline; do
 	eval "case_bios_$c() { BIOS=1 case_$c \"\$1\"; bios_install \"\$1\"; bios_args; }"
 done
