@@ -28,10 +28,11 @@ fetch: $(CACHE)/zlib/.done $(CACHE)/linux/.done $(CACHE)/xen/.done $(CACHE)/memt
 	$(CACHE)/linux686/.done $(CACHE)/gnumach/.done $(CACHE)/gnumach386/.done
 
 # --- sources shared by stage2 and the host tool ---
-CORE_SRCS := $(wildcard lib/fmt.c lib/util.c fs/*.c config/*.c formats/*.c)
+CORE_SRCS := $(wildcard lib/fmt.c lib/util.c lib/utf8.c fs/*.c config/*.c formats/*.c)
 INCS      := -Ilib -Ifs -Iformats -Iconfig -Istage2
-# The menu's pure logic (the line editor, the navigation): stage2 code the unit tests build too.
-UI_SRCS   := stage2/lineedit.c stage2/menunav.c
+# The menu's pure logic (the line editor, the navigation, terminal keys): stage2 code the unit
+# tests build too.
+UI_SRCS   := stage2/lineedit.c stage2/menunav.c stage2/termkeys.c
 
 # --- host builds (the baton tool, unit tests) ---
 HOST_CC     := gcc

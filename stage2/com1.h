@@ -14,20 +14,8 @@ bool com1_present(void);
 void com1_init(void);
 /* Writes s, LF as CR LF. */
 void com1_puts(const char *s);
-/* A key typed on the serial terminal (a character, a VT100/xterm/PC ANSI key sequence); KEY_NONE.
- */
+/* A key typed on the serial terminal (a character, a VT100/xterm/PC ANSI key sequence, UTF-8:
+ * termkeys.h); KEY_NONE when none is waiting. */
 int com1_key(void);
-/*
- * Decodes the key sequence after an ESC (xterm, VT220, PC ANSI): next(ctx) gives the character
- * after the last, or -1 when none comes in the time a terminal takes to send a sequence. A
- * character read that starts no sequence goes to *after (-1: none), to be taken as a key next.
- */
-int vt_escape(int (*next)(void *ctx), void *ctx, int *after);
-/*
- * Decodes a UTF-8 character (RFC 3629) whose lead byte came as a key: next() as for
- * vt_escape(). Returns its code point; U+FFFD when it is malformed; -1 when not a single
- * continuation byte followed (the lead alone; what came instead is in *after).
- */
-int utf8_rest(int lead, int (*next)(void *ctx), void *ctx, int *after);
 
 #endif

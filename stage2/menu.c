@@ -37,17 +37,18 @@ static struct layout layout(struct menu_nav *m, int n_errors)
 	return l;
 }
 
-/* Prints at most cols characters of s, then spaces up to cols (to erase what was there). */
+/* Prints at most cols characters of s, then spaces up to cols (to erase what was there), in one
+ * call: each plat_puts() is a round of firmware calls, slow over serial and under emulation. */
 static void put_cols(const char *s, int cols)
 {
 	char buf[LINE_MAX_COLS + 1];
 
-	size_t n = strlen(s);
-	utf8_show(s, n, (size_t)cols, buf, sizeof(buf));
-	n = strlen(buf);
+	cols = MAX(0, MIN(cols, LINE_MAX_COLS));
+	utf8_show(s, strlen(s), (size_t)cols, buf, sizeof(buf));
+	size_t n = strlen(buf);
+	memset(buf + n, ' ', (size_t)cols - n);
+	buf[cols] = 0;
 	plat_puts(buf);
-	for (; (int)n < cols; n++)
-		plat_puts(" ");
 }
 
 static void draw_row(const struct menu_nav *m, const struct layout *l, int pos)
@@ -224,10 +225,16 @@ int menu_run(const struct config *cfg, int def, int timeout, char **errors, int 
 	/* The countdown boots only an entry (config_default_index() never names a submenu; a
 	 * config of submenus alone may leave nothing else). */
 	bool bootable = def >= 0 && def < cfg->n_entries && !cfg->entries[def].submenu;
-	if (!bootable)
+	if (!bootable) {
 		timeout = -1;
-	else if (timeout == 0)
-		return def;
+	} else if (timeout == 0) {
+		/* As systemd-boot's timeout 0: the default at once, unless a key is already
+		 * waiting (held down as the machine starts): then the menu, with no countdown.
+		 * That key was pressed before anything was on the screen: it does nothing else. */
+		if (plat_getkey(0) == KEY_NONE)
+			return def;
+		timeout = -1;
+	}
 	int *items = mem_alloc(sizeof(int) * (size_t)cfg->n_entries);
 	if (!items)
 		return bootable ? def : 0;

@@ -108,7 +108,8 @@ void plat_bli_set_list(const char *name, const char *const *items, int n);
 void plat_bli_set_bin(const char *name, const void *data, size_t len);
 /*
  * Reads a string variable the OS may have set (LoaderEntryOneShot, LoaderEntryDefault, ...)
- * into buf as UTF-8: its length, or E_NOENT when there is none (always without EFI variables).
+ * into buf as UTF-8: its length, or E_NOENT when there is none (always without EFI variables),
+ * E_FORMAT when it is there but cannot be read (too big): a ...OneShot one is then deleted.
  */
 int plat_bli_get(const char *name, char *buf, size_t size);
 /* Deletes one (the one-shot variables, once read, as the Boot Loader Interface says). */

@@ -1,6 +1,7 @@
 /* bli.c: systemd's Boot Loader Interface: facts for the booted system in volatile EFI variables. */
 #include "efi_priv.h"
 #include "platform.h"
+#include "utf8.h"
 
 /* https://systemd.io/BOOT_LOADER_INTERFACE: every variable is under this vendor GUID. */
 static EFI_GUID bli_guid = {
@@ -9,48 +10,15 @@ static EFI_GUID bli_guid = {
 /* Values are UTF-16 strings (BLI: "NUL-terminated ... string, in UTF-16"). */
 #define BLI_ATTRS (EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS)
 
-/* One UTF-8 sequence at *s (advanced past it); a malformed one is U+FFFD and one byte. */
-static uint32_t utf8_next(const unsigned char **s)
-{
-	const unsigned char *p = *s;
-	uint32_t c = p[0];
-	int n = c < 0x80 ? 0 : c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : -1;
-
-	*s = p + 1;
-	if (n < 0 || c >= 0xf5)
-		return 0xfffd;
-	c &= 0x7f >> n;
-	for (int i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0xfffd;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c < 0xe000))
-		return 0xfffd;
-	*s = p + n + 1;
-	return c;
-}
-
 /* Appends s and its NUL as UTF-16 at out + *n (out has room for cap units); false if full. */
 static bool put_utf16(CHAR16 *out, size_t *n, size_t cap, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), k = utf8_to_utf16(s, len, NULL, 0) + 1;
 
-	while (*p) {
-		uint32_t c = utf8_next(&p);
-		if (*n + 3 > cap)
-			return false;
-		if (c >= 0x10000) { /* a surrogate pair */
-			c -= 0x10000;
-			out[(*n)++] = (CHAR16)(0xd800 | c >> 10);
-			c = 0xdc00 | (c & 0x3ff);
-		}
-		out[(*n)++] = (CHAR16)c;
-	}
-	if (*n + 1 > cap)
+	if (*n + k > cap)
 		return false;
-	out[(*n)++] = 0;
+	utf8_to_utf16(s, len, out + *n, cap - *n);
+	*n += k;
 	return true;
 }
 
@@ -104,8 +72,20 @@ int plat_bli_get(const char *name, char *buf, size_t size)
 
 	name16(name, n16);
 	EFI_STATUS st = efi_st->RuntimeServices->GetVariable(n16, &bli_guid, &attrs, &len, v);
-	if (st != EFI_SUCCESS)
-		return err_set(E_NOENT, "no %s (%s)", name, efi_status_str(st));
+	if (st == EFI_NOT_FOUND)
+		return err_set(E_NOENT, "no %s", name);
+	if (st != EFI_SUCCESS) {
+		/*
+		 * There but unreadable: bigger than any name (EFI_BUFFER_TOO_SMALL) or a device
+		 * error. BLI: a one-shot variable is "removed ... after being read"; the caller
+		 * deletes what it read, so one that cannot be read goes here, or it would stay
+		 * for every boot after.
+		 */
+		size_t nl = strlen(name);
+		if (nl >= 7 && !strcmp(name + nl - 7, "OneShot"))
+			plat_bli_del(name);
+		return err_set(E_FORMAT, "%s cannot be read (%s)", name, efi_status_str(st));
+	}
 	v[len / sizeof(CHAR16)] = 0; /* terminated even when the OS wrote no NUL */
 	return (int)utf16_to_utf8(v, len / sizeof(CHAR16), buf, size);
 }

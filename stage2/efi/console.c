@@ -3,6 +3,7 @@
 #include "efi_priv.h"
 #include "platform.h"
 #include "com1.h"
+#include "termkeys.h"
 
 static bool raw_serial;	       /* we write the UART ourselves */
 static bool raw_keys;	       /* and read keys from it (not when ConIn's terminal reads it) */
@@ -156,19 +157,21 @@ void plat_console_size(int *cols, int *rows)
 	if (use_conout &&
 	    efi_st->ConOut->QueryMode(efi_st->ConOut, efi_st->ConOut->Mode->Mode, &c, &r))
 		c = 80, r = 25;
+	/* Beside a wider screen, the raw serial line's terminal (its width unknown) would wrap
+	 * every line: 80 columns for both. */
+	if (raw_serial && c > 80)
+		c = 80;
 	*cols = (int)c;
 	*rows = (int)r;
 }
 
-static int held_key = KEY_NONE; /* a key read while decoding a sequence, taken next */
-
-/* A key from ConIn; KEY_NONE when none is waiting. */
-static int conin_key(void)
+/* A key from ConIn; -1 when none is waiting. */
+static int conin_key(void *ctx)
 {
 	EFI_INPUT_KEY k;
 
 	if (efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &k) != EFI_SUCCESS)
-		return KEY_NONE;
+		return -1;
 	/* UEFI 12.3 "EFI scan codes". */
 	switch (k.ScanCode) {
 	case 0x01: return KEY_UP;
@@ -183,25 +186,18 @@ static int conin_key(void)
 	case 0x14: return KEY_F10;
 	case 0x17: return KEY_ESC;
 	}
-	if (k.UnicodeChar == '\n')
-		return KEY_ENTER;
-	return k.UnicodeChar ? k.UnicodeChar : KEY_NONE;
+	return k.UnicodeChar ? k.UnicodeChar : -1;
 }
 
-/* For vt_escape(): the next character ConIn gives within 50 ms, else -1 (another kind of key
- * is kept for later). */
+/* The next key ConIn gives within 50 ms (the rest of what a terminal sent at once), else -1. */
 static int conin_next(void *ctx)
 {
 	uint64_t t = plat_time_us();
 
 	for (;;) {
-		int k = conin_key();
-		if (k != KEY_NONE && k != KEY_ESC && k < KEY_UP)
+		int k = conin_key(ctx);
+		if (k >= 0)
 			return k;
-		if (k != KEY_NONE) {
-			held_key = k;
-			return -1;
-		}
 		if (plat_time_us() - t >= 50000)
 			return -1;
 		efi_bs->Stall(1000);
@@ -211,35 +207,18 @@ static int conin_next(void *ctx)
 /*
  * EDK2's terminal driver (OVMF's serial console) in its default PC ANSI mode passes a sequence
  * it does not know on as Esc followed by its characters: an xterm's Delete, ESC [ 3 ~, arrives
- * as Esc, '[', '3', '~', all at once (a real Esc comes alone, 2 s later). Such an Esc and what
- * follows it go through the same decoder as COM1's bytes.
+ * as Esc, '[', '3', '~', all at once (a real Esc comes alone, 2 s later). Nor does it decode
+ * UTF-8: a UTF-8 terminal's é comes as U+00C3 U+00A9. So ConIn's keys go through the same
+ * decoder as COM1's bytes (termkeys.c).
  */
-static int efi_key(void)
-{
-	int k = held_key != KEY_NONE ? held_key : conin_key(), after;
-
-	held_key = KEY_NONE;
-	if (k == KEY_ESC) {
-		k = vt_escape(conin_next, NULL, &after);
-	} else if (k >= 0xc2 && k <= 0xf4) {
-		/* Nor does that driver decode UTF-8: a UTF-8 terminal's é comes as U+00C3
-		 * U+00A9, at once. A lead byte alone stays the Latin-1 character it is. */
-		int c = utf8_rest(k, conin_next, NULL, &after);
-		k = c < 0 ? k : c;
-	} else {
-		return k;
-	}
-	if (after >= 0)
-		held_key = after;
-	return k;
-}
+static struct tk_src conin = {conin_key, conin_next, NULL, -1};
 
 int plat_getkey(int timeout_ms)
 {
 	uint64_t start = plat_time_us();
 
 	for (;;) {
-		int k = efi_key();
+		int k = tk_key(&conin);
 		if (k == KEY_NONE)
 			k = raw_keys ? com1_key() : KEY_NONE;
 		if (k != KEY_NONE)

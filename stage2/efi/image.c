@@ -1,6 +1,7 @@
 /* image.c: starts an EFI image from memory (LoadImage/StartImage), with a LoadFile2 initrd. */
 #include "efi_priv.h"
 #include "platform.h"
+#include "utf8.h"
 
 /* UEFI spec 13.2 "EFI Load File 2 Protocol". */
 static EFI_GUID guid_load_file2 = {
@@ -66,19 +67,17 @@ bool plat_can_start_images(void)
 	return true;
 }
 
-/* The command line as UTF-16 load options (UEFI 9.1 LoadOptions: the image interprets them). */
+/* The command line as UTF-16 load options (UEFI 9.1 LoadOptions: the image interprets them; a
+ * Linux stub reads UTF-16 and converts it back to UTF-8). */
 static CHAR16 *utf16(const char *s, UINT32 *bytes)
 {
-	size_t n = strlen(s);
+	size_t len = strlen(s), n = utf8_to_utf16(s, len, NULL, 0) + 1;
 	CHAR16 *w = NULL;
 
-	if (efi_bs->AllocatePool(EfiLoaderData, (n + 1) * sizeof(CHAR16), (void **)&w) !=
-	    EFI_SUCCESS)
+	if (efi_bs->AllocatePool(EfiLoaderData, n * sizeof(CHAR16), (void **)&w) != EFI_SUCCESS)
 		return NULL;
-	/* Command lines are ASCII in practice; other bytes pass as Latin-1. */
-	for (size_t i = 0; i <= n; i++)
-		w[i] = (uint8_t)s[i];
-	*bytes = (UINT32)((n + 1) * sizeof(CHAR16));
+	utf8_to_utf16(s, len, w, n);
+	*bytes = (UINT32)(n * sizeof(CHAR16));
 	return w;
 }
 
@@ -89,10 +88,11 @@ static CHAR16 *utf16(const char *s, UINT32 *bytes)
  */
 static EFI_DEVICE_PATH *file_dp(const struct volume *vol, const char *path)
 {
-	size_t vlen, n = strlen(path) + (path[0] != '/');
+	size_t vlen, plen = strlen(path), lead = path[0] != '/';
+	size_t n = lead + utf8_to_utf16(path, plen, NULL, 0) + 1; /* units with the NUL */
 	uint8_t *dp;
 	EFI_DEVICE_PATH *v = efi_volume_dp(vol, &vlen);
-	size_t flen = 4 + (n + 1) * 2;
+	size_t flen = 4 + n * 2;
 
 	if (!v || flen > 0xffff) {
 		mem_free(v);
@@ -104,12 +104,11 @@ static EFI_DEVICE_PATH *file_dp(const struct volume *vol, const char *path)
 		uint8_t *f = dp + vlen;
 		f[0] = MEDIA_DEVICE_PATH, f[1] = MEDIA_FILEPATH_DP, put16(f + 2, (uint16_t)flen);
 		CHAR16 *w = (CHAR16 *)(f + 4);
-		size_t i = 0;
-		if (path[0] != '/')
-			w[i++] = '\\';
-		for (const char *c = path; *c; c++)
-			w[i++] = *c == '/' ? '\\' : (uint8_t)*c;
-		w[i] = 0;
+		w[0] = '\\';
+		utf8_to_utf16(path, plen, w + lead, n - lead);
+		for (size_t i = 0; w[i]; i++)
+			if (w[i] == '/')
+				w[i] = '\\';
 		f += flen;
 		f[0] = 0x7f, f[1] = 0xff, put16(f + 2, 4); /* end of the whole path (10.3.1) */
 	}
@@ -128,8 +127,8 @@ static void exit_text(const CHAR16 *w, UINTN bytes, char *out, size_t cap)
 }
 
 int plat_start_image(const void *image, uint64_t size, const char *options,
-		     const struct plat_source *initrd, const char *banner,
-		     const struct volume *vol, const char *path)
+		     const struct plat_source *initrd, const char *banner, const struct volume *vol,
+		     const char *path)
 {
 	EFI_HANDLE h = NULL, rd_handle = NULL;
 	EFI_LOADED_IMAGE *li = NULL;

@@ -1,10 +1,11 @@
-/* fuzz_menu.c: libFuzzer target: the line editor on any command line and keys, and the menu's
- * navigation over any tree of submenus and keys. */
+/* fuzz_menu.c: libFuzzer target: the line editor on any command line and keys, the menu's
+ * navigation over any tree of submenus and keys, and the terminal key decoder on any bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lineedit.h"
 #include "menunav.h"
+#include "termkeys.h"
 #include "platform.h"
 
 static const int specials[] = {KEY_UP,	      KEY_DOWN, KEY_LEFT,   KEY_RIGHT, KEY_HOME, KEY_END,
@@ -101,12 +102,45 @@ static void navigation(const uint8_t *d, size_t n)
 	}
 }
 
+struct feed {
+	const uint8_t *d;
+	size_t n, at;
+};
+
+static int take(void *ctx)
+{
+	struct feed *f = ctx;
+
+	return f->at < f->n ? f->d[f->at++] : -1;
+}
+
+/* Terminal bytes: every key is a code point (not a surrogate) or a known key, and every byte
+ * is read once. */
+static void terminal(const uint8_t *d, size_t n)
+{
+	struct feed f = {d, n, 0};
+	struct tk_src s;
+
+	tk_init(&s, take, take, &f);
+	while (f.at < f.n || s.held >= 0) {
+		size_t before = f.at;
+		int held = s.held;
+		int k = tk_key(&s);
+		if (k < 0 || (k > 0x10ffff && k > KEY_F10) || (k >= 0xd800 && k <= 0xdfff))
+			abort();
+		if (f.at == before && held < 0) /* nothing taken: it would never end */
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!size)
 		return 0;
-	if (data[0] & 1)
+	if (data[0] % 3 == 1)
 		editor(data + 1, size - 1);
+	else if (data[0] % 3 == 2)
+		terminal(data + 1, size - 1);
 	else
 		navigation(data + 1, size - 1);
 	return 0;

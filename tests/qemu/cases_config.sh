@@ -1,13 +1,15 @@
-# cases_config.sh: QEMU cases for the config language: include, submenu, id, serial, console, and
-# bad configs (each names its file and line, and a good entry still boots).
+# cases_config.sh: QEMU cases for the config language: include, submenu, id, serial, console,
+# UTF-8 in paths and command lines, bad configs (each names its file and line, and a good entry
+# still boots), and a one-shot entry from the OS's Boot Loader Interface that cannot be read.
 # shellcheck shell=bash
 # args is read by tests.sh, which sources this file.
 # shellcheck disable=SC2034
 
-CASES="$CASES cfg_include_submenu bios_cfg_include_submenu cfg_serial_com1 bios_cfg_serial_com1
-	cfg_console_serial bios_cfg_console_serial bios_cfg_serial_com2 bios_cfg_console_screen bad_cfg_include_loop bios_bad_cfg_include_loop
+CASES="$CASES cfg_include_submenu bios_cfg_include_submenu
+	cfg_console_serial bios_cfg_serial_com2 bios_cfg_console_screen bad_cfg_include_loop bios_bad_cfg_include_loop
 	bad_cfg_include_missing bios_bad_cfg_include_missing bad_cfg_submenu_unclosed
-	bios_bad_cfg_submenu_unclosed"
+	bios_bad_cfg_submenu_unclosed cfg_utf8_chainload bli_oneshot_oversize
+	cfg_serial_width"
 
 # put_file DIR PATH: stdin becomes PATH on the test disk's ESP (baton.cfg's volume).
 put_file() {
@@ -39,27 +41,22 @@ case_cfg_include_submenu() {
 	args=(-x -t 90 -s "Booting 'conformance'|" -f 'FAIL:|error: cannot boot|baton.cfg:|entries.cfg:')
 }
 
-# `serial com1 115200`: the port programmed again by baton (BIOS) or left to the firmware's
-# terminal (OVMF); the menu is on the serial line and takes its keys.
-case_cfg_serial_com1() {
-	{
-		echo "serial com1 115200"
-		echo "timeout 30"
-		good_entry "good"
-	} >"$1/baton.cfg"
-	args=(-x -t 90 -s "choose what to boot|" -s "> good|\\r" -f 'baton.cfg:')
-}
-
-# `console serial`: the menu written to the UART by baton alone (under OVMF instead of through
-# ConOut's terminal, whose text would come twice otherwise), keys still read.
+# `console serial` under OVMF: the menu written to the UART by baton alone, not through ConOut
+# (whose serial terminal would show it too). The two paths differ in what they make of UTF-8:
+# ConOut gets a '?' for each non-ASCII byte (console.c), the raw UART the bytes themselves. The
+# menu's rows show '?' either way (lineedit.c utf8_show), but the line that boots the entry has
+# the title as it is: "Booting 'good ??'" on the serial line means it went through ConOut. The
+# keys still work. On BIOS both paths write the same bytes to COM1 (only the screen is left out),
+# which the serial line cannot tell apart: no BIOS twin.
 case_cfg_console_serial() {
 	{
 		echo "console serial"
 		echo "timeout 30"
 		bad_entry "broken"
-		good_entry "good"
+		good_entry "good é"
 	} >"$1/baton.cfg"
-	args=(-x -t 90 -s "choose what to boot|$DOWN" -s "> good|\\r" -f 'baton.cfg:')
+	args=(-x -t 90 -s "choose what to boot|$DOWN" -s "> good \\?|\\r" -s "Booting 'good é'\$|"
+		-f "Booting 'good [?]+'|baton.cfg:")
 }
 
 # `serial com2 9600` on BIOS. boot.sh puts its -Q arguments first, so the extra UART (to a file)
@@ -76,6 +73,22 @@ case_bios_cfg_serial_com2() {
 		-f "baton BIOS stage2|PASS:|baton.cfg:")
 }
 
+# `serial com2` under OVMF with a display: baton writes COM2 itself (boot.sh's -Q port is COM1,
+# the firmware's terminal), beside a ConOut wider than 80 columns (the GOP's). The serial
+# terminal's width is unknown, so the menu keeps to 80: the end of an 88-character title shows
+# neither in its row nor in the countdown (only in the line that boots it).
+case_cfg_serial_width() {
+	local a80
+	a80=$(printf 'a%.0s' $(seq 1 80))
+	{
+		echo "serial com2"
+		echo "timeout 3"
+		good_entry "wide${a80}ZQXJ"
+	} >"$1/baton.cfg"
+	args=(-V -x -t 90 -Q -serial -Q "file:$1/com1.log" -s "choose what to boot|"
+		-s "Booting 'widea{70}|" -f "> widea{80}ZQXJ|widea{80}ZQXJ' in [0-9]|baton.cfg:")
+}
+
 # `console screen` on BIOS: nothing on the serial line from baton after the config.
 case_bios_cfg_console_screen() {
 	{
@@ -85,6 +98,52 @@ case_bios_cfg_console_screen() {
 	} >"$1/baton.cfg"
 	bios_install "$1"
 	args=(-B -x -t 90 -f "Booting 'good'|baton.cfg:")
+}
+
+# UTF-8 in an EFI application's path and command line reaches it as UTF-16 (UEFI 9.1 LoadOptions,
+# 10.3.5.4 File Path): efiapp compares expect.path (from its load options) with its File Path
+# node and opens that file on its volume. Widened byte by byte, "é" would be "Ã©" in both, and
+# no such file exists.
+case_cfg_utf8_chainload() {
+	LC_ALL=C.UTF-8 put_file "$1" "/k/Café.efi" <"$B/kernels/efiapp.efi"
+	{
+		printf 'timeout 30\nentry app\n  kernel /k/Café.efi\n'
+		printf '  cmdline expect.path=\\k\\Café.efi text=é€\n'
+		good_entry good
+	} >"$1/baton.cfg"
+	args=(-x -t 120 -s "Booting 'app' in|\r" -s 'BATON-EFIAPP done: [0-9]+ passed, 0 failed|'
+		-s "choose what to boot|$DOWN" -s "> good|\r" -f 'FAIL: ')
+}
+
+# A LoaderEntryOneShot too big to read (600 characters: 1202 bytes of UTF-16) set from Linux
+# through efivarfs (boot 1) is deleted by baton all the same (boot 2), or it would stay for every
+# later boot; the variable store is looked at on the host after each boot (bench/mkvars.py).
+bli_oneshot_live() { # VARS
+	python3 bench/mkvars.py --list "$1" | grep -qE '^0x[0-9a-f]+ (added|in-deletion) .* LoaderEntryOneShot:'
+}
+case_bli_oneshot_oversize() {
+	local long
+	long=$(printf 'x%.0s' $(seq 1 600))
+	{
+		echo "timeout 0"
+		printf 'entry Debian\n  kernel /boot/vmlinuz\n  initrd /boot/initramfs.img\n'
+		printf '  cmdline console=ttyS0,115200 baton.poweroff baton.setoneshot=%s\n' "$long"
+	} >"$1/baton.cfg"
+	state_disk "$1"
+	early_boot "$1" 1 -W "$1/vars.fd" -t 240 -f 'Kernel panic' \
+		-s 'BATON-BLI-SET LoaderEntryOneShot=xxx|' -p 'reboot: Power down' || return 0
+	if ! bli_oneshot_live "$1/vars.fd"; then
+		args=(-N -t 1 -s "boot 1 left no LoaderEntryOneShot in the variable store|")
+		return 0
+	fi
+	good_entry good >"$1/baton.cfg"
+	mcopy -o -i "$1/disk.img@@1M" "$1/baton.cfg" ::/EFI/BOOT/baton.cfg
+	early_boot "$1" 2 -W "$1/vars.fd" -x -t 90 -s "Booting 'good'\$|" || return 0
+	if bli_oneshot_live "$1/vars.fd"; then
+		args=(-N -t 1 -s "boot 2 left the unreadable LoaderEntryOneShot in the variable store|")
+		return 0
+	fi
+	args=(-W "$1/vars.fd" -x -t 90 -s "Booting 'good'\$|")
 }
 
 # A bad config: MESSAGE on serial, then the menu: Down to the good entry (the first one would
@@ -126,7 +185,7 @@ case_bad_cfg_submenu_unclosed() {
 	bad_cfg_case "$1" "EFI/BOOT/baton.cfg:12: submenu 'Unclosed' has no 'end'"
 }
 
-for c in cfg_include_submenu cfg_serial_com1 cfg_console_serial bad_cfg_include_loop bad_cfg_include_missing \
+for c in cfg_include_submenu bad_cfg_include_loop bad_cfg_include_missing \
 	bad_cfg_submenu_unclosed; do
 	eval "case_bios_$c() { BIOS=1 case_$c \"\$1\"; bios_install \"\$1\"; bios_args; }"
 done
