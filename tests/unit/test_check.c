@@ -11,29 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "testdev.h"
-
-static const char *tool(void)
-{
-	return getenv("BATON_TOOL") ? getenv("BATON_TOOL") : "build/baton";
-}
-
-/* Runs `baton ARGS`: its exit status, stdout and stderr in out. */
-static int run(char *out, size_t n, const char *fmt, ...)
-{
-	char args[1024], cmd[1200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", tool(), args);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t got = fread(out, 1, n - 1, p);
-	out[got] = 0;
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#include "toolrun.h"
 
 /* A config file with text in it; the name goes into path. */
 static void tmp_cfg(char *path, const char *text)
@@ -47,8 +25,8 @@ static void tmp_cfg(char *path, const char *text)
 
 static int setup(void **state)
 {
-	if (access(tool(), X_OK))
-		fail_msg("%s is missing (make all)", tool());
+	if (access(tool_path(), X_OK))
+		fail_msg("%s is missing (make all)", tool_path());
 	return 0;
 }
 
@@ -63,14 +41,14 @@ static void test_default_names_nothing(void **state)
 	char cfg[64], want[160];
 
 	tmp_cfg(cfg, "timeout 2\ndefault nosuch\nentry One\n  kernel /vmlinuz\n");
-	assert_int_equal(run(out, sizeof(out), "check %s", cfg), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s", cfg), 1);
 	snprintf(want, sizeof(want), "%s:2: default 'nosuch' names no entry", cfg);
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "1 error"));
 
 	/* On an image: BLS entries are added first, and none of them is "nosuch" either. */
 	assert_int_equal(
-	    run(out, sizeof(out), "check %s --image %s", cfg, td_path("entries/bls.img")), 1);
+	    tool_run(out, sizeof(out), "check %s --image %s", cfg, td_path("entries/bls.img")), 1);
 	assert_non_null(strstr(out, want));
 	unlink(cfg);
 
@@ -80,7 +58,7 @@ static void test_default_names_nothing(void **state)
 		char text[128];
 		snprintf(text, sizeof(text), "default %s\nentry One\n  kernel /vmlinuz\n", good[i]);
 		tmp_cfg(cfg, text);
-		assert_int_equal(run(out, sizeof(out), "check %s", cfg), 0);
+		assert_int_equal(tool_run(out, sizeof(out), "check %s", cfg), 0);
 		assert_null(strstr(out, "names no entry"));
 		unlink(cfg);
 	}
@@ -112,7 +90,7 @@ static void test_no_leaks(void **state)
 		snprintf(cmd, sizeof(cmd),
 			 "valgrind -q --leak-check=full --errors-for-leak-kinds=definite "
 			 "--error-exitcode=99 %s check %s%s 2>&1",
-			 tool(), cfg, a);
+			 tool_path(), cfg, a);
 		FILE *p = popen(cmd, "r");
 		assert_non_null(p);
 		size_t got = fread(out, 1, sizeof(out) - 1, p);
@@ -147,35 +125,39 @@ static void test_image_arg(void **state)
 	tmp_cfg(cfg, "entry One\n  kernel /loader/entries/fedora-39.conf\n");
 
 	/* No PART: ls lists the volumes; cat and map take the first one baton reads. */
-	assert_int_equal(run(out, sizeof(out), "ls %s", img), 0);
+	assert_int_equal(tool_run(out, sizeof(out), "ls %s", img), 0);
 	assert_non_null(strstr(out, "(hd0,gpt3) start 83968"));
-	assert_int_equal(run(out, sizeof(out), "cat %s /loader/entries/fedora-39.conf", img), 0);
+	assert_int_equal(tool_run(out, sizeof(out), "cat %s /loader/entries/fedora-39.conf", img),
+			 0);
 	assert_non_null(strstr(out, "Fedora Linux 39"));
-	assert_int_equal(run(out, sizeof(out), "map %s /loader/entries/fedora-39.conf", img), 0);
-	assert_int_equal(run(out, sizeof(out), "check %s --image %s", cfg, img), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "map %s /loader/entries/fedora-39.conf", img),
+			 0);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s --image %s", cfg, img), 1);
 	assert_non_null(strstr(out, ": 11 entries"));
 
 	/* PART by number and by PARTUUID (upper case too). */
-	assert_int_equal(run(out, sizeof(out), "ls %s:2 /", img), 0);
+	assert_int_equal(tool_run(out, sizeof(out), "ls %s:2 /", img), 0);
 	assert_non_null(strstr(out, "loader"));
 	assert_int_equal(
-	    run(out, sizeof(out), "ls %s:5EED0001-0000-4000-8000-000000000001 /loader", img), 0);
+	    tool_run(out, sizeof(out), "ls %s:5EED0001-0000-4000-8000-000000000001 /loader", img),
+	    0);
 	assert_non_null(strstr(out, "entries"));
-	assert_int_equal(run(out, sizeof(out), "check %s --image %s:1", cfg, img), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s --image %s:1", cfg, img), 1);
 	assert_non_null(strstr(out, ": 11 entries"));
-	assert_int_equal(run(out, sizeof(out),
-			     "check %s --image %s:5eed0001-0000-4000-8000-000000000001", cfg, img),
+	assert_int_equal(tool_run(out, sizeof(out),
+				  "check %s --image %s:5eed0001-0000-4000-8000-000000000001", cfg,
+				  img),
 			 1);
 	assert_non_null(strstr(out, ": 11 entries"));
-	assert_int_equal(run(out, sizeof(out), "probe --volume %s:2 --bios", img), 0);
+	assert_int_equal(tool_run(out, sizeof(out), "probe --volume %s:2 --bios", img), 0);
 	assert_non_null(strstr(out, "(hd0,gpt2) GPT partition, start 43008"));
 
 	/* A PART that is no partition: the same answer everywhere. */
-	assert_int_equal(run(out, sizeof(out), "ls %s:9 /", img), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "ls %s:9 /", img), 1);
 	assert_non_null(strstr(out, "no partition 9"));
-	assert_int_equal(run(out, sizeof(out), "probe --volume %s:9", img), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "probe --volume %s:9", img), 1);
 	assert_non_null(strstr(out, "no partition 9"));
-	assert_int_equal(run(out, sizeof(out), "check %s --image %s:9", cfg, img), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s --image %s:9", cfg, img), 1);
 	assert_non_null(strstr(out, "no such partition"));
 
 	unlink(cfg);

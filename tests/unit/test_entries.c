@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "testdev.h"
+#include "toolrun.h"
 #include "entries.h"
 #include "part.h"
 
@@ -452,8 +453,6 @@ static void test_baton_mark(void **state)
 	assert_true(found);
 }
 
-static const char *tool(void);
-
 /* include, through the collector's reader: beside the config, on its volume, on another. */
 static void test_include(void **state)
 {
@@ -482,7 +481,7 @@ static void test_include(void **state)
 	f = fopen(path, "w");
 	fputs("include sub.cfg\ninclude /EFI/BOOT/baton.cfg\ninclude (hd0,gpt2)/nope.cfg\n", f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "%s check %s --image %s 2>&1", tool(), path,
+	snprintf(cmd, sizeof(cmd), "%s check %s --image %s 2>&1", tool_path(), path,
 		 td_path("entries/bls.img"));
 	FILE *p = popen(cmd, "r");
 	size_t got = fread(out, 1, sizeof(out) - 1, p);
@@ -551,29 +550,6 @@ static void test_kernel_install(void **state)
 
 /* --- baton check --- */
 
-static const char *tool(void)
-{
-	return getenv("BATON_TOOL") ? getenv("BATON_TOOL") : "build/baton";
-}
-
-/* Runs `baton check ARGS`: its exit status, stdout+stderr in out. */
-static int check(char *out, size_t n, const char *fmt, ...)
-{
-	char args[1024], cmd[1200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s check %s 2>&1", tool(), args);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t got = fread(out, 1, n - 1, p);
-	out[got] = 0;
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static const char *tmp_cfg(const char *text)
 {
 	static char path[] = "/tmp/baton-check-XXXXXX.cfg";
@@ -593,26 +569,26 @@ static void test_check(void **state)
 
 	snprintf(img, sizeof(img), "%s", td_path("entries/bls.img"));
 	snprintf(dir, sizeof(dir), "%s", td_path("entries/bls-esp"));
-	if (access(tool(), X_OK))
-		fail_msg("%s is missing (make all)", tool());
+	if (access(tool_path(), X_OK))
+		fail_msg("%s is missing (make all)", tool_path());
 
 	/* A good config alone: exit 0, its menu. */
 	cfg = tmp_cfg("timeout 2\nentry One\n  kernel /vmlinuz-cfg\n");
-	assert_int_equal(check(out, sizeof(out), "%s", cfg), 0);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s", cfg), 0);
 	assert_non_null(strstr(out, "1 entries, timeout 2, default 1 ('One')"));
 	assert_non_null(strstr(out, "0 errors, 0 warnings"));
 	unlink(cfg);
 
 	/* A syntax error: FILE:LINE, exit 1, the good entry still listed. */
 	cfg = tmp_cfg("entry One\n  kernal /vmlinuz-cfg\n  kernel /vmlinuz-cfg\n");
-	assert_int_equal(check(out, sizeof(out), "%s", cfg), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s", cfg), 1);
 	char want[700];
 	snprintf(want, sizeof(want), "%s:2: unknown keyword 'kernal'", cfg);
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "1. One"));
 
 	/* With the image: the BLS entries after it, the bad ones reported, exit 1. */
-	assert_int_equal(check(out, sizeof(out), "%s --image %s", cfg, img), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s --image %s", cfg, img), 1);
 	assert_non_null(strstr(out, "(hd0,gpt1)/loader/entries/nolinux.conf: neither a linux"));
 	assert_non_null(strstr(out, "(hd0,gpt1)/loader/entries/arm.conf: not shown: for another "
 				    "architecture (aa64)"));
@@ -625,7 +601,7 @@ static void test_check(void **state)
 	/* A kernel or initrd that is not there is an error; another disk's volume a warning. */
 	cfg = tmp_cfg("entry Gone\n  kernel /nope\n  initrd /vmlinuz-cfg /nope.img\n"
 		      "entry Elsewhere\n  kernel label:NOWHERE/vmlinuz\n");
-	assert_int_equal(check(out, sizeof(out), "%s --image %s:1", cfg, img), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s --image %s:1", cfg, img), 1);
 	snprintf(want, sizeof(want), "%s:1: kernel /nope not found", cfg);
 	assert_non_null(strstr(out, want));
 	snprintf(want, sizeof(want), "%s:1: initrd /nope.img not found", cfg);
@@ -636,29 +612,32 @@ static void test_check(void **state)
 
 	/* --dir: the directory is the ESP's root; its files are checked there. */
 	cfg = tmp_cfg("timeout 1\nentry One\n  kernel /vmlinuz-cfg\n");
-	assert_int_equal(check(out, sizeof(out), "%s --dir %s", cfg, dir), 1); /* nolinux.conf */
+	assert_int_equal(tool_run(out, sizeof(out), "check %s --dir %s", cfg, dir),
+			 1); /* nolinux.conf */
 	snprintf(want, sizeof(want), "%s/loader/entries/nolinux.conf: neither", dir);
 	assert_non_null(strstr(out, want));
 	snprintf(want, sizeof(want), "id fedora-39; %s/loader/entries/fedora-39.conf", dir);
 	assert_non_null(strstr(out, want));
 	assert_null(strstr(out, "not found"));
 	/* --bios: the efi entry is hidden, and said so. */
-	assert_int_equal(check(out, sizeof(out), "%s --dir %s --bios", cfg, dir), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s --dir %s --bios", cfg, dir), 1);
 	assert_non_null(strstr(out, "shell.conf: an EFI program (efi line): not shown"));
 	assert_null(strstr(out, "EFI Shell"));
 	unlink(cfg);
 
 	/* An empty config: the discovered menu with the image, an error without. */
 	cfg = tmp_cfg("timeout 3\n");
-	assert_int_equal(check(out, sizeof(out), "%s", cfg), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check %s", cfg), 1);
 	assert_non_null(strstr(out, "no entries"));
 	assert_int_equal(
-	    check(out, sizeof(out), "%s --image %s", cfg, td_path("entries/discover.img")), 0);
+	    tool_run(out, sizeof(out), "check %s --image %s", cfg, td_path("entries/discover.img")),
+	    0);
 	assert_non_null(strstr(out, "has no entries: showing what baton found"));
 	assert_non_null(strstr(out, "11. \\EFI\\ubuntu\\shimx64.efi on (hd0,gpt4)"));
 	unlink(cfg);
-	assert_int_equal(check(out, sizeof(out), "/nonexistent.cfg"), 1);
-	assert_int_equal(check(out, sizeof(out), "a.cfg --image x --dir y"), 2); /* usage */
+	assert_int_equal(tool_run(out, sizeof(out), "check /nonexistent.cfg"), 1);
+	assert_int_equal(tool_run(out, sizeof(out), "check a.cfg --image x --dir y"),
+			 2); /* usage */
 }
 
 int main(void)
