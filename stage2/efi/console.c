@@ -4,6 +4,7 @@
 #include "platform.h"
 #include "com1.h"
 #include "termkeys.h"
+#include "utf8.h"
 
 static bool raw_serial;	       /* we write the UART ourselves */
 static bool raw_keys;	       /* and read keys from it (not when ConIn's terminal reads it) */
@@ -90,7 +91,7 @@ static void conout(const char *s, size_t n)
 	CHAR16 buf[129];
 	size_t j = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
 		if (j >= 126) {
 			buf[j] = 0;
 			efi_st->ConOut->OutputString(efi_st->ConOut, buf);
@@ -98,9 +99,10 @@ static void conout(const char *s, size_t n)
 		}
 		if (s[i] == '\n')
 			buf[j++] = L'\r';
-		/* Non-ASCII bytes (UTF-8 titles) become '?': ConOut fonts cover little beyond
-		 * ASCII. */
-		buf[j++] = (unsigned char)s[i] < 0x80 ? (CHAR16)s[i] : L'?';
+		/* A non-ASCII character (UTF-8 titles) becomes one '?', as the menu's rows count
+		 * it: ConOut fonts cover little beyond ASCII. */
+		uint32_t c = utf8_get(s, n, &i);
+		buf[j++] = c < 0x80 ? (CHAR16)c : L'?';
 	}
 	buf[j] = 0;
 	if (j)

@@ -43,9 +43,9 @@ case_cfg_include_submenu() {
 
 # `console serial` under OVMF: the menu written to the UART by baton alone, not through ConOut
 # (whose serial terminal would show it too). The two paths differ in what they make of UTF-8:
-# ConOut gets a '?' for each non-ASCII byte (console.c), the raw UART the bytes themselves. The
+# ConOut gets a '?' for each non-ASCII character (console.c), the raw UART the bytes themselves. The
 # menu's rows show '?' either way (lineedit.c utf8_show), but the line that boots the entry has
-# the title as it is: "Booting 'good ??'" on the serial line means it went through ConOut. The
+# the title as it is: "Booting 'good ?'" on the serial line means it went through ConOut. The
 # keys still work. On BIOS both paths write the same bytes to COM1 (only the screen is left out),
 # which the serial line cannot tell apart: no BIOS twin.
 case_cfg_console_serial() {
