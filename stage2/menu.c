@@ -109,11 +109,13 @@ static void draw_all(const struct menu_nav *m, const struct layout *l, char **er
 		put_path(m->cfg, m->level, 0);
 	}
 	draw_list(m, l);
+	/* The list's last line stands for the n_dropped problems it had no room for. */
+	int total = n_errors + (m->cfg->n_dropped ? m->cfg->n_dropped - 1 : 0);
+
 	plat_goto(0, l->err_row);
 	for (int i = 0; i < l->n_err; i++) {
 		if (i == l->n_err - 1 && l->n_err < n_errors)
-			con_printf("(%d more errors: `baton check` lists them all)\n",
-				   n_errors - i);
+			con_printf("(%d more errors: `baton check` lists them all)\n", total - i);
 		else
 			con_printf("%s\n", errors[i]);
 	}

@@ -11,7 +11,7 @@
 #include "menu.c"
 
 static int n_puts, n_clear;
-static char last[1024];
+static char last[1024], printed[8192];
 static int keys[16], n_keys, key_at;
 
 void plat_puts(const char *s)
@@ -36,7 +36,13 @@ void plat_console_size(int *cols, int *rows)
 }
 void con_printf(const char *fmt, ...)
 {
+	size_t k = strlen(printed);
+	va_list ap;
+
 	n_puts++;
+	va_start(ap, fmt);
+	vsnprintf(printed + k, sizeof(printed) - k, fmt, ap);
+	va_end(ap);
 }
 /* The keys queued, then none: a wait for ever with nothing left would hang, so it fails. */
 int plat_getkey(int timeout_ms)
@@ -51,7 +57,7 @@ int plat_getkey(int timeout_ms)
 static void reset(void)
 {
 	n_puts = n_clear = n_keys = key_at = 0;
-	last[0] = 0;
+	last[0] = printed[0] = 0;
 }
 
 /* A padded line is one plat_puts(): text, then spaces up to the width. */
@@ -115,12 +121,39 @@ static void test_timeout0_key_opens_menu(void **state)
 	assert_int_equal(key_at, 3);
 }
 
+/*
+ * More problems than the screen has rows for: the last row counts every one not shown,
+ * including those config_report() kept out of the list (n_dropped, which the list's own last
+ * line stands for): 19 listed + 7 dropped, 13 shown on 25 rows, 13 more.
+ */
+static void test_more_errors_counts_dropped(void **state)
+{
+	char bufs[20][32], *errs[20], *edited;
+
+	entries();
+	reset();
+	for (int i = 0; i < 20; i++) {
+		snprintf(bufs[i], sizeof(bufs[i]), "problem %d", i);
+		errs[i] = bufs[i];
+	}
+	snprintf(bufs[19], sizeof(bufs[19]), "... 7 more not shown");
+	cfg.n_dropped = 7;
+	keys[0] = KEY_ENTER, keys[1] = KEY_ENTER, n_keys = 2;
+	menu_run(&cfg, 0, 30, errs, 20, &edited);
+	cfg.n_dropped = 0;
+	assert_non_null(strstr(printed, "problem 12\n"));
+	assert_null(strstr(printed, "problem 13\n"));
+	if (!strstr(printed, "(13 more errors"))
+		fail_msg("no '(13 more errors' in:\n%s", printed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_cols_one_call),
 	    cmocka_unit_test(test_timeout0_boots),
 	    cmocka_unit_test(test_timeout0_key_opens_menu),
+	    cmocka_unit_test(test_more_errors_counts_dropped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
