@@ -12,6 +12,7 @@ uninstall restores the image bit for bit. A refusal must exit 1 with the expecte
 leave the image bit for bit as it was. Prints PASS/FAIL/SKIP per layout and
 "install: N passed, M failed". usage: test_install.py [NAME-FILTER]   (B=build by default)
 """
+import contextlib
 import hashlib
 import json
 import os
@@ -45,6 +46,28 @@ def sh(*cmd, check=True, inp=None):
     if check and r.returncode:
         raise Fail(f'{" ".join(cmd)}: exit {r.returncode}: {(r.stderr or r.stdout).strip()[:300]}')
     return r
+
+
+@contextlib.contextmanager
+def loop_mount(img, start, sectors, mnt):
+    """The partition at sector START, SECTORS long, of IMG loop-mounted at MNT (Skip if it cannot be)."""
+    if os.geteuid() or not shutil.which('losetup'):
+        raise Skip('needs root and losetup')
+    r = sh('losetup', '-f', '--show', '-o', str(start * 512), '--sizelimit', str(sectors * 512),
+           img, check=False)
+    if r.returncode:
+        raise Skip(f'losetup: {r.stderr.strip()}')
+    loop = r.stdout.strip()
+    os.makedirs(mnt, exist_ok=True)
+    try:
+        if sh('mount', loop, mnt, check=False).returncode:
+            raise Skip(f'cannot mount {loop} here')
+        try:
+            yield mnt
+        finally:
+            sh('umount', mnt, check=False)
+    finally:
+        sh('losetup', '-d', loop, check=False)
 
 
 def baton(*args):
@@ -620,31 +643,19 @@ def t_mounted(L):
     L.fs = [(2048, 131072 - 2048, 'ext')]
     orig = L.img + '.orig'
     shutil.copyfile(L.img, orig)
-    r = sh('losetup', '-f', '--show', '-o', str(2048 * 512), '--sizelimit',
-           str((131072 - 2048) * 512), L.img, check=False)
-    if r.returncode:
-        raise Skip(f'losetup: {r.stderr.strip()}')
-    loop, mnt = r.stdout.strip(), f'{OUT}/mnt'
-    os.makedirs(mnt, exist_ok=True)
-    try:
-        if sh('mount', loop, mnt, check=False).returncode:
-            raise Skip('cannot mount ext4 here')
-        try:
-            r = baton('install', L.img)
-            if r.returncode or 'through its mount' not in r.stdout:
-                raise Fail(f'install: {r.stdout.strip()[:300]} {r.stderr.strip()[:300]}')
-            if open(f'{mnt}/boot/baton/bios.bin', 'rb').read() != BODY:
-                raise Fail('bios.bin in the mount is not build/bios.bin')
-            compare_outside(orig, L.img, allowed(L))
-            check_gap(L.img, 512)
-            r = baton('uninstall', L.img)
-            if r.returncode or os.path.exists(f'{mnt}/boot'):
-                raise Fail(f'uninstall: {r.stderr.strip()[:300]}; /boot left: '
-                           f'{os.path.exists(mnt + "/boot")}')
-        finally:
-            sh('umount', mnt, check=False)
-    finally:
-        sh('losetup', '-d', loop, check=False)
+    mnt = f'{OUT}/mnt'
+    with loop_mount(L.img, 2048, 131072 - 2048, mnt):
+        r = baton('install', L.img)
+        if r.returncode or 'through its mount' not in r.stdout:
+            raise Fail(f'install: {r.stdout.strip()[:300]} {r.stderr.strip()[:300]}')
+        if open(f'{mnt}/boot/baton/bios.bin', 'rb').read() != BODY:
+            raise Fail('bios.bin in the mount is not build/bios.bin')
+        compare_outside(orig, L.img, allowed(L))
+        check_gap(L.img, 512)
+        r = baton('uninstall', L.img)
+        if r.returncode or os.path.exists(f'{mnt}/boot'):
+            raise Fail(f'uninstall: {r.stderr.strip()[:300]}; /boot left: '
+                       f'{os.path.exists(mnt + "/boot")}')
     compare_outside(orig, L.img, [(2048 * 512, 131072 * 512)])
     fsck(L.img, 2048, 131072 - 2048, 'ext')
 

@@ -351,32 +351,20 @@ def t_mounted(name):
         raise Skip('needs root and losetup')
     d = ext4_disk(name)
     baton('install', '--bios', d.img)
-    r = sh('losetup', '-f', '--show', '-o', str(2048 * 512), '--sizelimit',
-           str((65536 - 2048) * 512), d.img, check=False)
-    if r.returncode:
-        raise Skip(f'losetup: {r.stderr.strip()}')
-    loop, mnt = r.stdout.strip(), f'{OUT}/{name}-mnt'
-    os.makedirs(mnt, exist_ok=True)
-    try:
-        if sh('mount', loop, mnt, check=False).returncode:
-            raise Skip('cannot mount ext4 here')
-        try:
-            st = f'{mnt}/boot/baton/state'
-            ino = os.stat(st).st_ino
-            r = baton('set-default', 'Gamma', '--image', d.img)
-            if 'mounted at' not in r.stdout:
-                raise Fail(f'--image did not go through the mount: {r.stdout}')
-            r = baton('oneshot', 'Alpha')
-            if mnt not in r.stdout:
-                raise Fail(f'the running system\'s mount was not found: {r.stdout}')
-            if parse(open(st, 'rb').read())[1:] != ('gamma', 'alpha'):
-                raise Fail('the mounted file does not say gamma, alpha')
-            if os.stat(st).st_ino != ino:
-                raise Fail('the file was replaced, not rewritten')
-        finally:
-            sh('umount', mnt, check=False)
-    finally:
-        sh('losetup', '-d', loop, check=False)
+    mnt = f'{OUT}/{name}-mnt'
+    with test_install.loop_mount(d.img, 2048, 65536 - 2048, mnt):
+        st = f'{mnt}/boot/baton/state'
+        ino = os.stat(st).st_ino
+        r = baton('set-default', 'Gamma', '--image', d.img)
+        if 'mounted at' not in r.stdout:
+            raise Fail(f'--image did not go through the mount: {r.stdout}')
+        r = baton('oneshot', 'Alpha')
+        if mnt not in r.stdout:
+            raise Fail(f'the running system\'s mount was not found: {r.stdout}')
+        if parse(open(st, 'rb').read())[1:] != ('gamma', 'alpha'):
+            raise Fail('the mounted file does not say gamma, alpha')
+        if os.stat(st).st_ino != ino:
+            raise Fail('the file was replaced, not rewritten')
     if parse(d.file())[1:] != ('gamma', 'alpha'):
         raise Fail('after unmounting, the image does not say gamma, alpha')
     d.fsck()  # (mounting changed the superblock: uninstall would rightly refuse now)
